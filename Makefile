@@ -1,0 +1,50 @@
+# tracekit: the two set-up commands are `make demo` and `make test`; each builds .venv from nothing.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+TK     := $(VENV)/bin/tracekit
+STAMP  := $(VENV)/.installed
+DEMO_ROWS ?= 200000
+DEMO_DIR  ?= data/demo
+DEMO_WS   ?= data/demo-workspace
+
+.PHONY: demo test bench lab lint browser clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m jupyter labextension list 2>&1 | grep -q jupyter-cytoscape
+	touch $(STAMP)
+
+# Debian's Chromium for the real-browser tests (Playwright drives it; it never downloads a browser).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing Debian's chromium for the browser tests"; \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+demo: $(STAMP)
+	$(TK) demo --rows $(DEMO_ROWS) --seed 7 --out $(DEMO_DIR)
+	rm -rf $(DEMO_WS)
+	$(TK) load '$(DEMO_DIR)/shipments-*.csv' --workspace $(DEMO_WS)
+	@echo
+	@echo "Next, try:"
+	@echo "  $(TK) info --workspace $(DEMO_WS)"
+	@echo "  make lab        # JupyterLab on notebooks/"
+
+test: $(STAMP) browser
+	$(VENV)/bin/ruff check tracekit tests
+	$(PY) -m pytest -q
+
+bench: $(STAMP)
+	$(PY) -m tests.benchmarks.run
+
+lab: $(STAMP)
+	$(VENV)/bin/jupyter lab notebooks/
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check tracekit tests
+
+clean:
+	rm -rf $(VENV) data bench-data test-artifacts .pytest_cache

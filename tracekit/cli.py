@@ -1,0 +1,48 @@
+"""The ``tracekit`` command line: ``tracekit VERB [options]``; ``tracekit --help`` lists the verbs."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Sequence
+
+from tracekit.commands import build_parser
+from tracekit.commands._render import to_json_text, to_text
+from tracekit.errors import TracekitError
+
+__all__ = ["main", "DEFAULT_WORKSPACE"]
+
+DEFAULT_WORKSPACE = "tracekit-workspace"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run one verb; return the process exit code (0 ok, 2 user error, 130 interrupted)."""
+    parser = build_parser(workspace_default=os.environ.get("TRACEKIT_WORKSPACE", DEFAULT_WORKSPACE))
+    args = parser.parse_args(argv)
+    if getattr(args, "_command", None) is None:
+        parser.print_help()
+        return 2
+    command = args._command
+    ws = None
+    try:
+        if command.needs_workspace:
+            from tracekit.workspace import Workspace
+
+            ws = Workspace(args.workspace)
+        result = command.run(ws, args)
+        if result is not None:
+            print(to_json_text(result) if args.json else to_text(result))
+        return 0
+    except TracekitError as exc:
+        print(f"tracekit {command.name}: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(f"tracekit {command.name}: interrupted; work in progress was rolled back", file=sys.stderr)
+        return 130
+    finally:
+        if ws is not None:
+            ws.close()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,55 @@
+"""Errors that tracekit raises for problems the user can fix.
+
+Every error here is a user-facing message: the CLI prints it as one line (exit code 2) and the
+``%tk`` magic shows it without a traceback. Bugs are not wrapped: they surface as ordinary exceptions.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "TracekitError",
+    "WorkspaceError",
+    "SchemaVersionError",
+    "SourceError",
+    "MappingError",
+    "EntityNotFound",
+    "AmbiguousEntity",
+]
+
+
+class TracekitError(Exception):
+    """Base class: a problem with the user's input or workspace, explained in the message."""
+
+
+class WorkspaceError(TracekitError):
+    """The workspace folder cannot be opened or used as asked."""
+
+
+class SchemaVersionError(WorkspaceError):
+    """The workspace was written by a tracekit whose schema this version does not know."""
+
+
+class SourceError(TracekitError):
+    """A source file cannot be read at all (missing, unsupported format, unreadable)."""
+
+
+class MappingError(SourceError):
+    """The source's columns cannot be mapped to the canonical trade schema (e.g. no party name)."""
+
+
+class EntityNotFound(TracekitError):
+    """No entity matches the id or name given."""
+
+
+class AmbiguousEntity(TracekitError):
+    """A name matches several entities; the message lists the candidates.
+
+    Attributes
+    ----------
+    candidates : pandas.DataFrame
+        The ranked candidate entities, so a caller can pick one.
+    """
+
+    def __init__(self, message: str, candidates=None):
+        super().__init__(message)
+        self.candidates = candidates

@@ -1,0 +1,112 @@
+"""Workspace schema: the core tables, and the version stamp that guards them.
+
+A workspace records the schema version that wrote it in ``tk_meta``. Opening a workspace whose version
+this tracekit does not know fails with :class:`~tracekit.errors.SchemaVersionError`: silently reading a
+newer layout would give wrong answers, which is worse than none.
+
+Later stages (resolution, graph) own their tables and create them with :func:`ensure_table`; they stay
+under the same version number, which bumps whenever any stored layout changes.
+"""
+
+from __future__ import annotations
+
+from tracekit.errors import SchemaVersionError
+from tracekit.ingest.fields import MENTION_COLUMNS, SHIPMENT_FIELDS
+from tracekit.store.engine import Store
+
+__all__ = ["SCHEMA_VERSION", "CORE_TABLES", "ensure_schema", "ensure_table", "schema_version"]
+
+SCHEMA_VERSION = 1
+
+_SHIPMENT_COLUMNS = ",\n    ".join(f"{f.name} {f.sql_type}" for f in SHIPMENT_FIELDS)
+_MENTION_COLUMNS = ",\n    ".join(f"{f.name} {f.sql_type}" for f in MENTION_COLUMNS)
+
+CORE_TABLES: dict[str, str] = {
+    "tk_meta": "key VARCHAR PRIMARY KEY, value VARCHAR",
+    # One row per loaded file (or DataFrame): where it came from, how it was read, what it gave.
+    "sources": """
+    source_id INTEGER PRIMARY KEY,
+    path VARCHAR,
+    name VARCHAR,
+    content_hash VARCHAR,
+    format VARCHAR,
+    encoding VARCHAR,
+    delimiter VARCHAR,
+    mapping_json VARCHAR,
+    raw_table VARCHAR,
+    header_lines INTEGER,
+    rows_read BIGINT,
+    rows_loaded BIGINT,
+    rows_quarantined BIGINT,
+    loaded_at TIMESTAMP
+    """,
+    # Normalised shipments. shipment_id = source_id << 32 | ordinal, stable across re-opens and
+    # computable on any engine; (source_id, line) points back to the raw row.
+    "shipments": f"""
+    shipment_id BIGINT PRIMARY KEY,
+    source_id INTEGER NOT NULL,
+    line BIGINT NOT NULL,
+    {_SHIPMENT_COLUMNS}
+    """,
+    "party_mentions": f"""
+    {_MENTION_COLUMNS}
+    """,
+    # Rows that could not be loaded, with why: nothing is silently dropped.
+    "quarantine": """
+    source_id INTEGER NOT NULL,
+    file VARCHAR,
+    line BIGINT,
+    "column" VARCHAR,
+    reason VARCHAR NOT NULL,
+    detail VARCHAR,
+    raw_text VARCHAR
+    """,
+}
+
+
+def ensure_table(store: Store, name: str, columns_sql: str) -> None:
+    """Create table ``name`` with the given column definitions if it does not exist yet."""
+    store.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns_sql})")
+
+
+def schema_version(store: Store) -> int | None:
+    """The schema version stamped in the workspace, or None for an empty database."""
+    if not store.table_exists("tk_meta"):
+        return None
+    value = store.scalar("SELECT value FROM tk_meta WHERE key = 'schema_version'")
+    return int(value) if value is not None else None
+
+
+def ensure_schema(store: Store) -> int:
+    """Create the core tables in a new workspace, or check the version of an existing one.
+
+    Returns the schema version. Raises :class:`SchemaVersionError` for a workspace this version of
+    tracekit cannot read.
+
+    Examples
+    --------
+    >>> from tracekit.store import Store
+    >>> ensure_schema(Store(None))
+    1
+    """
+    found = schema_version(store)
+    if found is None:
+        if store.read_only:
+            raise SchemaVersionError("the workspace is empty and was opened read-only")
+        with store.transaction():
+            for name, columns in CORE_TABLES.items():
+                ensure_table(store, name, columns)
+            store.execute(
+                "INSERT INTO tk_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
+                [str(SCHEMA_VERSION)],
+            )
+        return SCHEMA_VERSION
+    if found != SCHEMA_VERSION:
+        where = store.folder or "the in-memory database"
+        newer = "a newer" if found > SCHEMA_VERSION else "an older"
+        raise SchemaVersionError(
+            f"workspace {where} has schema version {found}, written by {newer} tracekit; "
+            f"this tracekit reads version {SCHEMA_VERSION} only. Open it with the tracekit that wrote "
+            "it, or load the sources again into a new workspace."
+        )
+    return found

@@ -1,0 +1,74 @@
+"""The Workspace facade: one object an analyst holds, with every verb on it.
+
+A workspace is a folder holding a DuckDB database (or memory only). Each stage contributes its verbs as
+a mixin defined in its own room, so the facade stays a list of names while the work lives where it
+belongs:
+
+========================  =====================================================================
+mixin                     verbs
+========================  =====================================================================
+``StoreVerbs``            ``load``, ``source_rows``, ``info``, ``sql``, ``quarantine``
+``ResolveVerbs``          ``resolve``, ``explain``, ``merge``, ``split``, ``never_merge``, ``search``
+``QueryVerbs``            ``graph``, ``trace``, ``paths``, ``communities``, ``shell_clusters``, …
+``ViewVerbs``             ``show``, ``explore``
+========================  =====================================================================
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tracekit.query.verbs import QueryVerbs
+from tracekit.resolve.verbs import ResolveVerbs
+from tracekit.store import Store, ensure_schema
+from tracekit.store.verbs import StoreVerbs
+from tracekit.views.verbs import ViewVerbs
+
+__all__ = ["Workspace"]
+
+
+class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ViewVerbs):
+    """A tracekit workspace: trade data, resolved entities and the graph, in one DuckDB database.
+
+    Parameters
+    ----------
+    path : str or Path, optional
+        Folder of the workspace; created if missing, resumed if it exists. ``None`` (the default)
+        keeps everything in memory for the life of the object.
+    read_only : bool
+        Open an existing workspace without the right to change it.
+
+    Examples
+    --------
+    >>> import tracekit
+    >>> ws = tracekit.Workspace()
+    >>> ws.info().shipments
+    0
+    >>> ws.close()
+    """
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
+        self.store = Store(path, read_only=read_only)
+        try:
+            self.schema_version = ensure_schema(self.store)
+        except BaseException:
+            self.store.close()
+            raise
+
+    @property
+    def path(self) -> Path | None:
+        """The workspace folder, or None when in memory."""
+        return self.store.folder
+
+    def close(self) -> None:
+        """Close the database; the folder keeps everything for the next open."""
+        self.store.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"<tracekit.Workspace {self.path or 'in memory'}>"

@@ -1,0 +1,1 @@
+"""Front-end assets of tracekit (cytoscape style sheets, layouts, JavaScript), shipped as package data."""
