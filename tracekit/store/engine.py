@@ -81,8 +81,8 @@ class Store:
         """Run a query and return its result as an Arrow table."""
         with self._lock:
             rel = self._con.execute(sql, params) if params is not None else self._con.execute(sql)
-            result = rel.arrow()
-            # duckdb >= 1.4 returns a RecordBatchReader from .arrow(); older versions a Table.
+            # duckdb 2 names it to_arrow_table(); >= 1.4 returns a RecordBatchReader from .arrow().
+            result = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
             return result.read_all() if isinstance(result, pa.RecordBatchReader) else result
 
     def rows(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
