@@ -80,7 +80,8 @@ class Store:
     def arrow(self, sql: str, params: Sequence[Any] | dict | None = None) -> pa.Table:
         """Run a query and return its result as an Arrow table."""
         with self._lock:
-            rel = self._con.execute(sql, params) if params is not None else self._con.execute(sql)
+            # A relation (no params) converts without the extra copy a DB-API result makes.
+            rel = self._con.execute(sql, params) if params is not None else self._con.sql(sql)
             # duckdb 2 names it to_arrow_table(); >= 1.4 returns a RecordBatchReader from .arrow().
             result = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
             return result.read_all() if isinstance(result, pa.RecordBatchReader) else result
