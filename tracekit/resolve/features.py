@@ -1,0 +1,108 @@
+"""Comparison keys for mentions, and the distinct profiles resolution works on.
+
+Normalisation runs in Python (rigour, ICU) but only once per *distinct* value: a million mentions
+repeat far fewer names, addresses and phones. The store joins the keys back to the mentions.
+
+A *profile* is one distinct ``(name_key, country, tax_id_key)``; its stable ``profile_key`` is that
+triple as text. Analyst decisions refer to profile keys, which survive re-loading and re-resolution.
+"""
+
+# ruff: noqa: S608  -- SQL here is assembled from module constants and internal table names only; analysts' text
+# never reaches it except as bound parameters or registered DataFrames.
+
+from __future__ import annotations
+
+import pandas as pd
+
+from tracekit.resolve.normalize import (
+    normalize_address,
+    normalize_email,
+    normalize_name,
+    normalize_phone,
+    normalize_tax_id,
+)
+from tracekit.store import Store
+
+__all__ = ["FEATURES_TEMP", "PROFILES_TEMP", "compute_features", "compute_profiles", "profile_key_sql"]
+
+FEATURES_TEMP = "tk_res_features"
+PROFILES_TEMP = "tk_res_profiles"
+
+NAMED = "name IS NOT NULL AND trim(name) <> ''"
+
+
+def profile_key_sql(alias: str = "") -> str:
+    """SQL text of the stable profile key: ``name_key|COUNTRY|tax_id_key``."""
+    p = f"{alias}." if alias else ""
+    return (f"{p}name_key || '|' || coalesce(upper(trim({p}country)), '') || '|' "
+            f"|| coalesce({p}tax_id_key, '')")
+
+
+def _keys(store: Store, column: str, source: str, fn) -> pd.DataFrame:
+    values = store.df(f"SELECT DISTINCT {column} AS v FROM {source} WHERE {column} IS NOT NULL")  # noqa: S608
+    values["k"] = [fn(v) for v in values["v"].tolist()]
+    return values
+
+
+def compute_features(store: Store, mentions_sql: str) -> int:
+    """Fill temp table ``tk_res_features`` with the keys of the mentions ``mentions_sql`` selects.
+
+    Returns the number of mentions featurised.
+    """
+    source = f"({mentions_sql}) src"
+    names = store.df(f"SELECT DISTINCT name AS v FROM {source} WHERE {NAMED}")  # noqa: S608
+    parsed = [normalize_name(v) for v in names["v"].tolist()]
+    names["name_key"] = [p.key for p in parsed]
+    names["core_key"] = [p.core for p in parsed]
+    names["legal_form"] = [p.legal_form for p in parsed]
+    addresses = _keys(store, "address", source, normalize_address)
+    phones = _keys(store, "phone", source, normalize_phone)
+    emails = _keys(store, "email", source, normalize_email)
+    taxes = _keys(store, "tax_id", source, normalize_tax_id)
+    frames = {"tk_n": names, "tk_a": addresses, "tk_p": phones, "tk_e": emails, "tk_t": taxes}
+    for view, frame in frames.items():
+        store.register(view, frame)
+    try:
+        store.execute(f"""
+            CREATE OR REPLACE TEMP TABLE {FEATURES_TEMP} AS
+            SELECT m.mention_id, m.shipment_id, upper(trim(m.country)) AS country,
+                   n.name_key::VARCHAR AS name_key, a.k::VARCHAR AS address_key,
+                   p.k::VARCHAR AS phone_key, e.k::VARCHAR AS email_key, t.k::VARCHAR AS tax_id_key,
+                   n.legal_form::VARCHAR AS legal_form, n.core_key::VARCHAR AS core_key, m.name
+            FROM ({mentions_sql}) m
+            JOIN tk_n n ON n.v = m.name::VARCHAR
+            LEFT JOIN tk_a a ON a.v::VARCHAR = m.address
+            LEFT JOIN tk_p p ON p.v::VARCHAR = m.phone
+            LEFT JOIN tk_e e ON e.v::VARCHAR = m.email
+            LEFT JOIN tk_t t ON t.v::VARCHAR = m.tax_id
+        """)  # noqa: S608
+    finally:
+        for view in frames:
+            store.unregister(view)
+    return int(store.count(FEATURES_TEMP))
+
+
+def compute_profiles(store: Store, first_id: int, existing: str | None) -> int:
+    """Group featurised mentions into profiles in temp table ``tk_res_profiles``.
+
+    ``existing`` names a table of known profiles (``profile_id, profile_key``) whose ids are kept;
+    new profiles are numbered from ``first_id``. Returns the number of new profiles.
+    """
+    known = existing or "(SELECT NULL::BIGINT AS profile_id, NULL::VARCHAR AS profile_key WHERE false)"
+    store.execute(f"""
+        CREATE OR REPLACE TEMP TABLE {PROFILES_TEMP} AS
+        WITH grouped AS (
+            SELECT {profile_key_sql()} AS profile_key, name_key,
+                   coalesce(country, '') AS country, coalesce(tax_id_key, '') AS tax_id_key,
+                   min(core_key) AS core_key, mode(legal_form) AS legal_form,
+                   mode(name) AS display_name, coalesce(mode(address_key), '') AS address_key,
+                   count(*) AS new_mentions
+            FROM {FEATURES_TEMP}
+            GROUP BY ALL
+        )
+        SELECT coalesce(k.profile_id, {int(first_id)} - 1 + row_number() OVER (
+                   PARTITION BY k.profile_id IS NULL ORDER BY g.profile_key)) AS profile_id,
+               k.profile_id IS NULL AS is_new, g.*
+        FROM grouped g LEFT JOIN {known} k ON k.profile_key = g.profile_key
+    """)  # noqa: S608
+    return int(store.scalar(f"SELECT count(*) FROM {PROFILES_TEMP} WHERE is_new"))  # noqa: S608

@@ -1,0 +1,244 @@
+"""Normalised comparison keys for party names, addresses, phones, e-mails and tax ids.
+
+Keys are for matching only: the original text is never changed, and the legal form a normaliser
+sets aside is kept beside the key (``NameKey.legal_form``) so an analyst can see it and a scorer can
+use it. Transliteration and legal forms come from rigour (OpenSanctions' name library); the Chinese
+tables and trade abbreviations are in :mod:`tracekit.resolve.vocab`, with their sources.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+
+from rigour.addresses import address_fingerprint
+from rigour.names import extract_org_types, remove_org_types
+from rigour.text import ascii_text
+
+from tracekit.resolve.vocab import (
+    EDGE_LEGAL_WORDS,
+    HAN_INDUSTRY_WORDS,
+    HAN_LEGAL_FORMS,
+    HAN_PLACE_NAMES,
+    PLACE_TOKENS,
+    STOPWORDS,
+    TRADE_PHRASES,
+    TRADE_WORDS,
+)
+
+__all__ = [
+    "NameKey",
+    "normalize_name",
+    "name_key",
+    "normalize_address",
+    "normalize_phone",
+    "normalize_email",
+    "normalize_tax_id",
+]
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+
+
+def _alternation(words) -> re.Pattern[str]:
+    ordered = sorted(words, key=len, reverse=True)
+    return re.compile("|".join(re.escape(w) for w in ordered))
+
+
+_HAN_LEGAL = _alternation(HAN_LEGAL_FORMS)
+_HAN_INDUSTRY = _alternation(HAN_INDUSTRY_WORDS)
+_HAN_PLACE = _alternation(HAN_PLACE_NAMES)
+_PHRASES = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(TRADE_PHRASES, key=len, reverse=True))
+                      + r")\b")
+
+
+@dataclass(frozen=True)
+class NameKey:
+    """The comparison forms of one company name.
+
+    Attributes
+    ----------
+    original : str
+        The name exactly as written.
+    key : str
+        Canonical tokens in written order (ASCII, lower case, legal form and stopwords removed, trade
+        words abbreviated): the main comparison key.
+    legal_form : str
+        The legal form(s) set aside, in rigour's compare form (``"coltd"``, ``"sacv"``), or ``""``.
+    core : str
+        ``key`` without place-name tokens (``""`` when nothing would remain).
+    """
+
+    original: str
+    key: str
+    legal_form: str
+    core: str
+
+    @property
+    def compact(self) -> str:
+        """``key`` without spaces: joins pinyin syllables and split words ("JIANG SU" = "JIANGSU")."""
+        return self.key.replace(" ", "")
+
+
+def _han_to_latin(text: str, legal: list[str]) -> str:
+    """Set Han legal forms aside, translate industry words, join place names and other Han runs."""
+    def take_legal(m: re.Match[str]) -> str:
+        legal.append(HAN_LEGAL_FORMS[m.group(0)])
+        return " "
+
+    text = _HAN_LEGAL.sub(take_legal, text)
+    text = _HAN_INDUSTRY.sub(lambda m: f" {HAN_INDUSTRY_WORDS[m.group(0)]} ", text)
+    text = _HAN_PLACE.sub(lambda m: f" {HAN_PLACE_NAMES[m.group(0)]} ", text)
+    # A remaining run is usually the trade name (字号): one word in romanised names ("HENGRUI").
+    return _HAN.sub(lambda m: " " + ascii_text(m.group(0)).replace(" ", "") + " ", text)
+
+
+def _join_initials(tokens: list[str]) -> list[str]:
+    """Join runs of single letters: "x y z" (from "X.Y.Z.") becomes "xyz"."""
+    out: list[str] = []
+    run: list[str] = []
+    for tok in tokens + [""]:
+        if len(tok) == 1 and tok.isalpha():
+            run.append(tok)
+            continue
+        if run:
+            out.append("".join(run))
+            run = []
+        if tok:
+            out.append(tok)
+    return out
+
+
+def _strip_edge_legal(tokens: list[str], legal: list[str]) -> list[str]:
+    while len(tokens) > 1 and tokens[-1] in EDGE_LEGAL_WORDS:
+        form = EDGE_LEGAL_WORDS[tokens.pop()]
+        if form:
+            legal.append(form)
+    while len(tokens) > 1 and tokens[0] in EDGE_LEGAL_WORDS:
+        form = EDGE_LEGAL_WORDS[tokens.pop(0)]
+        if form:
+            legal.append(form)
+    return tokens
+
+
+@lru_cache(maxsize=200_000)
+def normalize_name(name: str | None) -> NameKey:
+    """Comparison keys for a company name in any script.
+
+    Examples
+    --------
+    >>> normalize_name("Shanghai X.Y.Z. Chem Co Ltd").key
+    'shanghai xyz chem'
+    >>> normalize_name("上海XYZ化工有限公司").key
+    'shanghai xyz chem'
+    >>> k = normalize_name("Química del Norte, S.A. de C.V.")
+    >>> k.key, k.legal_form
+    ('chem norte', 'sacv')
+    >>> normalize_name("XYZ CHEMICAL (SHANGHAI)").core
+    'xyz chem'
+    """
+    original = name or ""
+    text = unicodedata.normalize("NFKC", original)
+    legal: list[str] = []
+    if _HAN.search(text):
+        text = _han_to_latin(text, legal)
+    text = ascii_text(text).lower().replace("&", " and ").replace("'", "")
+    for _, form in extract_org_types(text):
+        legal.append(form)
+    text = remove_org_types(text, replacement=" ")
+    text = _NON_WORD.sub(" ", text).strip()
+    text = _PHRASES.sub(lambda m: TRADE_PHRASES[m.group(0)], text)
+    tokens = _join_initials(text.split())
+    tokens = _strip_edge_legal(tokens, legal)
+    tokens = [TRADE_WORDS.get(t, t) for t in tokens if t not in STOPWORDS] or tokens
+    key = " ".join(tokens)
+    core = " ".join(t for t in tokens if t not in PLACE_TOKENS)
+    return NameKey(original, key, " ".join(dict.fromkeys(f for f in legal if f)), core)
+
+
+def name_key(name: str | None) -> str:
+    """Just the main comparison key of a name (see :func:`normalize_name`).
+
+    Examples
+    --------
+    >>> name_key("ABC Imp. & Exp. Co., Ltd.") == name_key("abc import and export company limited")
+    True
+    """
+    return normalize_name(name).key
+
+
+@lru_cache(maxsize=200_000)
+def normalize_address(address: str | None) -> str | None:
+    """Address key: transliterated, lower case, street words shortened (rigour's fingerprint).
+
+    Examples
+    --------
+    >>> normalize_address("No. 123 Zhangjiang Road, Pudong District")
+    'no 123 zhangjiang rd pudong kv'
+    >>> normalize_address("  ") is None
+    True
+    """
+    if not address or not address.strip():
+        return None
+    text = ascii_text(unicodedata.normalize("NFKC", address))
+    key = address_fingerprint(text) or _NON_WORD.sub(" ", text.lower()).strip()
+    return key or None
+
+
+def normalize_phone(phone: str | None) -> str | None:
+    """Phone key: the last nine digits, so "+86 21 5555 1234" and "021-5555-1234" agree.
+
+    National significant numbers are at least nine digits in most trading countries, and an
+    international prefix is written or left out at whim on bills of lading.
+
+    Examples
+    --------
+    >>> normalize_phone("+86 (21) 5555-1234") == normalize_phone("021 5555 1234")
+    True
+    >>> normalize_phone("n/a") is None
+    True
+    """
+    if not phone:
+        return None
+    digits = re.sub(r"\D", "", phone)
+    if len(digits) < 7 or len(set(digits)) == 1:
+        return None
+    return digits[-9:]
+
+
+def normalize_email(email: str | None) -> str | None:
+    """E-mail key: trimmed and lower-cased; None unless it looks like an address.
+
+    Examples
+    --------
+    >>> normalize_email(" Sales@XYZ-Chem.com ")
+    'sales@xyz-chem.com'
+    """
+    if not email:
+        return None
+    text = email.strip().lower().strip("<>;,")
+    return text if re.fullmatch(r"[^@\s]+@[^@\s]+\.[a-z0-9-]+", text) else None
+
+
+def normalize_tax_id(tax_id: str | None) -> str | None:
+    """Tax-id key: letters and digits only, upper case; None for placeholders.
+
+    Examples
+    --------
+    >>> normalize_tax_id("rfc: QDN-850101-AB1")
+    'QDN850101AB1'
+    >>> normalize_tax_id("0000") is None
+    True
+    """
+    if not tax_id:
+        return None
+    text = re.sub(r"[^0-9A-Za-z]", "", ascii_text(tax_id)).upper()
+    for prefix in ("RFC", "USCC", "EIN", "VAT", "TAX", "NIT", "RUC", "CUIT", "GSTIN"):
+        if text.startswith(prefix) and len(text) - len(prefix) >= 5:
+            text = text[len(prefix):]
+            break
+    if len(text) < 4 or set(text) <= {"0"} or text in {"NONE", "NULL", "NA"}:
+        return None
+    return text

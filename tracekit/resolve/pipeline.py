@@ -1,0 +1,268 @@
+"""``resolve``: party mentions → profiles → scored candidate pairs → clusters → entities.
+
+Everything is computed in temp tables and memory first; the workspace tables change in one
+transaction at the end, so an interrupted run leaves the previous resolution intact.
+"""
+
+# ruff: noqa: S608  -- SQL here is assembled from module constants and internal table names only; analysts' text
+# never reaches it except as bound parameters or registered DataFrames.
+
+from __future__ import annotations
+
+import hashlib
+import html
+import time
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from tqdm.auto import tqdm
+
+from tracekit.resolve.blocking import BlockingCaps, block_keys_sql, candidate_pairs_sql
+from tracekit.resolve.cluster import Constraints, cluster
+from tracekit.resolve.decisions import DecisionLog, effective
+from tracekit.resolve.features import FEATURES_TEMP, NAMED, PROFILES_TEMP, compute_features, compute_profiles
+from tracekit.resolve.scoring import WEIGHTS, Weights, score_pairs
+from tracekit.resolve.tables import EDGE_FLOOR, ensure_resolve_tables
+from tracekit.store import Store
+
+__all__ = ["ResolveReport", "resolve", "recluster"]
+
+
+@dataclass
+class ResolveReport:
+    """What a resolution run did; renders as text and HTML."""
+
+    full: bool
+    new_mentions: int
+    new_profiles: int
+    profiles: int
+    candidate_pairs: int
+    entities: int
+    seconds: float
+    conflicts: list[str] = field(default_factory=list)
+
+    def to_json(self) -> dict:
+        return dict(self.__dict__)
+
+    def _lines(self) -> list[str]:
+        lines = [
+            f"{'full' if self.full else 'incremental'} resolution in {self.seconds:.1f} s",
+            f"{self.new_mentions:,} mentions resolved ({self.new_profiles:,} new name profiles)",
+            f"{self.candidate_pairs:,} candidate pairs scored",
+            f"{self.profiles:,} profiles → {self.entities:,} entities",
+        ]
+        return lines + [f"CONFLICT: {c}" for c in self.conflicts]
+
+    def __str__(self) -> str:
+        return "\n".join(self._lines())
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(line)}</li>" for line in self._lines())
+        return f"<ul class='tracekit-resolve'>{items}</ul>"
+
+
+def entity_id_for(profile_key: str) -> int:
+    """Stable 62-bit entity id derived from the cluster's anchor profile key.
+
+    Examples
+    --------
+    >>> entity_id_for("xyz chem|CN|") == entity_id_for("xyz chem|CN|")
+    True
+    """
+    digest = hashlib.blake2b(profile_key.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big") >> 2
+
+
+def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
+            caps: BlockingCaps | None = None, progress: bool = True) -> ResolveReport:
+    """Resolve unresolved mentions (all of them when ``full`` or on the first run)."""
+    started = time.perf_counter()
+    caps = caps or BlockingCaps()
+    ensure_resolve_tables(store)
+    full = full or store.count("resolve_profiles") == 0
+    bar = tqdm(total=6, desc="resolve", unit="step", disable=not progress, leave=False)
+    try:
+        mentions = f"SELECT * FROM party_mentions WHERE {NAMED}"
+        if not full:
+            mentions += " AND mention_id NOT IN (SELECT mention_id FROM mention_features)"
+        bar.set_postfix_str("normalising")
+        n_new = compute_features(store, mentions)
+        bar.update()
+        if n_new == 0 and not full:
+            return ResolveReport(False, 0, 0, store.count("resolve_profiles"), 0, store.count("entities"),
+                                 time.perf_counter() - started)
+        first_id = 1 if full else int(store.scalar("SELECT coalesce(max(profile_id), 0) + 1 "
+                                                   "FROM resolve_profiles"))
+        new_profiles = compute_profiles(store, first_id, None if full else "resolve_profiles")
+        _stage_profiles(store, full)
+        bar.update()
+        bar.set_postfix_str("blocking")
+        store.execute(f"CREATE OR REPLACE TEMP TABLE tk_res_blocks AS "
+                      f"{block_keys_sql('tk_res_all', 'tk_res_allkeys', caps)}")
+        pairs = store.df(candidate_pairs_sql("tk_res_blocks", None if full else "tk_res_newids"))
+        bar.update()
+        bar.set_postfix_str("scoring")
+        profiles = store.df("SELECT * FROM tk_res_all ORDER BY profile_id")
+        index = pd.Index(profiles["profile_id"])
+        a, b = index.get_indexer(pairs["a"]), index.get_indexer(pairs["b"])
+        scored = score_pairs(profiles, a, b, pairs, weights)
+        scored.insert(0, "b", pairs["b"].to_numpy())
+        scored.insert(0, "a", pairs["a"].to_numpy())
+        bar.update()
+        bar.set_postfix_str("clustering")
+        edges = scored if full else pd.concat([store.df("SELECT * FROM resolve_edges"), scored])
+        assignment, conflicts = _cluster(store, profiles, edges, weights)
+        bar.update()
+        bar.set_postfix_str("writing")
+        with store.transaction():
+            _write_run(store, full, scored[scored["score"] >= EDGE_FLOOR])
+            _write_assignment(store, assignment)
+        bar.update()
+    finally:
+        bar.close()
+    return ResolveReport(full, n_new, new_profiles, len(profiles), len(pairs), store.count("entities"),
+                         time.perf_counter() - started, conflicts)
+
+
+def _stage_profiles(store: Store, full: bool) -> None:
+    """Temp tables of every profile (old and new) with its mention count, and their identifier keys."""
+    new_keys = f"""
+        SELECT DISTINCT p.profile_id, u.kind, u.key FROM (
+            SELECT profile_key, 'p' AS kind, phone_key AS key FROM tk_res_fk WHERE phone_key IS NOT NULL
+            UNION ALL SELECT profile_key, 'e', email_key FROM tk_res_fk WHERE email_key IS NOT NULL
+            UNION ALL SELECT profile_key, 'a', address_key FROM tk_res_fk WHERE address_key IS NOT NULL
+        ) u JOIN {PROFILES_TEMP} p USING (profile_key)"""
+    from tracekit.resolve.features import profile_key_sql
+
+    store.execute(f"CREATE OR REPLACE TEMP VIEW tk_res_fk AS SELECT *, {profile_key_sql()} AS profile_key "
+                  f"FROM {FEATURES_TEMP}")  # noqa: S608
+    columns = "profile_id, profile_key, name_key, core_key, legal_form, country, tax_id_key, " \
+              "display_name, address_key"
+    if full:
+        store.execute(f"CREATE OR REPLACE TEMP TABLE tk_res_all AS SELECT {columns}, "
+                      f"new_mentions AS mention_count FROM {PROFILES_TEMP}")  # noqa: S608
+        store.execute(f"CREATE OR REPLACE TEMP TABLE tk_res_allkeys AS {new_keys}")
+    else:
+        store.execute(f"""
+            CREATE OR REPLACE TEMP TABLE tk_res_all AS
+            SELECT {', '.join('r.' + c for c in columns.split(', '))},
+                   r.mention_count + coalesce(t.new_mentions, 0) AS mention_count
+            FROM resolve_profiles r LEFT JOIN {PROFILES_TEMP} t ON t.profile_id = r.profile_id
+            UNION ALL
+            SELECT {columns}, new_mentions FROM {PROFILES_TEMP} WHERE is_new
+        """)  # noqa: S608
+        store.execute(f"CREATE OR REPLACE TEMP TABLE tk_res_allkeys AS {new_keys} "
+                      "UNION SELECT profile_id, kind, key FROM resolve_profile_keys")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_res_newids AS "
+                  f"SELECT profile_id FROM {PROFILES_TEMP} WHERE is_new")  # noqa: S608
+
+
+def _constraints(store: Store, profiles: pd.DataFrame) -> tuple[Constraints, dict]:
+    position = {k: i for i, k in enumerate(profiles["profile_key"].tolist())}
+    constraints = Constraints()
+    by_seq = {}
+    for d in effective(DecisionLog(store).all()):
+        by_seq[d.seq] = d
+        i, j = position.get(d.a_key), position.get(d.b_key)
+        if d.action == "split" and i is not None:
+            constraints.isolated.add(i)
+        elif d.action == "merge" and i is not None and j is not None:
+            constraints.must_link.append((i, j, d.seq))
+        elif d.action == "never_merge" and i is not None and j is not None:
+            constraints.cannot_link.append((i, j, d.seq))
+    return constraints, by_seq
+
+
+def _cluster(store: Store, profiles: pd.DataFrame, edges: pd.DataFrame,
+             weights: Weights) -> tuple[pd.DataFrame, list[str]]:
+    """Cluster profiles over ``edges`` (profile ids) with the analysts' decisions; name the entities."""
+    index = pd.Index(profiles["profile_id"])
+    a = index.get_indexer(edges["a"])
+    b = index.get_indexer(edges["b"])
+
+    def pair_scorer(i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        return score_pairs(profiles, i, j, weights=weights)["score"].to_numpy()
+
+    constraints, by_seq = _constraints(store, profiles)
+    labels, conflicts = cluster(len(profiles), a, b, edges["score"].to_numpy(),
+                                threshold=weights.threshold, margin=weights.link_margin,
+                                pair_scorer=pair_scorer, constraints=constraints)
+    frame = pd.DataFrame({"label": labels, "profile_key": profiles["profile_key"],
+                          "mention_count": profiles["mention_count"].to_numpy()})
+    anchors = (frame.sort_values(["label", "mention_count", "profile_key"], ascending=[True, False, True])
+               .drop_duplicates("label").set_index("label")["profile_key"])
+    ids = {label: entity_id_for(key) for label, key in anchors.items()}
+    out = profiles.copy()
+    out["entity_id"] = [ids[x] for x in labels.tolist()]
+    out["anchor_key"] = anchors.reindex(labels).to_numpy()
+    messages = [f"merge decision {by_seq[m]} was not applied: it contradicts never-merge decision "
+                f"{by_seq[n]}" for m, n in conflicts]
+    return out, messages
+
+
+def _write_run(store: Store, full: bool, edges: pd.DataFrame) -> None:
+    """Store this run's mention keys, identifier keys and scored edges."""
+    if full:
+        for table in ("mention_features", "resolve_profile_keys", "resolve_edges"):
+            store.execute(f"DELETE FROM {table}")  # noqa: S608
+    store.execute(f"""
+        INSERT INTO mention_features
+        SELECT f.mention_id, f.name_key, f.address_key, f.phone_key, f.email_key, f.tax_id_key,
+               f.legal_form, p.profile_id
+        FROM tk_res_fk f JOIN {PROFILES_TEMP} p USING (profile_key)
+    """)  # noqa: S608
+    store.execute("INSERT INTO resolve_profile_keys SELECT * FROM tk_res_allkeys "
+                  "EXCEPT SELECT * FROM resolve_profile_keys")
+    with store.registered("tk_res_edges", edges):
+        store.execute("INSERT INTO resolve_edges SELECT a, b, score, name_sim, address_sim, country, "
+                      "tax_id, shared_phone, shared_email, shared_address FROM tk_res_edges")
+
+
+def _write_assignment(store: Store, assignment: pd.DataFrame) -> None:
+    """Replace profiles' entity ids, ``mention_entities`` and ``entities`` from an assignment."""
+    columns = ("profile_id, profile_key, name_key, core_key, legal_form, country, tax_id_key, "
+               "display_name, address_key, mention_count, entity_id, anchor_key")
+    with store.registered("tk_res_assign", assignment):
+        store.execute("DELETE FROM resolve_profiles")
+        store.execute(f"INSERT INTO resolve_profiles SELECT {columns} FROM tk_res_assign")  # noqa: S608
+    store.execute("DELETE FROM mention_entities")
+    store.execute("""
+        INSERT INTO mention_entities
+        SELECT f.mention_id, p.entity_id FROM mention_features f JOIN resolve_profiles p USING (profile_id)
+    """)
+    store.execute("DELETE FROM entities")
+    store.execute("""
+        INSERT INTO entities
+        WITH members AS (
+            SELECT p.entity_id, p.profile_id, p.country, p.display_name, p.profile_key, p.anchor_key
+            FROM resolve_profiles p
+        ),
+        counts AS (
+            SELECT me.entity_id, count(*) AS mention_count,
+                   count(DISTINCT me.mention_id // 4) AS shipment_count
+            FROM mention_entities me GROUP BY 1
+        ),
+        summary AS (
+            SELECT entity_id, count(*) AS profile_count,
+                   string_agg(DISTINCT nullif(country, ''), ',' ORDER BY nullif(country, '')) AS countries
+            FROM members GROUP BY 1
+        )
+        SELECT m.entity_id, m.display_name AS name, nullif(m.country, '') AS country,
+               c.mention_count, c.shipment_count, s.profile_count, s.countries, m.anchor_key
+        FROM members m JOIN counts c USING (entity_id) JOIN summary s USING (entity_id)
+        WHERE m.profile_key = m.anchor_key
+    """)
+
+
+def recluster(store: Store, weights: Weights = WEIGHTS) -> list[str]:
+    """Re-apply clustering and decisions over the stored scores (after a decision); returns conflicts."""
+    ensure_resolve_tables(store)
+    profiles = store.df("SELECT * EXCLUDE (entity_id, anchor_key) FROM resolve_profiles ORDER BY profile_id")
+    if profiles.empty:
+        return []
+    edges = store.df("SELECT * FROM resolve_edges")
+    assignment, conflicts = _cluster(store, profiles, edges, weights)
+    with store.transaction():
+        _write_assignment(store, assignment)
+    return conflicts
