@@ -1,0 +1,78 @@
+"""Turning what the analyst typed (an entity id or a company name) into one entity id.
+
+A name goes through ``ws.search`` (the resolution stage's fuzzy search). An exact, unique name match
+wins; otherwise a single candidate wins; otherwise :class:`AmbiguousEntity` lists the candidates,
+because guessing which "Global Trading Co." the analyst meant is how wrong enforcement happens.
+"""
+
+from __future__ import annotations
+
+import numbers
+
+import pandas as pd
+
+from tracekit.errors import AmbiguousEntity, EntityNotFound
+
+__all__ = ["resolve_entity", "entity_name"]
+
+_CANDIDATES = 10
+
+
+def _search(ws, text: str) -> pd.DataFrame:
+    search = getattr(ws, "search", None)
+    if callable(search):
+        try:
+            return search(text, limit=_CANDIDATES)
+        except NotImplementedError:
+            pass
+    # Fallback until the resolution stage's search lands: case-insensitive containment.
+    return ws.store.df(
+        "SELECT entity_id, name, country, 1.0 AS score, mention_count FROM entities "
+        "WHERE lower(name) LIKE '%' || lower(?) || '%' ORDER BY mention_count DESC, entity_id LIMIT ?",
+        [text, _CANDIDATES],
+    )
+
+
+def resolve_entity(ws, entity: int | str) -> int:
+    """The entity id for an id or a name.
+
+    Raises
+    ------
+    EntityNotFound
+        No entity has this id, or no name matches.
+    AmbiguousEntity
+        Several entities match the name and none exactly; ``.candidates`` holds them.
+    """
+    store = ws.store
+    if isinstance(entity, numbers.Integral) or (isinstance(entity, str) and entity.strip().isdigit()):
+        entity_id = int(entity)
+        if store.table_exists("entities") and not store.scalar(
+            "SELECT count(*) FROM entities WHERE entity_id = ?", [entity_id]
+        ):
+            raise EntityNotFound(f"no entity has id {entity_id}")
+        return entity_id
+    text = str(entity).strip()
+    if not text:
+        raise EntityNotFound("an empty name matches no entity")
+    candidates = _search(ws, text)
+    if candidates is None or len(candidates) == 0:
+        raise EntityNotFound(f"no entity matches the name {text!r}")
+    exact = candidates[candidates["name"].fillna("").str.casefold() == text.casefold()]
+    if len(exact) == 1:
+        return int(exact["entity_id"].iloc[0])
+    if len(candidates) == 1:
+        return int(candidates["entity_id"].iloc[0])
+    pool = exact if len(exact) > 1 else candidates
+    listing = "; ".join(
+        f"{int(r.entity_id)} {r.name!r} ({r.country or '??'})" for r in pool.head(_CANDIDATES).itertuples()
+    )
+    raise AmbiguousEntity(
+        f"{text!r} matches {len(pool)} entities; pass one id: {listing}", candidates=pool.reset_index(drop=True)
+    )
+
+
+def entity_name(ws, entity_id: int) -> str:
+    """Display name of an entity (``entity <id>`` when it has none)."""
+    name = ws.store.scalar("SELECT name FROM entities WHERE entity_id = ?", [int(entity_id)]) \
+        if ws.store.table_exists("entities") else None
+    return name if name else f"entity {entity_id}"
