@@ -53,6 +53,8 @@ def frame_records(frame: pd.DataFrame) -> list[dict]:
 
 
 def _cell(value: Any) -> str:
+    if hasattr(value, "tolist") and not isinstance(value, str | int | float):  # numpy arrays/scalars
+        value = value.tolist()
     if isinstance(value, list | tuple):
         value = ", ".join(str(v) for v in value[:6]) + (" …" if len(value) > 6 else "")
     if value is None or (isinstance(value, float) and value != value):

@@ -1,0 +1,233 @@
+"""``changes``: what changed in the trade between a ``before`` and an ``after`` window, ranked.
+
+Kinds of change (``score`` ranks them across kinds; higher is more worth a look):
+
+* ``new_intermediary``: A → C traded before; after, goods go A → B → C through a new link (a swap
+  when the direct A → C flow stopped). Score 4, +2 for a swap, + log of the volume.
+* ``hs_shift``: same shipper, consignee and description, different HS6 code. Score 3.
+* ``route_shift``: the usual port of lading or country of origin of a flow changed. Score 2.
+* ``volume_jump``: shipments per day on a flow rose or fell by ``jump``× or more. Score |log2 ratio|.
+* ``new_counterparty`` / ``vanished_counterparty``: a company active in both windows gained or lost
+  a partner. Score 1 + log of the volume.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from tracekit.errors import TracekitError
+from tracekit.graph.filters import TradeFilter, parse_date
+from tracekit.graph.project import node_frame
+from tracekit.query.prepared import graph_index
+from tracekit.query.results import GraphResult
+
+__all__ = ["changes", "ChangesResult", "parse_window"]
+
+COLUMNS = ["rank", "kind", "score", "src", "src_name", "dst", "dst_name", "via", "via_name", "before",
+           "after", "detail"]
+
+
+def _period_end(text: str) -> dt.date:
+    day = parse_date(text, "window end")
+    if len(text) == 4:
+        return dt.date(day.year, 12, 31)
+    if len(text) == 7:
+        return dt.date(day.year, day.month, calendar.monthrange(day.year, day.month)[1])
+    return day
+
+
+def parse_window(value, name: str = "window") -> tuple[dt.date, dt.date]:
+    """A window as (first day, last day): ``"2023-01..2023-06"``, ``"2023"`` or a pair of dates.
+
+    Examples
+    --------
+    >>> parse_window("2023-01..2023-06")
+    (datetime.date(2023, 1, 1), datetime.date(2023, 6, 30))
+    >>> parse_window("2024")
+    (datetime.date(2024, 1, 1), datetime.date(2024, 12, 31))
+    """
+    if isinstance(value, str):
+        text = value.strip()
+        start, _, end = text.partition("..")
+        end = end or start
+        window = (parse_date(start.strip(), name), _period_end(end.strip()))
+    elif isinstance(value, tuple | list) and len(value) == 2:
+        window = (parse_date(value[0], name), parse_date(value[1], name))
+    else:
+        raise TracekitError(f"{name}={value!r}: give 'YYYY-MM-DD..YYYY-MM-DD' (or YYYY-MM, YYYY) or a pair")
+    if window[0] is None or window[1] is None or window[0] > window[1]:
+        raise TracekitError(f"{name}={value!r} is an empty window")
+    return window
+
+
+def _pair_sql(where: str) -> str:
+    return f"""
+SELECT win, src, dst, count(*) AS shipments, coalesce(sum(kg), 0) AS kg,
+       mode(port_of_lading) AS pol, mode(origin) AS origin
+FROM (SELECT t.*, CASE WHEN t.date BETWEEN $b0 AND $b1 THEN 'before'
+                      WHEN t.date BETWEEN $a0 AND $a1 THEN 'after' END AS win
+      FROM graph_trade t WHERE t.src IS NOT NULL AND t.dst IS NOT NULL AND t.src <> t.dst AND {where}) w
+WHERE win IS NOT NULL GROUP BY win, src, dst
+"""  # noqa: S608 - validated filter literals only
+
+
+def _hs_shift_sql(where: str) -> str:
+    return f"""
+WITH w AS (
+  SELECT t.src, t.dst, t.hs6, lower(trim(s.description)) AS descr,
+         CASE WHEN t.date BETWEEN $b0 AND $b1 THEN 'before' WHEN t.date BETWEEN $a0 AND $a1 THEN 'after' END AS win
+  FROM graph_trade t JOIN shipments s ON s.shipment_id = t.shipment_id
+  WHERE t.src IS NOT NULL AND t.dst IS NOT NULL AND t.hs6 <> '' AND s.description IS NOT NULL AND {where}
+), m AS (SELECT win, src, dst, descr, mode(hs6) AS hs6 FROM w WHERE win IS NOT NULL GROUP BY ALL)
+SELECT b.src, b.dst, b.descr, b.hs6 AS before_hs, a.hs6 AS after_hs
+FROM m b JOIN m a ON a.src = b.src AND a.dst = b.dst AND a.descr = b.descr
+WHERE b.win = 'before' AND a.win = 'after' AND a.hs6 <> b.hs6
+"""  # noqa: S608 - validated filter literals only
+
+
+def _row(kind, score, src, dst, before, after, detail, via=None) -> dict:
+    return {"kind": kind, "score": round(float(score), 3), "src": int(src), "dst": int(dst),
+            "via": None if via is None else int(via), "before": before, "after": after, "detail": detail}
+
+
+def _flow_changes(pairs: pd.DataFrame, days: tuple[int, int], jump: float) -> list[dict]:
+    before = pairs[pairs["win"] == "before"].drop(columns="win")
+    after = pairs[pairs["win"] == "after"].drop(columns="win")
+    active_b = set(before["src"]) | set(before["dst"])
+    active_a = set(after["src"]) | set(after["dst"])
+    both = before.merge(after, on=["src", "dst"], how="outer", suffixes=("_b", "_a"),
+                         indicator="side")
+    out = []
+    for r in both.itertuples(index=False):
+        if r.side == "right_only" and (r.src in active_b or r.dst in active_b):
+            out.append(_row("new_counterparty", 1 + np.log1p(r.shipments_a), r.src, r.dst, 0,
+                            int(r.shipments_a), f"{int(r.shipments_a)} shipments in the after window"))
+        elif r.side == "left_only" and r.src in active_a and r.dst in active_a | active_b:
+            out.append(_row("vanished_counterparty", 1 + np.log1p(r.shipments_b) * 0.8, r.src, r.dst,
+                            int(r.shipments_b), 0, f"{int(r.shipments_b)} shipments before, none after"))
+        elif r.side == "both":
+            rate_b, rate_a = r.shipments_b / days[0], r.shipments_a / days[1]
+            ratio = rate_a / rate_b
+            if ratio >= jump or ratio <= 1 / jump:
+                out.append(_row("volume_jump", abs(np.log2(ratio)), r.src, r.dst, int(r.shipments_b),
+                                int(r.shipments_a), f"shipments per day ×{ratio:.1f}"))
+            for label, b, a in (("port of lading", r.pol_b, r.pol_a), ("origin", r.origin_b, r.origin_a)):
+                if isinstance(b, str) and isinstance(a, str) and a != b:
+                    out.append(_row("route_shift", 2, r.src, r.dst, b, a, f"usual {label} {b} → {a}"))
+    return out
+
+
+def _intermediaries(pairs: pd.DataFrame) -> list[dict]:
+    before = pairs[pairs["win"] == "before"][["src", "dst", "shipments"]]
+    after = pairs[pairs["win"] == "after"][["src", "dst", "shipments"]]
+    known = set(zip(before["src"], before["dst"], strict=True))
+    direct_after = set(zip(after["src"], after["dst"], strict=True))
+    legs = before.merge(after.rename(columns={"dst": "via", "shipments": "n1"}), on="src")
+    legs = legs.merge(after.rename(columns={"src": "via", "dst": "dst2", "shipments": "n2"}), on="via")
+    legs = legs[(legs["dst2"] == legs["dst"]) & (legs["via"] != legs["src"]) & (legs["via"] != legs["dst"])]
+    out = []
+    for r in legs.itertuples(index=False):
+        if (r.src, r.via) in known and (r.via, r.dst) in known:
+            continue  # an old route, not a new intermediary
+        swap = (r.src, r.dst) not in direct_after
+        detail = ("direct flow replaced by a route via a new intermediary" if swap
+                  else "new route via an intermediary beside the direct flow")
+        out.append(_row("new_intermediary", 4 + 2 * swap + np.log1p(min(r.n1, r.n2)), r.src, r.dst,
+                        int(r.shipments), int(min(r.n1, r.n2)), detail, via=r.via))
+    return out
+
+
+@dataclass(repr=False)
+class ChangesResult(GraphResult):
+    """``to_frame()``: one row per change, highest score first."""
+
+    def summary_lines(self) -> list[str]:
+        counts = self.frame.groupby("kind").size().to_dict() if len(self.frame) else {}
+        return [", ".join(f"{k}: {n}" for k, n in sorted(counts.items())) or "no changes"]
+
+
+def changes(ws, before, after, *, jump: float = 3.0, hs=None, countries=None, min_shipments: int = 1,
+            top: int | None = None) -> ChangesResult:
+    """Ranked changes in trade between two windows.
+
+    Parameters
+    ----------
+    ws : Workspace
+    before, after : str or (date, date)
+        Windows, e.g. ``"2023-01..2023-12"`` and ``"2024"``.
+    jump : float
+        Factor of change in shipments per day that counts as a volume jump (or fall).
+    hs, countries, min_shipments
+        Trade filters (``countries`` keeps changes whose companies are all in them;
+        ``min_shipments`` drops changes with fewer shipments in both windows).
+    top : int, optional
+        Keep the ``top`` highest-ranked changes.
+    """
+    b0, b1 = parse_window(before, "before")
+    a0, a1 = parse_window(after, "after")
+    if not (b1 < a0 or a1 < b0):
+        raise TracekitError(f"the windows overlap ({b0}..{b1} and {a0}..{a1}): give disjoint windows")
+    if jump <= 1:
+        raise TracekitError(f"jump={jump} must be greater than 1")
+    flt = TradeFilter(hs=hs, countries=countries, min_shipments=min_shipments)
+    graph_index(ws)
+    params = {"b0": b0, "b1": b1, "a0": a0, "a1": a1}
+    where = flt.where_sql("t", dates=False)
+    pairs = ws.store.df(_pair_sql(where), params)
+    days = ((b1 - b0).days + 1, (a1 - a0).days + 1)
+    found = _flow_changes(pairs, days, jump) + _intermediaries(pairs)
+    for r in ws.store.df(_hs_shift_sql(where), params).itertuples(index=False):
+        found.append(_row("hs_shift", 3, r.src, r.dst, r.before_hs, r.after_hs,
+                          f"HS {r.before_hs} → {r.after_hs} for the same description {r.descr!r}"))
+    frame = _named(ws, pd.DataFrame(found, columns=[c for c in COLUMNS if not c.endswith("name")
+                                                     and c != "rank"]), flt)
+    if top is not None:
+        frame = frame.head(int(top))
+    return ChangesResult(title=f"changes: {b0}..{b1} → {a0}..{a1}", graph=_change_graph(ws, frame),
+                         frame=frame, filters=flt.describe())
+
+
+def _named(ws, frame: pd.DataFrame, flt: TradeFilter) -> pd.DataFrame:
+    ids = set(frame["src"]) | set(frame["dst"]) | set(frame["via"].dropna().astype(int))
+    nodes = node_frame(ws.store, sorted(int(i) for i in ids)).set_index("entity_id")
+    if flt.countries:
+        allowed = set(nodes.index[nodes["country"].isin(flt.countries)])
+        frame = frame[frame["src"].isin(allowed) & frame["dst"].isin(allowed)
+                      & (frame["via"].isna() | frame["via"].isin(allowed))]
+    if flt.min_shipments > 1:
+        volume = pd.to_numeric(frame["before"], errors="coerce").fillna(0).clip(lower=0) + \
+            pd.to_numeric(frame["after"], errors="coerce").fillna(0)
+        frame = frame[(volume >= flt.min_shipments) | frame["kind"].isin(["route_shift", "hs_shift"])]
+    names = nodes["name"].to_dict()
+    frame = frame.assign(
+        src_name=frame["src"].map(names), dst_name=frame["dst"].map(names),
+        via_name=frame["via"].map(lambda v: names.get(int(v)) if v == v and v is not None else None),
+    )
+    frame = frame.sort_values(["score", "kind", "src", "dst"], ascending=[False, True, True, True],
+                              ignore_index=True)
+    frame.insert(0, "rank", np.arange(1, len(frame) + 1))
+    return frame[COLUMNS]
+
+
+def _change_graph(ws, frame: pd.DataFrame, max_rows: int = 100) -> nx.DiGraph:
+    shown = frame.head(max_rows)
+    graph = nx.DiGraph()
+    ids = set(shown["src"]) | set(shown["dst"]) | set(shown["via"].dropna().astype(int))
+    for row in node_frame(ws.store, sorted(int(i) for i in ids)).itertuples(index=False):
+        graph.add_node(int(row.entity_id), label=row.name, kind="company", country=row.country,
+                       mentions=0, risk=None, flags=list(row.flags), community=None, tier=None)
+    for r in shown.itertuples(index=False):
+        legs = [(r.src, int(r.via)), (int(r.via), r.dst)] if r.via == r.via and r.via is not None \
+            else [(r.src, r.dst)]
+        for a, b in legs:
+            if graph.has_edge(a, b):
+                graph.edges[a, b]["changes"].append(r.kind)
+            else:
+                graph.add_edge(int(a), int(b), kind="change", changes=[r.kind], score=r.score)
+    return graph

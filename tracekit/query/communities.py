@@ -1,0 +1,133 @@
+"""``communities``: groups of companies that trade mostly among themselves, summarised for triage."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import networkx as nx
+import numpy as np
+import pandas as pd
+
+from tracekit.graph.filters import TradeFilter
+from tracekit.graph.project import build_digraph
+from tracekit.graph.traverse import rows_among
+from tracekit.graph.whole import community_membership
+from tracekit.query.precursors import FLAG_PRECURSOR, FLAG_PRECURSOR_HS
+from tracekit.query.prepared import graph_index
+from tracekit.query.results import GraphResult
+
+__all__ = ["communities", "CommunitiesResult"]
+
+_DRAWN_NODES = 300
+
+
+def summary_sql(where: str) -> str:
+    """Per community: size, countries, top HS codes, internal volume, flagged members, top members."""
+    return f"""
+WITH m AS (SELECT entity_id, community FROM tk_membership),
+internal AS (
+  SELECT ma.community, t.src, t.dst, t.hs6, t.kg, t.usd
+  FROM graph_trade t
+  JOIN m ma ON ma.entity_id = t.src JOIN m mb ON mb.entity_id = t.dst AND mb.community = ma.community
+  WHERE {where}
+),
+volume AS (
+  SELECT community, count(*) AS internal_shipments, coalesce(sum(kg), 0) AS internal_kg,
+         coalesce(sum(usd), 0) AS internal_usd FROM internal GROUP BY community
+),
+hs AS (
+  SELECT community, list(hs6 ORDER BY n DESC, hs6)[1:3] AS top_hs FROM (
+    SELECT community, hs6, count(*) AS n FROM internal WHERE hs6 <> '' GROUP BY community, hs6
+  ) GROUP BY community
+),
+members AS (
+  SELECT m.community, m.entity_id, e.name, coalesce(e.country, '??') AS country,
+         coalesce(e.shipment_count, 0) AS shipments,
+         EXISTS (SELECT 1 FROM graph_flags f WHERE f.entity_id = m.entity_id
+                 AND f.flag IN ('{FLAG_PRECURSOR}', '{FLAG_PRECURSOR_HS}')) AS flagged
+  FROM m LEFT JOIN entities e ON e.entity_id = m.entity_id
+),
+countries AS (
+  SELECT community, list(country || ' ' || n ORDER BY n DESC, country)[1:4] AS countries FROM (
+    SELECT community, country, count(*) AS n FROM members GROUP BY community, country
+  ) GROUP BY community
+),
+agg AS (
+  SELECT community, count(*) AS size, count(*) FILTER (WHERE flagged) AS flagged_members,
+         list(name ORDER BY shipments DESC, entity_id)[1:3] AS top_members
+  FROM members GROUP BY community
+)
+SELECT agg.community, agg.size, countries.countries, hs.top_hs,
+       coalesce(volume.internal_shipments, 0) AS internal_shipments,
+       coalesce(volume.internal_kg, 0) AS internal_kg, coalesce(volume.internal_usd, 0) AS internal_usd,
+       agg.flagged_members, agg.top_members
+FROM agg LEFT JOIN countries USING (community) LEFT JOIN hs USING (community)
+LEFT JOIN volume USING (community)
+ORDER BY agg.size DESC, agg.community
+"""  # noqa: S608 - constants and validated filter literals only
+
+
+@dataclass(repr=False)
+class CommunitiesResult(GraphResult):
+    """``to_frame()``: one row per community (size ≥ 2); ``membership``: every company's community."""
+
+    membership: pd.DataFrame = field(default_factory=pd.DataFrame)
+    workspace: object = None
+    trade_filter: TradeFilter = field(default_factory=TradeFilter)
+
+    def summary_lines(self) -> list[str]:
+        singles = int((self.membership.groupby("community").size() == 1).sum()) if len(self.membership) else 0
+        return [f"{len(self.frame):,} communities of 2+ companies ({len(self.membership):,} companies, "
+                f"{singles:,} alone); .graph shows community {self.meta.get('drawn')}"]
+
+    def subgraph(self, community: int) -> nx.DiGraph:
+        """The trade graph inside one community (evidence on each edge)."""
+        members = self.membership.loc[self.membership["community"] == community, "entity_id"]
+        index = graph_index(self.workspace)
+        arrays = index.arrays_for(self.trade_filter)
+        rows = rows_among(index, arrays, index.positions(members), self.trade_filter)
+        return build_digraph(index, arrays, rows, self.trade_filter)
+
+
+def communities(ws, method: str = "leiden", resolution: float = 1.0, *, seed: int = 0, hs=None,
+                since=None, until=None, countries=None, min_shipments: int = 1,
+                save: bool = True) -> CommunitiesResult:
+    """Community detection on the whole filtered trade graph (igraph, weighted by shipments).
+
+    Parameters
+    ----------
+    ws : Workspace
+    method : {"leiden", "louvain"}
+        Leiden (modularity) or Louvain (igraph multilevel).
+    resolution : float
+        Higher gives more, smaller communities.
+    seed : int
+        Random seed: the same data and seed give the same communities.
+    hs, since, until, countries, min_shipments
+        Trade filters.
+    save : bool
+        Store the membership in ``graph_communities`` so every later graph shows ``community``.
+    """
+    flt = TradeFilter(hs=hs, since=since, until=until, countries=countries, min_shipments=min_shipments)
+    index = graph_index(ws)
+    nodes, labels = community_membership(index, flt, method=method, resolution=resolution, seed=seed)
+    membership = pd.DataFrame({"entity_id": index.node_ids[nodes].astype(np.int64),
+                               "community": labels.astype(np.int64)})
+    store = ws.store
+    if save and not store.read_only:
+        with store.transaction(), store.registered("tk_membership_new", membership):
+            store.execute("CREATE OR REPLACE TABLE graph_communities AS "
+                          "SELECT entity_id, community FROM tk_membership_new")
+    with store.registered("tk_membership", membership):
+        frame = store.df(summary_sql(flt.where_sql("t")))
+    frame = frame[frame["size"] >= 2].reset_index(drop=True)
+    result = CommunitiesResult(
+        title=f"communities ({method}, resolution {resolution:g})", graph=nx.DiGraph(), frame=frame,
+        filters=flt.describe(), membership=membership, workspace=ws, trade_filter=flt,
+    )
+    if len(frame):
+        drawn = int(frame["community"].iloc[0])
+        if int(frame["size"].iloc[0]) <= _DRAWN_NODES:
+            result.graph = result.subgraph(drawn)
+        result.meta["drawn"] = drawn
+    return result
