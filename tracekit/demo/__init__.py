@@ -1,1 +1,5 @@
 """demo stage."""
+
+from tracekit.demo.generate import DemoSummary, generate
+
+__all__ = ["generate", "DemoSummary"]
