@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import html
+from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 import pandas as pd
 
@@ -57,7 +59,77 @@ class WorkspaceInfo:
 
 
 class StoreVerbs:
-    """``load``, ``source_rows``, ``info``, ``sql`` (mixed into :class:`tracekit.Workspace`)."""
+    """``load``, ``source_rows``, ``quarantine``, ``info``, ``sql`` (mixed into :class:`tracekit.Workspace`)."""
+
+    def load(self, source: Any, mapping: Any = "auto", *, replace: bool = False, encoding: str | None = None,
+             delimiter: str | None = None, progress: bool = True):
+        """Load trade records; every row ends up loaded or quarantined, never dropped.
+
+        Parameters
+        ----------
+        source : path, glob, folder, .zip, DataFrame, or a list of them
+            CSV/TSV/TXT in any delimiter and in UTF-8 (with or without BOM), cp1252/Latin-1, GB18030
+            or UTF-16, optionally gzip-compressed; zip archives; Parquet; .xlsx (first sheet).
+        mapping : "auto", "ams", "generic", dict or path to a .json file
+            Which source column feeds which field (see :mod:`tracekit.ingest.mapping`).
+        replace : bool
+            Reload a source already loaded (same content or same name): its old rows go everywhere.
+        encoding, delimiter : str, optional
+            Override the detected text encoding or delimiter.
+        progress : bool
+            Show a progress bar.
+
+        Returns
+        -------
+        tracekit.store.report.LoadReport
+            rows read = loaded + quarantined, per source and reason, with the mapping used.
+
+        Raises
+        ------
+        MappingError
+            Before anything is written, when a source has no party-name column or the mapping names
+            columns the source lacks.
+
+        Examples
+        --------
+        >>> import pandas as pd, tracekit
+        >>> ws = tracekit.Workspace()
+        >>> frame = pd.DataFrame({"Shipper": ["ACME CO", ""], "Consignee": ["QUIMICA SA", ""],
+        ...                       "HS Code": ["2933.39", "2933.39"]})
+        >>> r = ws.load(frame, progress=False)
+        >>> r.rows_read, r.rows_loaded, r.quarantine_reasons
+        (2, 1, {'no_party': 1})
+        """
+        from tracekit.store.load import load
+
+        return load(self.store, source, mapping, replace=replace, encoding=encoding, delimiter=delimiter,
+                    progress=progress)
+
+    def source_rows(self, shipment_ids: int | Iterable[int] | None = None, *, source: str | int | None = None,
+                    lines: int | Iterable[int] | None = None) -> pd.DataFrame:
+        """The raw rows behind shipments, exactly as the source wrote them (all columns as text).
+
+        Give shipment ids, or a source (id, name or path) with optional line numbers. The result has
+        ``source`` (name), ``line`` and every original column of the source(s).
+
+        Examples
+        --------
+        >>> import pandas as pd, tracekit
+        >>> ws = tracekit.Workspace()
+        >>> _ = ws.load(pd.DataFrame({"SHIPPER_NAME": ["ACME"], "colour": ["blue"]}), progress=False)
+        >>> sid = ws.sql("SELECT shipment_id FROM shipments")["shipment_id"].tolist()
+        >>> ws.source_rows(sid)[["line", "SHIPPER_NAME", "colour"]].values.tolist()
+        [[1, 'ACME', 'blue']]
+        """
+        from tracekit.store.provenance import source_rows
+
+        return source_rows(self.store, shipment_ids, source=source, lines=lines)
+
+    def quarantine(self, source: str | int | None = None, reason: str | None = None) -> pd.DataFrame:
+        """Quarantined rows: file, line, column, reason, detail and the raw text, in file order."""
+        from tracekit.store.provenance import quarantine_rows
+
+        return quarantine_rows(self.store, source=source, reason=reason)
 
     def info(self) -> WorkspaceInfo:
         """Counts of what the workspace holds.

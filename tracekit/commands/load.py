@@ -1,0 +1,25 @@
+"""``tracekit load SOURCE...``: load trade records; prints one report (per-file lines plus totals)."""
+
+from __future__ import annotations
+
+import argparse
+
+from tracekit.commands import command
+
+
+def _arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("sources", nargs="+", metavar="SOURCE",
+                        help="files, globs (quote them), folders, .zip, Parquet or .xlsx")
+    parser.add_argument("--mapping", default="auto", metavar="auto|ams|generic|FILE.json",
+                        help="column mapping (default: auto, which recognises common headers)")
+    parser.add_argument("--replace", action="store_true", help="reload sources loaded before")
+    parser.add_argument("--encoding", default=None, help="text encoding (default: detected)")
+    parser.add_argument("--delimiter", default=None, help="field delimiter (default: detected; 'tab' for TAB)")
+    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+
+@command("load", "load trade records (CSV/TSV, gz, zip, Parquet, xlsx); every row loaded or quarantined",
+         _arguments)
+def run(ws, args: argparse.Namespace):
+    return ws.load(list(args.sources), mapping=args.mapping, replace=args.replace, encoding=args.encoding,
+                   delimiter=args.delimiter, progress=not (args.no_progress or args.json))

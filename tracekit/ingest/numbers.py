@@ -1,0 +1,169 @@
+"""Numbers and weights as trade records write them, to plain floats and kilograms.
+
+Numbers: ``1200``, ``1,200.50`` (comma thousands), ``1.200,50`` (dot thousands, decimal comma),
+``12,5`` (decimal comma), ``1.200.000`` (several dot groups: thousands), optionally signed or with a
+currency mark (``$``, ``USD``). A single group of dots is a decimal point (``1.200`` is 1.2): the
+ambiguity is resolved the way most trade extracts write it.
+
+Weights: the number may carry its unit (``1,200 KG``) or the unit sits in its own column. Units:
+``KG/KGS/K/KGM/KILO(S)`` (×1), ``LB/LBS/L/POUND(S)`` (×0.45359237), ``T/MT/TNE/TON(S)/TONNE(S)/TM``
+(metric tonnes, ×1000), ``G/GR/GRM/GRAMS`` (×0.001). A value without any unit is taken as kilograms and
+counted in the load report. Anything else is an unknown unit (``bad_weight``). A negative weight is
+``negative_weight``.
+
+Each function has a pure Python form and a SQL form; property tests check they agree.
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = [
+    "NUMBER", "WEIGHT", "UNIT_FACTORS", "parse_number", "number_sql", "parse_weight", "weight_sql",
+    "weight_problem_sql", "weight_unit_assumed_sql",
+]
+
+NUMBER = r"^([+-]?)\s*(?:US\$|USD|\$)?\s*([0-9][0-9.,]*)\s*(?:USD)?$"
+WEIGHT = r"^([+-]?)\s*([0-9][0-9.,]*)\s*([A-Z]*)\.?$"
+_COMMA_THOUSANDS = r"^[0-9]{1,3}(,[0-9]{3})+$"
+_DOT_THOUSANDS = r"^[0-9]{1,3}(\.[0-9]{3}){2,}$"
+
+UNIT_FACTORS: dict[str, float] = {
+    **dict.fromkeys(["KG", "KGS", "K", "KGM", "KILO", "KILOS", "KILOGRAM", "KILOGRAMS", "KILOGRAMOS"], 1.0),
+    **dict.fromkeys(["LB", "LBS", "L", "POUND", "POUNDS", "LIBRAS"], 0.45359237),
+    **dict.fromkeys(["T", "MT", "TNE", "TON", "TONS", "TONNE", "TONNES", "TM", "TONELADAS"], 1000.0),
+    **dict.fromkeys(["G", "GR", "GRM", "GRS", "GRAMS", "GRAMOS"], 0.001),
+}
+
+
+def _full(pattern: str, value: str) -> re.Match | None:
+    return re.fullmatch(pattern, value, re.ASCII)
+
+
+def _digits_to_float(sign: str, digits: str) -> float | None:
+    """The shared separator rules (see module docstring)."""
+    if "," in digits and "." in digits:
+        decimal = "," if digits.rfind(",") > digits.rfind(".") else "."
+        thousands = "." if decimal == "," else ","
+        digits = digits.replace(thousands, "").replace(decimal, ".")
+    elif "," in digits:
+        digits = digits.replace(",", "") if _full(_COMMA_THOUSANDS, digits) else digits.replace(",", ".")
+    elif _full(_DOT_THOUSANDS, digits):
+        digits = digits.replace(".", "")
+    if not _full(r"[0-9]+(\.[0-9]*)?", digits):
+        return None
+    number = float(digits)
+    return -number if sign == "-" else number
+
+
+def parse_number(text: str | None) -> float | None:
+    """Parse a number as written; None when empty or not a number.
+
+    Examples
+    --------
+    >>> parse_number("1,200.50"), parse_number("1.200,50"), parse_number("12,5"), parse_number("$ 900")
+    (1200.5, 1200.5, 12.5, 900.0)
+    >>> parse_number("n/a") is None
+    True
+    """
+    if text is None:
+        return None
+    value = text.strip(" ").upper()
+    m = _full(NUMBER, value)
+    return _digits_to_float(m[1], m[2]) if m else None
+
+
+def parse_weight(text: str | None, unit: str | None = None) -> float | None:
+    """Parse a weight to kilograms; None when empty, unparseable or in an unknown unit.
+
+    The unit written with the number wins over the unit column. Negative weights come back negative
+    (the loader quarantines them as ``negative_weight``).
+
+    Examples
+    --------
+    >>> parse_weight("1,200 KG"), parse_weight("100", "LB"), parse_weight("2.5", "MT"), parse_weight("7")
+    (1200.0, 45.359237, 2500.0, 7.0)
+    >>> parse_weight("12 furlongs") is None
+    True
+    """
+    if text is None:
+        return None
+    value = text.strip(" ").upper()
+    if not value:
+        return None
+    m = _full(WEIGHT, value)
+    if not m:
+        return None
+    number = _digits_to_float(m[1], m[2])
+    unit_text = m[3] or (unit or "").strip(" ").upper().rstrip(".")
+    factor = UNIT_FACTORS.get(unit_text, 1.0 if unit_text == "" else None)
+    if number is None or factor is None:
+        return None
+    return number * factor
+
+
+# -- SQL -------------------------------------------------------------------------------------------
+def _q(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _digits_sql(sign: str, digits: str) -> str:
+    """SQL form of :func:`_digits_to_float` for two VARCHAR expressions (sign, digits)."""
+    normalised = (
+        f"CASE WHEN contains({digits}, ',') AND contains({digits}, '.') THEN "
+        f"  CASE WHEN strpos(reverse({digits}), ',') < strpos(reverse({digits}), '.') "
+        f"    THEN replace(replace({digits}, '.', ''), ',', '.') ELSE replace({digits}, ',', '') END "
+        f"WHEN contains({digits}, ',') THEN "
+        f"  CASE WHEN regexp_matches({digits}, {_q(_COMMA_THOUSANDS)}) THEN replace({digits}, ',', '') "
+        f"  ELSE replace({digits}, ',', '.') END "
+        f"WHEN regexp_matches({digits}, {_q(_DOT_THOUSANDS)}) THEN replace({digits}, '.', '') "
+        f"ELSE {digits} END"
+    )
+    # ``normalised`` holds only digits and dots here, so TRY_CAST accepts exactly what the Python regex does.
+    return f"(CASE WHEN {sign} = '-' THEN -TRY_CAST({normalised} AS DOUBLE) ELSE TRY_CAST({normalised} AS DOUBLE) END)"
+
+
+def number_sql(column: str) -> str:
+    """SQL expression computing :func:`parse_number` of ``column``."""
+    v = f"upper(trim({column}))"
+    sign = f"regexp_extract({v}, {_q(NUMBER)}, 1)"
+    digits = f"regexp_extract({v}, {_q(NUMBER)}, 2)"
+    return f"(CASE WHEN regexp_matches({v}, {_q(NUMBER)}) THEN {_digits_sql(sign, digits)} END)"
+
+
+def _unit_text_sql(v: str, unit_column: str | None) -> str:
+    embedded = f"regexp_extract({v}, {_q(WEIGHT)}, 3)"
+    column = f"rtrim(upper(trim(coalesce({unit_column}, ''))), '.')" if unit_column else "''"
+    return f"(CASE WHEN {embedded} <> '' THEN {embedded} ELSE {column} END)"
+
+
+def _factor_sql(unit_text: str) -> str:
+    by_factor: dict[float, list[str]] = {}
+    for unit, factor in UNIT_FACTORS.items():
+        by_factor.setdefault(factor, []).append(unit)
+    whens = " ".join(
+        f"WHEN {unit_text} IN ({', '.join(_q(u) for u in units)}) THEN {factor!r}"
+        for factor, units in by_factor.items()
+    )
+    return f"(CASE WHEN {unit_text} = '' THEN 1.0 {whens} END)"
+
+
+def weight_sql(column: str, unit_column: str | None = None) -> str:
+    """SQL expression computing :func:`parse_weight` (kilograms) of ``column`` and ``unit_column``."""
+    v = f"upper(trim({column}))"
+    sign = f"regexp_extract({v}, {_q(WEIGHT)}, 1)"
+    digits = f"regexp_extract({v}, {_q(WEIGHT)}, 2)"
+    factor = _factor_sql(_unit_text_sql(v, unit_column))
+    return (f"(CASE WHEN regexp_matches({v}, {_q(WEIGHT)}) THEN {_digits_sql(sign, digits)} * {factor} END)")
+
+
+def weight_problem_sql(column: str, kg: str) -> str:
+    """SQL giving ``'negative_weight'``, ``'bad_weight'`` or NULL, from the source text and the parsed kg."""
+    return (f"(CASE WHEN {kg} < 0 THEN 'negative_weight' "
+            f"WHEN {kg} IS NULL AND trim(coalesce({column}, '')) <> '' THEN 'bad_weight' END)")
+
+
+def weight_unit_assumed_sql(column: str, unit_column: str | None) -> str:
+    """SQL that is true when a weight was read with no unit anywhere (taken as kilograms)."""
+    v = f"upper(trim({column}))"
+    return f"({_unit_text_sql(v, unit_column)} = '' AND trim(coalesce({column}, '')) <> '')"

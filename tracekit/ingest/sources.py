@@ -1,0 +1,372 @@
+"""Finding and sniffing sources: files, globs, archives and DataFrames, before any row is read.
+
+This module decides *how* a source will be read (format, encoding, delimiter, column names) and
+prepares text the SQL engine cannot decode itself (cp1252, GB18030, UTF-16, zip members) as a
+UTF-8 copy. It executes no SQL: the store runs the scan.
+
+Undecodable bytes are carried through the copy unchanged (``surrogateescape``), so the engine's CSV
+reader rejects exactly the rows that hold them, with their line number: they are quarantined as
+``bad_encoding`` instead of failing the whole file or being silently replaced.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import glob
+import gzip
+import hashlib
+import os
+import zipfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from tracekit.errors import SourceError
+
+__all__ = [
+    "Source", "TextLayout", "expand_sources", "sniff_text", "detect_encoding", "sniff_delimiter",
+    "clean_names", "fingerprint", "transcode_to_utf8", "open_binary", "NATIVE_ENCODINGS",
+]
+
+TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".psv", ".dat", ".tab"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+EXCEL_SUFFIXES = {".xlsx", ".xlsm"}
+DELIMITERS = (",", "\t", ";", "|")
+NATIVE_ENCODINGS = {"utf-8", "utf-8-sig"}  # what the engine's CSV reader decodes itself
+_CHUNK = 4 << 20
+
+
+@dataclass
+class Source:
+    """One thing to load: a file, a member of a zip archive, or an in-memory DataFrame."""
+
+    kind: str  # "text" | "parquet" | "xlsx" | "frame"
+    name: str  # what the analyst sees: the path, "archive.zip!member.csv" or "DataFrame"
+    path: Path | None = None
+    member: str | None = None
+    frame: Any = None
+    compression: str | None = None  # "gzip" for .gz text
+
+    @property
+    def suffix(self) -> str:
+        base = self.member or (self.path.name if self.path else "")
+        base = base[:-3] if base.lower().endswith(".gz") else base
+        return Path(base).suffix.lower()
+
+
+@dataclass
+class TextLayout:
+    """How a delimited text source is written."""
+
+    encoding: str
+    delimiter: str
+    names: list[str]
+    header_line: list[str] = field(default_factory=list)
+
+    @property
+    def native(self) -> bool:
+        return self.encoding in NATIVE_ENCODINGS
+
+
+def _kind_for(name: str) -> tuple[str, str | None]:
+    lower = name.lower()
+    compression = None
+    if lower.endswith(".gz"):
+        compression, lower = "gzip", lower[:-3]
+    suffix = Path(lower).suffix
+    if suffix in PARQUET_SUFFIXES and compression is None:
+        return "parquet", None
+    if suffix in EXCEL_SUFFIXES and compression is None:
+        return "xlsx", None
+    if suffix in TEXT_SUFFIXES or suffix == "":
+        return "text", compression
+    raise SourceError(
+        f"{name}: unsupported file type {suffix!r}; tracekit reads CSV/TSV/TXT (optionally .gz), "
+        ".zip of those, Parquet and .xlsx"
+    )
+
+
+def _expand_one(item: Any) -> list[Source]:
+    if hasattr(item, "to_dict") and hasattr(item, "columns"):  # a pandas DataFrame
+        return [Source("frame", "DataFrame", frame=item)]
+    text = os.fspath(item)
+    if glob.has_magic(text):
+        matches = sorted(p for p in glob.glob(os.path.expanduser(text), recursive=True) if os.path.isfile(p))
+        if not matches:
+            raise SourceError(f"no file matches {text!r}")
+        return [s for m in matches for s in _expand_one(m)]
+    path = Path(text).expanduser()
+    if path.is_dir():
+        files = sorted(p for p in path.iterdir() if p.is_file() and not p.name.startswith("."))
+        if not files:
+            raise SourceError(f"folder {path} holds no files to load")
+        return [s for p in files for s in _expand_one(p)]
+    if not path.exists():
+        raise SourceError(f"source file {path} does not exist")
+    if path.suffix.lower() == ".zip":
+        return _zip_members(path)
+    kind, compression = _kind_for(path.name)
+    return [Source(kind, str(path), path=path.resolve(), compression=compression)]
+
+
+def _zip_members(path: Path) -> list[Source]:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = [i.filename for i in archive.infolist() if not i.is_dir()]
+    except zipfile.BadZipFile as exc:
+        raise SourceError(f"{path}: not a readable zip archive ({exc})") from exc
+    members = [n for n in names if not Path(n).name.startswith((".", "__MACOSX"))]
+    if not members:
+        raise SourceError(f"{path}: the zip archive holds no files")
+    out = []
+    for member in members:
+        kind, compression = _kind_for(member)
+        out.append(Source(kind, f"{path}!{member}", path=path.resolve(), member=member, compression=compression))
+    return out
+
+
+def expand_sources(sources: Any) -> list[Source]:
+    """Every source named by ``sources``: a path, a glob, a folder, a zip, a DataFrame, or a list of them.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> [s.kind for s in expand_sources(pd.DataFrame({"shipper": ["A"]}))]
+    ['frame']
+    """
+    items: Iterable[Any] = sources if isinstance(sources, list | tuple) else [sources]
+    out: list[Source] = []
+    for item in items:
+        out.extend(_expand_one(item))
+    return out
+
+
+# -- reading bytes ---------------------------------------------------------------------------------
+def open_binary(source: Source) -> BinaryIO:
+    """The source's bytes, decompressed (gzip, zip member) but not decoded."""
+    if source.path is None:
+        raise SourceError(f"{source.name} has no file to open")
+    if source.member is not None:
+        archive = zipfile.ZipFile(source.path)
+        raw: BinaryIO = archive.open(source.member)
+    else:
+        raw = open(source.path, "rb")  # noqa: SIM115 - returned to the caller, who closes it
+    return gzip.GzipFile(fileobj=raw) if source.compression == "gzip" else raw
+
+
+def _sample(source: Source, size: int = 1 << 20) -> bytes:
+    """Start, middle and end of an uncompressed file (non-ASCII text may appear anywhere)."""
+    if source.member is None and source.compression is None and source.path is not None:
+        total = source.path.stat().st_size
+        with open(source.path, "rb") as handle:
+            if total <= 3 * size:
+                return handle.read()
+            parts = [handle.read(size)]
+            for offset in (total // 2, total - size):
+                handle.seek(offset)
+                chunk = handle.read(size)
+                parts.append(chunk[chunk.find(b"\n") + 1:])  # from a line start
+            return b"\n".join(parts)
+    with open_binary(source) as handle:
+        return handle.read(3 * size)
+
+
+def detect_encoding(sample: bytes) -> str:
+    """Best guess among UTF-8 (with or without BOM), UTF-16, GB18030 and cp1252 for a byte sample.
+
+    GB18030 writes Chinese as pairs of high bytes; cp1252/Latin-1 Spanish puts single accented bytes
+    between ASCII letters. The share of high bytes that sit in pairs tells them apart.
+
+    Examples
+    --------
+    >>> detect_encoding("JOSÉ PÉREZ, MÉXICO".encode("cp1252")), detect_encoding("上海化工".encode("gb18030"))
+    ('cp1252', 'gb18030')
+    >>> detect_encoding(codecs.BOM_UTF8 + b"a,b"), detect_encoding("Año".encode())
+    ('utf-8-sig', 'utf-8')
+    """
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as exc:
+        if exc.start >= len(sample) - 3 and exc.reason.startswith("unexpected end"):
+            return "utf-8"  # a character cut by the sample boundary
+        if sum(1 for b in sample if b >= 0x80) and _utf8_share(sample) > 0.9:
+            return "utf-8"  # a few broken bytes in a UTF-8 file: those rows become bad_encoding
+    high = [i for i, b in enumerate(sample) if b >= 0x80]
+    paired = sum(1 for i in high if (i + 1 < len(sample) and sample[i + 1] >= 0x80)
+                 or (i > 0 and sample[i - 1] >= 0x80))
+    if high and paired / len(high) > 0.8:
+        try:
+            sample.decode("gb18030")
+            return "gb18030"
+        except UnicodeDecodeError:
+            pass
+    return "cp1252"
+
+
+def _utf8_share(sample: bytes) -> float:
+    """Share of non-ASCII bytes that belong to valid UTF-8 sequences."""
+    text = sample.decode("utf-8", "surrogateescape")
+    bad = sum(1 for c in text if "\udc80" <= c <= "\udcff")
+    high = sum(1 for b in sample if b >= 0x80)
+    return 1 - bad / high if high else 1.0
+
+
+def sniff_delimiter(lines: list[str], preferred: str | None = None) -> str:
+    """The delimiter that splits the header into most columns and the data rows consistently.
+
+    Examples
+    --------
+    >>> sniff_delimiter(["a;b;c", "1;2,5;3"]), sniff_delimiter(["a|b", "x|y"]), sniff_delimiter(["a\\tb"])
+    (';', '|', '\\t')
+    """
+    best, best_score = preferred or ",", (-1, -1)
+    for delim in DELIMITERS:
+        rows = list(csv.reader(lines, delimiter=delim))
+        if not rows or len(rows[0]) < 2:
+            continue
+        width = len(rows[0])
+        consistent = sum(1 for r in rows[1:] if len(r) == width)
+        score = (consistent, width + (1 if delim == preferred else 0))
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def clean_names(header: list[str]) -> list[str]:
+    """Column names as the engine will use them: trimmed, empty ones named, duplicates numbered.
+
+    Examples
+    --------
+    >>> clean_names([" a ", "", "a", "b"])
+    ['a', 'column_2', 'a_2', 'b']
+    """
+    out: list[str] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(header):
+        name = raw.strip().lstrip("\ufeff") or f"column_{i + 1}"
+        base, n = name, 1
+        while name.lower() in seen:
+            n += 1
+            name = f"{base}_{n}"
+        seen.add(name.lower())
+        out.append(name)
+    return out
+
+
+def sniff_text(source: Source, encoding: str | None = None, delimiter: str | None = None) -> TextLayout:
+    """Encoding, delimiter and column names of a delimited text source."""
+    sample = _sample(source)
+    enc = (encoding or detect_encoding(sample)).lower().replace("_", "-")
+    enc = {"utf8": "utf-8", "latin1": "latin-1", "windows-1252": "cp1252", "gbk": "gb18030"}.get(enc, enc)
+    try:
+        codecs.lookup(enc)
+    except LookupError as exc:
+        raise SourceError(f"{source.name}: unknown encoding {encoding!r}") from exc
+    text = sample[: 256 << 10].decode(enc, "replace").lstrip("\ufeff")
+    lines = text.splitlines()[:50]
+    if len(lines) > 1 and not sample.endswith(b"\n"):
+        lines = lines[:-1]  # the sample may cut the last line
+    lines = [ln for ln in lines if ln.strip()]
+    if not lines:
+        raise SourceError(f"{source.name}: the file is empty (no header line)")
+    preferred = "\t" if source.suffix in {".tsv", ".tab"} else ("|" if source.suffix == ".psv" else None)
+    delim = delimiter if delimiter else sniff_delimiter(lines, preferred)
+    if delim in ("\\t", "tab"):
+        delim = "\t"
+    header = next(csv.reader([lines[0]], delimiter=delim))
+    return TextLayout(enc, delim, clean_names(header), header)
+
+
+# -- hashing and transcoding -----------------------------------------------------------------------
+@dataclass
+class Fingerprint:
+    """sha256 of the source's bytes as stored, and how many newline bytes its text holds."""
+
+    sha256: str
+    newlines: int
+    ends_with_newline: bool
+
+
+def _chunks(handle: BinaryIO) -> Iterator[bytes]:
+    while chunk := handle.read(_CHUNK):
+        yield chunk
+
+
+def fingerprint(source: Source) -> Fingerprint:
+    """Hash the stored bytes (compressed, for .gz) and count newlines of the text (decompressed)."""
+    digest = hashlib.sha256()
+    newlines, last = 0, b""
+    if source.compression == "gzip" and source.member is None:
+        with open(source.path, "rb") as raw:
+            for chunk in _chunks(raw):
+                digest.update(chunk)
+        with open_binary(source) as text:
+            for chunk in _chunks(text):
+                newlines += chunk.count(b"\n")
+                last = chunk[-1:]
+        return Fingerprint(digest.hexdigest(), newlines, last == b"\n")
+    with open_binary(source) as handle:
+        for chunk in _chunks(handle):
+            digest.update(chunk)
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+    return Fingerprint(digest.hexdigest(), newlines, last == b"\n")
+
+
+def transcode_to_utf8(source: Source, encoding: str, target: Path) -> Fingerprint:
+    """Write the source's text as UTF-8 to ``target``; bytes that do not decode pass through unchanged.
+
+    Returns the fingerprint of the *original* bytes (and the newline count of the text).
+    """
+    digest = hashlib.sha256()
+    decoder = codecs.getincrementaldecoder(encoding)("surrogateescape")
+    newlines, last = 0, b""
+    with open_binary(source) as handle, open(target, "wb") as out:
+        first = True
+        for chunk in _chunks(handle):
+            digest.update(chunk)
+            text = decoder.decode(chunk)
+            if first:
+                text, first = text.lstrip("\ufeff"), False
+            data = text.encode("utf-8", "surrogateescape")
+            newlines += data.count(b"\n")
+            last = data[-1:] or last
+            out.write(data)
+        tail = decoder.decode(b"", final=True).encode("utf-8", "surrogateescape")
+        out.write(tail)
+        if tail:
+            newlines += tail.count(b"\n")
+            last = tail[-1:]
+    if source.compression == "gzip" and source.member is None:
+        digest = hashlib.sha256(source.path.read_bytes())  # the stored (compressed) bytes
+    return Fingerprint(digest.hexdigest(), newlines, last == b"\n")
+
+
+def copy_member(source: Source, target: Path) -> Fingerprint:
+    """Extract a zip member (decompressing .gz inside it) to ``target`` as is."""
+    digest = hashlib.sha256()
+    newlines, last = 0, b""
+    with open_binary(source) as handle, open(target, "wb") as out:
+        for chunk in _chunks(handle):
+            digest.update(chunk)
+            newlines += chunk.count(b"\n")
+            last = chunk[-1:]
+            out.write(chunk)
+    return Fingerprint(digest.hexdigest(), newlines, last == b"\n")
+
+
+def frame_hash(table_bytes: Iterable[bytes]) -> str:
+    """sha256 over an iterable of byte strings (an in-memory table's serialised batches)."""
+    digest = hashlib.sha256()
+    for part in table_bytes:
+        digest.update(part)
+    return digest.hexdigest()
+
+
