@@ -9,6 +9,8 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
+from tracekit.resolve.normalize import normalize_name
+
 SOURCE_ID = 1
 
 
@@ -70,6 +72,10 @@ def build_world(ws, shipments: list[dict], companies: dict[str, dict] | None = N
         with store.registered("w_me", mentions):
             store.execute("CREATE OR REPLACE TABLE mention_entities AS SELECT mention_id::BIGINT AS mention_id, "
                           "entity_id::BIGINT AS entity_id FROM w_me")
+        profiles = pd.DataFrame({"name_key": [normalize_name(n).key for n in ids],
+                                 "entity_id": list(ids.values())})
+        with store.registered("w_prof", profiles):  # what ws.search reads (resolution's name index)
+            store.execute("CREATE OR REPLACE TABLE resolve_profiles AS SELECT * FROM w_prof")
         with store.registered("w_mf", pd.DataFrame(feature_rows, columns=feature_cols)):
             store.execute("CREATE OR REPLACE TABLE mention_features AS SELECT mention_id::BIGINT AS mention_id, "
                           "name_key::VARCHAR AS name_key, address_key::VARCHAR AS address_key, "

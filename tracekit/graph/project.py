@@ -196,37 +196,32 @@ def add_context(graph: nx.DiGraph, store: Store, kinds: Iterable[str], flt: Trad
         from tracekit.errors import TracekitError
 
         raise TracekitError(f"unknown context kind(s) {sorted(unknown)}; use {', '.join(CONTEXT_KINDS)}")
-    companies = [n for n, d in graph.nodes(data=True) if d.get("kind") == "company"]
-    if not companies:
-        return graph
-    ids = pd.DataFrame({"entity_id": pd.Series(companies, dtype="int64")})
-    with store.registered("tk_ctx_ids", ids):
-        if "notify" in kinds:
+    where = flt.where_sql("t")
+    if "notify" in kinds:  # first: it may add notify parties, which the other relations then include
+        with _companies(graph, store):
             _add_relation_edges(graph, store.df(
-                "SELECT t.dst AS a, t.notify AS b, count(*) AS shipments FROM graph_trade t "  # noqa: S608 - validated literals only
+                "SELECT t.dst AS a, t.notify AS b, count(*) AS shipments FROM graph_trade t "  # noqa: S608
                 "JOIN tk_ctx_ids i ON i.entity_id = t.dst "
-                f"WHERE t.notify <> t.dst AND {flt.where_sql('t')} GROUP BY 1, 2"),
-                "notify", store)
-        if "shared" in kinds:
+                f"WHERE t.notify <> t.dst AND {where} GROUP BY 1, 2"), "notify", store)
+    if "shared" in kinds:
+        with _companies(graph, store):
             shared = store.df(
                 "SELECT a.kind, a.key, a.entity_id AS a, b.entity_id AS b FROM graph_shared a "
                 "JOIN graph_shared b ON a.kind = b.kind AND a.key = b.key AND a.entity_id < b.entity_id "
                 "JOIN tk_ctx_ids i ON i.entity_id = a.entity_id JOIN tk_ctx_ids j ON j.entity_id = b.entity_id")
-            for kind, group in shared.groupby("kind"):
-                _add_relation_edges(graph, group.assign(shipments=None), f"shared_{kind}")
-        if "product" in kinds:
-            _add_thing_nodes(graph, store.df(
-                "SELECT t.src AS entity_id, t.hs6 AS thing, t.hs6 AS label, count(*) AS shipments "  # noqa: S608 - validated literals only
-                "FROM graph_trade t JOIN tk_ctx_ids i ON i.entity_id = t.src "
-                f"WHERE t.hs6 <> '' AND {flt.where_sql('t')} GROUP BY 1, 2, 3"),
-                "product", "hs:")
-        if "port" in kinds:
-            _add_thing_nodes(graph, store.df(
-                "SELECT t.src AS entity_id, t.port_of_lading AS thing, t.port_of_lading AS label, "  # noqa: S608 - validated literals only
-                "count(*) AS shipments FROM graph_trade t JOIN tk_ctx_ids i ON i.entity_id = t.src "
-                f"WHERE t.port_of_lading IS NOT NULL AND {flt.where_sql('t')} GROUP BY 1, 2, 3"),
-                "port", "port:")
-        if "address" in kinds and store.table_exists("mention_features"):
+        for kind, group in shared.groupby("kind"):
+            _add_relation_edges(graph, group.assign(shipments=None), f"shared_{kind}")
+    things = {"product": ("t.hs6", "t.hs6 <> ''", "hs:"),
+              "port": ("t.port_of_lading", "t.port_of_lading IS NOT NULL", "port:")}
+    for kind, (column, present, prefix) in things.items():
+        if kind in kinds:
+            with _companies(graph, store):
+                _add_thing_nodes(graph, store.df(
+                    f"SELECT t.src AS entity_id, {column} AS thing, {column} AS label, "  # noqa: S608
+                    "count(*) AS shipments FROM graph_trade t JOIN tk_ctx_ids i ON i.entity_id = t.src "
+                    f"WHERE {present} AND {where} GROUP BY 1, 2, 3"), kind, prefix)
+    if "address" in kinds and store.table_exists("mention_features"):
+        with _companies(graph, store):
             _add_thing_nodes(graph, store.df(
                 "SELECT me.entity_id, f.address_key AS thing, min(m.address) AS label, count(*) AS shipments "
                 "FROM mention_entities me JOIN tk_ctx_ids i ON i.entity_id = me.entity_id "
@@ -234,6 +229,12 @@ def add_context(graph: nx.DiGraph, store: Store, kinds: Iterable[str], flt: Trad
                 "JOIN party_mentions m ON m.mention_id = me.mention_id "
                 "WHERE f.address_key IS NOT NULL AND f.address_key <> '' GROUP BY 1, 2"), "address", "addr:")
     return graph
+
+
+def _companies(graph: nx.DiGraph, store: Store):
+    """Register the graph's current company nodes as ``tk_ctx_ids`` for one query."""
+    companies = [n for n, d in graph.nodes(data=True) if d.get("kind") == "company"]
+    return store.registered("tk_ctx_ids", pd.DataFrame({"entity_id": pd.Series(companies, dtype="int64")}))
 
 
 def _add_relation_edges(graph: nx.DiGraph, frame: pd.DataFrame, kind: str, store: Store | None = None) -> None:

@@ -19,18 +19,7 @@ _CANDIDATES = 10
 
 
 def _search(ws, text: str) -> pd.DataFrame:
-    search = getattr(ws, "search", None)
-    if callable(search):
-        try:
-            return search(text, limit=_CANDIDATES)
-        except NotImplementedError:
-            pass
-    # Fallback until the resolution stage's search lands: case-insensitive containment.
-    return ws.store.df(
-        "SELECT entity_id, name, country, 1.0 AS score, mention_count FROM entities "
-        "WHERE lower(name) LIKE '%' || lower(?) || '%' ORDER BY mention_count DESC, entity_id LIMIT ?",
-        [text, _CANDIDATES],
-    )
+    return ws.search(text, limit=_CANDIDATES)
 
 
 def resolve_entity(ws, entity: int | str) -> int:
