@@ -197,8 +197,8 @@ def _write(world, planted, relationships, tables, sizes, chunk_of_planted, bad_p
     mentions.close()
     for hop in planted.hops:
         if hop["flagged"]:
-            flagged.append({k: hop[k] for k in ("file", "record_id", "line", "network", "hop", "from", "to", "date",
-                                                "why")})
+            flagged.append({k: hop[k] for k in ("file", "record_id", "line", "network", "lot", "hop", "from", "to",
+                                                "date", "why")})
     rows_per_file = {FILE_NAMES[f]: sinks[f].rows for f in FILE_NAMES}
     end = START_DATE + np.timedelta64(DAYS - 1, "D")
     truth = build_truth(world, rows_requested=rows, rows_per_file=rows_per_file, planted=planted, flagged=flagged,

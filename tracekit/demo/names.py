@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import random
+import re
 import string
 from dataclasses import dataclass, field
 from functools import cache
@@ -35,6 +36,12 @@ def lexicon() -> dict:
 def denylist_words() -> frozenset[str]:
     """Lower-case brand words of real firms that no generated core name may contain."""
     return frozenset(load_data("denylist.json")["words"])
+
+
+@cache
+def _deny_pattern() -> re.Pattern:
+    """Brand words longer than three letters, matched anywhere inside a core (``Xsamsungy`` is refused)."""
+    return re.compile("|".join(sorted((re.escape(w) for w in denylist_words() if len(w) > 3), key=len, reverse=True)))
 
 
 @dataclass
@@ -96,7 +103,7 @@ class CompanyFactory:
             else:
                 parts = syl[style]
                 word, han = rng.choice(parts["pre"]) + rng.choice(parts["suf"]), None
-            if not any(bad in word.lower() for bad in self._deny if len(bad) > 3) and word.lower() not in self._deny:
+            if not _deny_pattern().search(word.lower()) and word.lower() not in self._deny:
                 return word, han
         raise RuntimeError(f"could not build a fictional core name in style {style!r}")
 

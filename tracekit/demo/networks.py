@@ -92,7 +92,7 @@ class _Planter:
         return text, hs, why
 
     def ship(self, network: str, hop: int, frm: int, to: int, day: int, desc: str, hs: str, why: str | None,
-             lading_port: str | None = None, origin: str = "CN") -> None:
+             lading_port: str | None = None, origin: str = "CN", lot: str | None = None) -> None:
         world, cat = self.world, self.world.catalog
         file = FILE_OF_COUNTRY.get(str(self.countries[to]), 2)
         ports = load_data("lexicon.json")["countries"]
@@ -109,7 +109,7 @@ class _Planter:
         for name, value in values.items():
             self.cols[name].append(value)
         self.hops.append({"network": network, "hop": hop, "from": world.entity_id(frm), "to": world.entity_id(to),
-                          "date": _iso(day), "flagged": why is not None, "why": why, "file": file})
+                          "date": _iso(day), "flagged": why is not None, "why": why, "file": file, "lot": lot})
 
 
 def plant_networks(world: World, factory: CompanyFactory, rows: int, rng: random.Random) -> Planted:
@@ -174,7 +174,7 @@ def _plant_one(p: _Planter, spec: dict, n_lots: int) -> tuple[dict, dict | None]
             lading = transship[1] if transship and hop == 1 else None
             if lading:
                 why += f"; loaded at {lading} ({transship[0]}), not in the shipper's country"
-            p.ship(nid, hop, frm, to, day, desc, hs, f"{nid} hop {hop + 1}/3: {why}", lading)
+            p.ship(nid, hop, frm, to, day, desc, hs, f"{nid} hop {hop + 1}/3: {why}", lading, lot=f"{nid}-L{lot:03d}")
         first_arrival = min(first_arrival, t1)
         path = paths.setdefault((maker, broker, importer, buyer), [t0, t2, 0])
         path[0], path[1], path[2] = min(path[0], t0), max(path[1], t2), path[2] + 1

@@ -81,8 +81,14 @@ def to_latin1(text: str) -> str:
     return "".join(out)
 
 
+_ACCENTS = {ord(c): unicodedata.normalize("NFKD", c)[0] for c in "ÁÀÂÄÃÅÇÉÈÊËÍÌÎÏÑÓÒÔÖÕÚÙÛÜÝáàâäãåçéèêëíìîïñóòôöõúùûüýŞşĞğİı"
+            if unicodedata.normalize("NFKD", c)[0].isascii()}
+_ACCENTS.update({ord("ı"): "i", ord("İ"): "I"})
+
+
 def _strip_accents(text: str) -> str:
-    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c))
+    """Accented Latin letters to their base letter (a fast table; the names use no other marks)."""
+    return text.translate(_ACCENTS)
 
 
 def _typo(rng: random.Random, word: str) -> str:

@@ -57,7 +57,21 @@ def build_truth(world: World, *, rows_requested: int, rows_per_file: dict[str, i
 
 
 def write_truth(truth: dict, path: Path) -> None:
-    path.write_text(json.dumps(truth, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    """Write ``truth`` as JSON with one top-level key, and one list item, per line.
+
+    Readable in a pager and diffable, yet encoded by the C JSON encoder (pretty-printing the whole
+    document would take seconds at ten million rows).
+    """
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("{\n")
+        for n, (key, value) in enumerate(truth.items()):
+            out.write(f" {json.dumps(key)}: ")
+            if isinstance(value, list) and value:
+                out.write("[\n  " + ",\n  ".join(json.dumps(v, ensure_ascii=False) for v in value) + "\n ]")
+            else:
+                out.write(json.dumps(value, ensure_ascii=False))
+            out.write(",\n" if n < len(truth) - 1 else "\n")
+        out.write("}\n")
 
 
 def read_truth(path: str | Path) -> dict:
