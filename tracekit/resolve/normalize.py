@@ -123,6 +123,25 @@ def _strip_edge_legal(tokens: list[str], legal: list[str]) -> list[str]:
     return tokens
 
 
+def _latin_tokens(text: str, legal: list[str]) -> list[str]:
+    """Canonical tokens of (any-script) text; legal forms found are appended to ``legal``."""
+    text = ascii_text(text).lower().replace("&", " and ").replace("'", "")
+    stripped = remove_org_types(text, replacement=" ")
+    if _NON_WORD.sub("", stripped):  # a name that is only a legal form ("AY", "SA") stays a name
+        legal.extend(form for _, form in extract_org_types(text))
+        text = stripped
+    text = _NON_WORD.sub(" ", text).strip()
+    text = _PHRASES.sub(lambda m: TRADE_PHRASES[m.group(0)], text)
+    words = text.split()
+    # Stopwords of two letters or more go first, so "A & B" joins as initials ("ab"); one-letter
+    # stopwords (Spanish "y", "e") only once they are known not to be initials.
+    words = [t for t in words if len(t) == 1 or t not in STOPWORDS] or words
+    tokens = _join_initials(words)
+    tokens = _strip_edge_legal(tokens, legal)
+    tokens = [TRADE_WORDS.get(t, t) for t in tokens if t not in STOPWORDS] or tokens
+    return tokens
+
+
 @lru_cache(maxsize=200_000)
 def normalize_name(name: str | None) -> NameKey:
     """Comparison keys for a company name in any script.
@@ -144,15 +163,14 @@ def normalize_name(name: str | None) -> NameKey:
     legal: list[str] = []
     if _HAN.search(text):
         text = _han_to_latin(text, legal)
-    text = ascii_text(text).lower().replace("&", " and ").replace("'", "")
-    for _, form in extract_org_types(text):
-        legal.append(form)
-    text = remove_org_types(text, replacement=" ")
-    text = _NON_WORD.sub(" ", text).strip()
-    text = _PHRASES.sub(lambda m: TRADE_PHRASES[m.group(0)], text)
-    tokens = _join_initials(text.split())
-    tokens = _strip_edge_legal(tokens, legal)
-    tokens = [TRADE_WORDS.get(t, t) for t in tokens if t not in STOPWORDS] or tokens
+    tokens = _latin_tokens(text, legal)
+    # Once more over its own output, so a key is a fixed point (normalising a key changes nothing):
+    # removing one legal form or joining initials can expose another.
+    for _ in range(3):
+        again = _latin_tokens(" ".join(tokens), legal)
+        if again == tokens:
+            break
+        tokens = again
     key = " ".join(tokens)
     core = " ".join(t for t in tokens if t not in PLACE_TOKENS)
     return NameKey(original, key, " ".join(dict.fromkeys(f for f in legal if f)), core)

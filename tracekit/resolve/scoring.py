@@ -82,8 +82,8 @@ def score_pairs(
     ...                   "country": ["CN", "MX", "CN"], "tax_id_key": ["", "", ""],
     ...                   "address_key": ["", "", ""]})
     >>> s = score_pairs(p, np.array([0, 0]), np.array([1, 2]))
-    >>> s["score"].round(2).tolist()
-    [0.75, 0.26]
+    >>> [round(float(x), 2) for x in s["score"]]  # same name, other country; other industry
+    [0.75, 0.21]
     """
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
