@@ -57,7 +57,7 @@ def header_key(name: str) -> str:
 
 # Header synonyms by target, most specific first (keys as header_key gives them).
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "record_id": ("identifier", "recordid", "billid", "bolid", "pedimento", "numpedimento",
+    "record_id": ("identifier", "recordid", "billid", "bolid", "blnumber", "blno", "pedimento", "numpedimento",
                   "numerodepedimento", "declarationid", "declarationnumber", "entrynumber", "id"),
     "date": ("actualarrivaldate", "arrivaldate", "fecha", "fechapago", "fechadepago", "fechallegada",
              "fechaarribo", "fechaentrada", "shipmentdate", "shippingdate", "date", "estimatedarrivaldate",
