@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import random
 import time
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -162,7 +163,10 @@ def _write(world, planted, relationships, tables, sizes, chunk_of_planted, bad_p
     serial = dict.fromkeys(FILE_NAMES, 0)
     line = dict.fromkeys(FILE_NAMES, 2)
     flagged, bad_rows, n_mentions = [], [], 0
-    with _progress(rows, progress) as bar:
+    # One writer thread: Arrow's CSV/Parquet encoders and file writes release the GIL, so the next chunk
+    # is drawn while the last one is written. A single worker keeps the writes in order.
+    pending: list[Future] = []
+    with _progress(rows, progress) as bar, ThreadPoolExecutor(max_workers=1) as writer:
         for ci, size in enumerate(sizes):
             rng = np.random.default_rng([seed, 3, ci])
             mine = np.flatnonzero(chunk_of_planted == ci)
@@ -181,8 +185,8 @@ def _write(world, planted, relationships, tables, sizes, chunk_of_planted, bad_p
                 part = {k: v[rows_f] for k, v in chunk.items()}
                 serials = np.arange(serial[f], serial[f] + len(rows_f), dtype=np.int64)
                 rendered = render_file(tables, f, part, bad[rows_f], rng, serials, line[f])
-                sinks[f].write(rendered.table, rendered.ragged_at)
-                mentions.write_table(rendered.mentions)
+                pending.append(writer.submit(sinks[f].write, rendered.table, rendered.ragged_at))
+                pending.append(writer.submit(mentions.write_table, rendered.mentions))
                 n_mentions += rendered.mentions.num_rows
                 tagged = np.flatnonzero(part["tag"] >= 0)
                 for row, rid in zip(tagged, rendered.record_ids.take(tagged).to_pylist(), strict=True):
@@ -191,7 +195,11 @@ def _write(world, planted, relationships, tables, sizes, chunk_of_planted, bad_p
                 bad_rows.extend(rendered.bad)
                 serial[f] += len(rows_f)
                 line[f] += len(rows_f)
+            while len(pending) > 12:  # at most two chunks in flight: bounded memory
+                pending.pop(0).result()
             bar.update(size)
+        for future in pending:
+            future.result()
     for sink in sinks.values():
         sink.close()
     mentions.close()

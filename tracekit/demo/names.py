@@ -91,18 +91,22 @@ class CompanyFactory:
         self._deny = denylist_words()
 
     # -- core names -------------------------------------------------------------------------------
-    def core(self, style: str) -> tuple[str, str | None]:
-        """A pronounceable fictional word (and its Han form for pinyin cores)."""
+    def core(self, style: str, syllables: int = 2) -> tuple[str, str | None]:
+        """A pronounceable fictional word (and its Han form for pinyin cores).
+
+        Two syllables by default; three when a country's two-syllable names run out (large worlds).
+        """
         rng, syl = self.rng, self.lex["syllables"]
         if style == "pinyin_latin":
             style = rng.choice(("pinyin", "latin"))
         for _ in range(50):
             if style == "pinyin":
-                (a, ha), (b, hb) = rng.sample(syl["pinyin"], 2)
-                word, han = (a + b).capitalize(), ha + hb
+                picked = rng.sample(syl["pinyin"], syllables)
+                word, han = "".join(p[0] for p in picked).capitalize(), "".join(p[1] for p in picked)
             else:
                 parts = syl[style]
-                word, han = rng.choice(parts["pre"]) + rng.choice(parts["suf"]), None
+                middle = rng.choice(parts["pre"]).lower() if syllables > 2 else ""
+                word, han = rng.choice(parts["pre"]) + middle + rng.choice(parts["suf"]), None
             if not _deny_pattern().search(word.lower()) and word.lower() not in self._deny:
                 return word, han
         raise RuntimeError(f"could not build a fictional core name in style {style!r}")
@@ -112,8 +116,8 @@ class CompanyFactory:
              city_index: int | None = None, legal: str | None = None, unique: bool = True) -> Company:
         """A new company; ``core``/``city_index``/``legal`` pin parts (used for look-alike traps)."""
         spec = self.lex["countries"][country]
-        for _ in range(100):
-            word, word_han = core or self.core(spec["style"])
+        for attempt in range(100):
+            word, word_han = core or self.core(spec["style"], 2 if attempt < 10 else 3)
             city = spec["cities"][self.rng.randrange(len(spec["cities"])) if city_index is None else city_index]
             form = legal or self.rng.choice(spec["legal"])
             ind_words = self.lex["industries"][industry]
