@@ -15,6 +15,7 @@ import pandas as pd
 
 from tracekit.graph.filters import TradeFilter
 from tracekit.graph.index import NULL_DAY, EdgeArrays, TradeIndex
+from tracekit.graph.tables import existing_tables
 from tracekit.store import Store
 
 __all__ = [
@@ -77,9 +78,10 @@ def pair_frame(index: TradeIndex, arrays: EdgeArrays, rows: np.ndarray) -> pd.Da
 def node_frame(store: Store, entity_ids: Iterable[int]) -> pd.DataFrame:
     """Display attributes of entities: name, country, mentions, flags (list), community, risk."""
     ids = pd.DataFrame({"entity_id": pd.Series(list(entity_ids), dtype="int64")})
-    has_entities = store.table_exists("entities")
-    flags = store.table_exists("graph_flags")
-    community = store.table_exists("graph_communities")
+    tables = existing_tables(store)
+    has_entities = "entities" in tables
+    flags = "graph_flags" in tables
+    community = "graph_communities" in tables
     select = ["i.entity_id"]
     joins = []
     if has_entities:

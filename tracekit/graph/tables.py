@@ -29,6 +29,7 @@ __all__ = [
     "build_graph_tables",
     "ensure_graph_tables",
     "resolution_fingerprint",
+    "existing_tables",
     "trade_facts_sql",
     "edge_aggregate_sql",
     "shared_identifiers_sql",
@@ -108,28 +109,32 @@ _EMPTY_SHARED = (
 )
 
 
+def existing_tables(store: Store) -> set[str]:
+    """Names of the workspace's tables, in one catalogue query (cheaper than one check per table)."""
+    return {r[0] for r in store.rows("SELECT table_name FROM duckdb_tables()")}
+
+
 def resolution_fingerprint(store: Store) -> str:
     """A cheap digest of what the graph is built from: shipments, resolution and identifier keys.
 
     Any change to ``mention_entities`` (a merge, a split, a re-resolution) or to the loaded shipments
-    changes it, which invalidates the cached graph tables.
+    changes it, which invalidates the cached graph tables. One round trip to the store.
     """
-    if not store.table_exists("mention_entities"):
+    tables = existing_tables(store)
+    if "mention_entities" not in tables:
         raise TracekitError(
             "the workspace has no resolved entities yet: run ws.resolve() (tracekit resolve) first"
         )
     parts = [
-        store.scalar("SELECT count(*) || ':' || coalesce(max(shipment_id), -1) FROM shipments"),
-        store.scalar(
-            "SELECT count(*) || ':' || coalesce(sum(hash(mention_id, entity_id)::HUGEINT), 0) "
-            "FROM mention_entities"
-        ),
+        "(SELECT count(*) || ':' || coalesce(max(shipment_id), -1) FROM shipments)",
+        "(SELECT count(*) || ':' || coalesce(sum(hash(mention_id, entity_id)::HUGEINT), 0) "
+        "FROM mention_entities)",
     ]
-    if store.table_exists("mention_features"):
-        parts.append(str(store.scalar("SELECT count(*) FROM mention_features")))
-    if store.table_exists("entities"):
-        parts.append(str(store.scalar("SELECT count(*) || ':' || coalesce(sum(entity_id), 0) FROM entities")))
-    return "|".join(str(p) for p in parts)
+    if "mention_features" in tables:
+        parts.append("(SELECT count(*) FROM mention_features)::VARCHAR")
+    if "entities" in tables:
+        parts.append("(SELECT count(*) || ':' || coalesce(sum(entity_id), 0) FROM entities)")
+    return str(store.scalar("SELECT " + " || '|' || ".join(parts)))
 
 
 @dataclass

@@ -54,7 +54,7 @@ def community_membership(index: TradeIndex, flt: TradeFilter, *, method: str = "
     ig.set_random_number_generator(random)
     if method == "leiden":
         parts = graph.community_leiden(objective_function="modularity", weights=weight,
-                                       resolution=resolution, n_iterations=-1)
+                                       resolution=resolution, n_iterations=2)
     else:
         parts = graph.community_multilevel(weights=weight, resolution=resolution)
     raw = np.asarray(parts.membership, dtype=np.int64)

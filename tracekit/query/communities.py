@@ -40,12 +40,14 @@ hs AS (
     SELECT community, hs6, count(*) AS n FROM internal WHERE hs6 <> '' GROUP BY community, hs6
   ) GROUP BY community
 ),
+flagged AS (
+  SELECT DISTINCT entity_id FROM graph_flags WHERE flag IN ('{FLAG_PRECURSOR}', '{FLAG_PRECURSOR_HS}')
+),
 members AS (
   SELECT m.community, m.entity_id, e.name, coalesce(e.country, '??') AS country,
-         coalesce(e.shipment_count, 0) AS shipments,
-         EXISTS (SELECT 1 FROM graph_flags f WHERE f.entity_id = m.entity_id
-                 AND f.flag IN ('{FLAG_PRECURSOR}', '{FLAG_PRECURSOR_HS}')) AS flagged
+         coalesce(e.shipment_count, 0) AS shipments, flagged.entity_id IS NOT NULL AS flagged
   FROM m LEFT JOIN entities e ON e.entity_id = m.entity_id
+  LEFT JOIN flagged ON flagged.entity_id = m.entity_id
 ),
 countries AS (
   SELECT community, list(country || ' ' || n ORDER BY n DESC, country)[1:4] AS countries FROM (
@@ -118,8 +120,13 @@ def communities(ws, method: str = "leiden", resolution: float = 1.0, *, seed: in
         with store.transaction(), store.registered("tk_membership_new", membership):
             store.execute("CREATE OR REPLACE TABLE graph_communities AS "
                           "SELECT entity_id, community FROM tk_membership_new")
-    with store.registered("tk_membership", membership):
+    # A real (temporary) table, not a registered DataFrame: the join planner needs its statistics.
+    with store.registered("tk_membership_frame", membership):
+        store.execute("CREATE OR REPLACE TEMP TABLE tk_membership AS SELECT * FROM tk_membership_frame")
+    try:
         frame = store.df(summary_sql(flt.where_sql("t")))
+    finally:
+        store.execute("DROP TABLE IF EXISTS tk_membership")
     frame = frame[frame["size"] >= 2].reset_index(drop=True)
     result = CommunitiesResult(
         title=f"communities ({method}, resolution {resolution:g})", graph=nx.DiGraph(), frame=frame,

@@ -12,6 +12,7 @@ import numbers
 import pandas as pd
 
 from tracekit.errors import AmbiguousEntity, EntityNotFound
+from tracekit.graph.tables import existing_tables
 
 __all__ = ["resolve_entity", "entity_name"]
 
@@ -35,7 +36,7 @@ def resolve_entity(ws, entity: int | str) -> int:
     store = ws.store
     if isinstance(entity, numbers.Integral) or (isinstance(entity, str) and entity.strip().isdigit()):
         entity_id = int(entity)
-        if store.table_exists("entities") and not store.scalar(
+        if "entities" in existing_tables(store) and not store.scalar(
             "SELECT count(*) FROM entities WHERE entity_id = ?", [entity_id]
         ):
             raise EntityNotFound(f"no entity has id {entity_id}")

@@ -11,5 +11,7 @@ __all__ = ["graph_index"]
 def graph_index(ws) -> TradeIndex:
     """Build or reuse the trade index (rebuilt when resolution changed) and the precursor flags."""
     index = current_index(ws.store)
-    ensure_flags(ws.store, index.fingerprint)
+    if getattr(index, "flags_ready", False) is not True:  # flags follow the same fingerprint as the index
+        ensure_flags(ws.store, index.fingerprint)
+        index.flags_ready = True
     return index

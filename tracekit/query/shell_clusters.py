@@ -49,13 +49,14 @@ WITH trade AS (
   SELECT entity_id, min(date) AS first_seen FROM (
     SELECT src AS entity_id, date FROM graph_trade UNION ALL SELECT dst, date FROM graph_trade
   ) WHERE entity_id IS NOT NULL GROUP BY entity_id
+), flagged AS (
+  SELECT DISTINCT entity_id FROM graph_flags WHERE flag IN ('{FLAG_PRECURSOR}', '{FLAG_PRECURSOR_HS}')
 )
 SELECT c.entity_id, c.cluster, e.name, e.country,
        coalesce(trade.buyers = 1 AND trade.products = 1, FALSE) AS one_buyer_one_product,
-       seen.first_seen,
-       EXISTS (SELECT 1 FROM graph_flags f WHERE f.entity_id = c.entity_id
-               AND f.flag IN ('{FLAG_PRECURSOR}', '{FLAG_PRECURSOR_HS}')) AS watch_listed
+       seen.first_seen, flagged.entity_id IS NOT NULL AS watch_listed
 FROM tk_cluster_members c
+LEFT JOIN flagged ON flagged.entity_id = c.entity_id
 LEFT JOIN entities e ON e.entity_id = c.entity_id
 LEFT JOIN trade ON trade.entity_id = c.entity_id
 LEFT JOIN seen ON seen.entity_id = c.entity_id
