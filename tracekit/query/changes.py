@@ -2,8 +2,9 @@
 
 Kinds of change (``score`` ranks them across kinds; higher is more worth a look):
 
-* ``new_intermediary``: A → C traded before; after, goods go A → B → C through a new link (a swap
-  when the direct A → C flow stopped). Score 4, +2 for a swap, + log of the volume.
+* ``new_intermediary``: goods went from A to C before (directly or through other intermediaries);
+  after, they go A → B → C with B new on that flow (a swap when every old route stopped). Score 4,
+  +2 for a swap, + log of the volume.
 * ``hs_shift``: same shipper, consignee and description, different HS6 code. Score 3.
 * ``route_shift``: the usual port of lading or country of origin of a flow changed. Score 2.
 * ``volume_jump``: shipments per day on a flow rose or fell by ``jump``× or more. Score |log2 ratio|.
@@ -123,23 +124,45 @@ def _flow_changes(pairs: pd.DataFrame, days: tuple[int, int], jump: float) -> li
     return out
 
 
-def _intermediaries(pairs: pd.DataFrame) -> list[dict]:
-    before = pairs[pairs["win"] == "before"][["src", "dst", "shipments"]]
-    after = pairs[pairs["win"] == "after"][["src", "dst", "shipments"]]
-    known = set(zip(before["src"], before["dst"], strict=True))
-    direct_after = set(zip(after["src"], after["dst"], strict=True))
-    legs = before.merge(after.rename(columns={"dst": "via", "shipments": "n1"}), on="src")
-    legs = legs.merge(after.rename(columns={"src": "via", "dst": "dst2", "shipments": "n2"}), on="via")
-    legs = legs[(legs["dst2"] == legs["dst"]) & (legs["via"] != legs["src"]) & (legs["via"] != legs["dst"])]
+def _intermediary_sql(where: str) -> str:
+    """Routes A → B → C in the after window on a flow A ⇒ C that existed before (directly or through
+    other intermediaries) where B is new on that flow; ``swap`` when every old route stopped."""
+    return f"""
+WITH p AS ({_pair_sql(where)}),
+b AS (SELECT src, dst, shipments FROM p WHERE win = 'before'),
+a AS (SELECT src, dst, shipments FROM p WHERE win = 'after'),
+ta AS (
+  SELECT a1.src, a1.dst AS via, a2.dst, least(a1.shipments, a2.shipments) AS n
+  FROM a a1 JOIN a a2 ON a2.src = a1.dst
+  WHERE a2.dst <> a1.src AND a2.dst <> a1.dst AND a1.src <> a1.dst
+),
+old AS (
+  SELECT src, dst, -1 AS via, shipments AS n FROM b WHERE (src, dst) IN (SELECT src, dst FROM ta)
+  UNION ALL
+  SELECT b1.src, b2.dst, b1.dst AS via, least(b1.shipments, b2.shipments) AS n
+  FROM b b1 JOIN b b2 ON b2.src = b1.dst
+  WHERE b2.dst <> b1.src AND (b1.src, b2.dst) IN (SELECT src, dst FROM ta)
+),
+still AS (  -- old routes still used after: direct, or through an old intermediary
+  SELECT o.src, o.dst FROM old o JOIN a ON a.src = o.src AND a.dst = o.dst WHERE o.via = -1
+  UNION
+  SELECT o.src, o.dst FROM old o JOIN ta ON ta.src = o.src AND ta.dst = o.dst AND ta.via = o.via
+)
+SELECT ta.src, ta.via, ta.dst, ta.n AS after_n, max(o.n) AS before_n,
+       NOT EXISTS (SELECT 1 FROM still s WHERE s.src = ta.src AND s.dst = ta.dst) AS swap
+FROM ta JOIN old o ON o.src = ta.src AND o.dst = ta.dst
+WHERE NOT EXISTS (SELECT 1 FROM old x WHERE x.src = ta.src AND x.dst = ta.dst AND x.via = ta.via)
+GROUP BY ta.src, ta.via, ta.dst, ta.n
+"""  # noqa: S608 - validated filter literals only
+
+
+def _intermediaries(ws, where: str, params: dict) -> list[dict]:
     out = []
-    for r in legs.itertuples(index=False):
-        if (r.src, r.via) in known and (r.via, r.dst) in known:
-            continue  # an old route, not a new intermediary
-        swap = (r.src, r.dst) not in direct_after
-        detail = ("direct flow replaced by a route via a new intermediary" if swap
-                  else "new route via an intermediary beside the direct flow")
-        out.append(_row("new_intermediary", 4 + 2 * swap + np.log1p(min(r.n1, r.n2)), r.src, r.dst,
-                        int(r.shipments), int(min(r.n1, r.n2)), detail, via=r.via))
+    for r in ws.store.df(_intermediary_sql(where), params).itertuples(index=False):
+        detail = ("the old route stopped: flow now runs through a new intermediary" if r.swap
+                  else "a new intermediary beside the existing route")
+        out.append(_row("new_intermediary", 4 + 2 * bool(r.swap) + np.log1p(r.after_n), r.src, r.dst,
+                        int(r.before_n), int(r.after_n), detail, via=r.via))
     return out
 
 
@@ -181,7 +204,7 @@ def changes(ws, before, after, *, jump: float = 3.0, hs=None, countries=None, mi
     where = flt.where_sql("t", dates=False)
     pairs = ws.store.df(_pair_sql(where), params)
     days = ((b1 - b0).days + 1, (a1 - a0).days + 1)
-    found = _flow_changes(pairs, days, jump) + _intermediaries(pairs)
+    found = _flow_changes(pairs, days, jump) + _intermediaries(ws, where, params)
     for r in ws.store.df(_hs_shift_sql(where), params).itertuples(index=False):
         found.append(_row("hs_shift", 3, r.src, r.dst, r.before_hs, r.after_hs,
                           f"HS {r.before_hs} → {r.after_hs} for the same description {r.descr!r}"))
