@@ -345,7 +345,10 @@ def transcode_to_utf8(source: Source, encoding: str, target: Path) -> Fingerprin
             newlines += tail.count(b"\n")
             last = tail[-1:]
     if source.compression == "gzip" and source.member is None:
-        digest = hashlib.sha256(source.path.read_bytes())  # the stored (compressed) bytes
+        digest = hashlib.sha256()  # the stored (compressed) bytes, as for plain .gz files
+        with open(source.path, "rb") as raw:
+            for chunk in _chunks(raw):
+                digest.update(chunk)
     return Fingerprint(digest.hexdigest(), newlines, last == b"\n")
 
 
