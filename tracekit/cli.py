@@ -36,6 +36,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except TracekitError as exc:
         print(f"tracekit {command.name}: error: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # `tracekit search … | head`: the reader left; that is not an error worth a traceback.
+        sys.stdout = open(os.devnull, "w")  # noqa: SIM115 - stop Python's flush at exit from failing again
+        return 0
     except KeyboardInterrupt:
         print(f"tracekit {command.name}: interrupted; work in progress was rolled back", file=sys.stderr)
         return 130
