@@ -15,7 +15,7 @@ def test_shortest_paths_match_networkx(world, seed):
     rows, info = random_shipments(seed, companies=20, shipments=60)
     ws, ids = world(rows, info)
     reference = reference_graph(rows, info, ids, hs=["29"])
-    for u, v, d in reference.edges(data=True):
+    for _u, _v, d in reference.edges(data=True):
         d["cost"] = edge_cost(d["shipments"])
     names = list(ids)
     pairs = [(ids[names[i]], ids[names[-1 - i]]) for i in range(6)]
