@@ -54,7 +54,7 @@ class ViewFilters:
         if hs is not None and not hs.isdigit():
             raise TracekitError(f"HS prefix {self.hs!r} must be digits, e.g. 2933")
         object.__setattr__(self, "hs", hs)
-        if int(self.min_shipments or 1) < 1:
+        if self.min_shipments is None or int(self.min_shipments) < 1:
             raise TracekitError("min shipments must be at least 1")
 
     def active(self) -> bool:

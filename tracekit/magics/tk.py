@@ -1,0 +1,142 @@
+"""``%tk``: every CLI verb as a line magic, with the same argument definitions.
+
+``%tk trace "Hebei Chem" --hops 2 -o t`` parses the line with :mod:`shlex` and the verb's argparse
+definition from :mod:`tracekit.commands` (so a verb added there appears here with no edit), runs it on
+the session's workspace, displays the result and stores it in ``t``. IPython expands ``{expr}`` and
+``$var`` from the user namespace before the line reaches the magic. A usage mistake or a
+:class:`~tracekit.errors.TracekitError` prints one line, never a traceback.
+
+Magic-only words: ``%tk help`` (all verbs), ``%tk use DIR`` (the session's workspace; default
+``$TRACEKIT_WORKSPACE`` or ``./tracekit-workspace``), ``%tk close``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shlex
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from IPython.core.magic import Magics, line_magic, magics_class
+from IPython.display import display
+
+from tracekit.commands import build_parser
+from tracekit.commands._render import to_json_text
+from tracekit.errors import TracekitError
+
+__all__ = ["TracekitMagics", "MagicUsageError", "build_magic_parser"]
+
+DEFAULT_WORKSPACE = "tracekit-workspace"
+
+
+class MagicUsageError(Exception):
+    """A usage mistake in a ``%tk`` line (argparse's message, without the process exit)."""
+
+
+class _HelpShown(Exception):
+    """argparse printed help (``--help``) and wanted to exit; nothing else to do."""
+
+
+class _MagicParser(argparse.ArgumentParser):
+    """argparse that raises instead of calling ``sys.exit`` (SystemExit would escape the magic)."""
+
+    def error(self, message: str) -> NoReturn:
+        raise MagicUsageError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+    def exit(self, status: int = 0, message: str | None = None) -> NoReturn:
+        if message:
+            print(message, file=sys.stderr)
+        raise _HelpShown
+
+
+def build_magic_parser() -> argparse.ArgumentParser:
+    """The CLI parser with ``prog="%tk"``, raising errors, and ``-o/--store-to NAME`` on every verb.
+
+    Examples
+    --------
+    >>> parser = build_magic_parser()
+    >>> args = parser.parse_args(["info", "-o", "i"])
+    >>> args.verb, args.store_to
+    ('info', 'i')
+    """
+    parser = build_parser("%tk", workspace_default=None, parser_class=_MagicParser)
+    verbs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
+    for verb_parser in verbs.choices.values():
+        names = [n for n in ("-o", "--store-to") if n not in verb_parser._option_string_actions]
+        if "--store-to" in names:
+            verb_parser.add_argument(*names, dest="store_to", metavar="NAME",
+                                     help="also store the result in this notebook variable")
+    return parser
+
+
+@magics_class
+class TracekitMagics(Magics):
+    """The ``%tk`` line magic; holds the session's open workspace."""
+
+    def __init__(self, shell=None):
+        super().__init__(shell)
+        self.workspace_path = Path(os.environ.get("TRACEKIT_WORKSPACE") or DEFAULT_WORKSPACE)
+        self._workspaces: dict[Path, Any] = {}
+
+    @line_magic
+    def tk(self, line: str) -> None:
+        """Run a tracekit verb: ``%tk help``, ``%tk use DIR``, ``%tk VERB [options] [-o NAME]``."""
+        try:
+            words = shlex.split(line)
+            if not words or words[0] in ("help", "-h", "--help"):
+                return self._help(words[1:])
+            if words[0] in ("use", "close"):
+                return self._use(words[1:]) if words[0] == "use" else self.close()
+            args = build_magic_parser().parse_args(words)
+            result = args._command.run(self._workspace(args) if args._command.needs_workspace else None, args)
+        except _HelpShown:
+            return None
+        except (MagicUsageError, TracekitError, ValueError) as exc:  # ValueError: shlex quoting
+            print(f"%tk: error: {exc}" if not isinstance(exc, MagicUsageError) else str(exc), file=sys.stderr)
+            return None
+        except KeyboardInterrupt:
+            print("%tk: interrupted; work in progress was rolled back", file=sys.stderr)
+            return None
+        if getattr(args, "store_to", None):
+            self.shell.user_ns[args.store_to] = result
+        if result is not None:
+            print(to_json_text(result)) if args.json else display(result)
+        return None
+
+    # -- session ----------------------------------------------------------------------------------
+    def _help(self, words: list[str]) -> None:
+        parser = build_magic_parser()
+        try:
+            parser.parse_args([*words, "--help"]) if words else parser.print_help()
+        except (_HelpShown, MagicUsageError) as exc:
+            if isinstance(exc, MagicUsageError):
+                print(str(exc), file=sys.stderr)
+        if not words:
+            print("\nmagic only: %tk use DIR (set the session's workspace), %tk close, "
+                  "-o NAME on any verb stores its result")
+
+    def _use(self, words: list[str]) -> None:
+        if len(words) != 1:
+            raise MagicUsageError("usage: %tk use DIR")
+        self.workspace_path = Path(words[0]).expanduser()
+        ws = self._open(self.workspace_path)
+        print(f"tracekit workspace: {ws.path}")
+
+    def _workspace(self, args: argparse.Namespace):
+        return self._open(Path(args.workspace).expanduser() if args.workspace else self.workspace_path)
+
+    def _open(self, path: Path):
+        from tracekit.workspace import Workspace
+
+        key = path.resolve()
+        if key not in self._workspaces:
+            self._workspaces[key] = Workspace(key)
+        return self._workspaces[key]
+
+    def close(self) -> None:
+        """Close every workspace this session opened (they reopen on the next verb)."""
+        for ws in self._workspaces.values():
+            ws.close()
+        self._workspaces.clear()
