@@ -38,6 +38,11 @@ def denylist_words() -> frozenset[str]:
     return frozenset(load_data("denylist.json")["words"])
 
 
+def _digits(rng: random.Random, k: int) -> str:
+    """``k`` random decimal digits (leading zeros kept) from one draw."""
+    return f"{rng.randrange(10**k):0{k}d}" if k > 0 else ""
+
+
 @cache
 def _deny_pattern() -> re.Pattern:
     """Brand words longer than three letters, matched anywhere inside a core (``Xsamsungy`` is refused)."""
@@ -152,8 +157,8 @@ class CompanyFactory:
             "district": rng.choice(spec["districts"]),
             "city": city[0],
             "state": city[1] if country in {"US", "MX", "CO", "BR", "CA", "SV", "GT", "PE", "EC", "MY"} else "",
-            "post": city[3] + "".join(rng.choices(string.digits, k=max(0, _POSTCODE_DIGITS.get(country, 5) - len(
-                city[3])))) if country not in {"HK", "GB", "CA"} else city[3],
+            "post": city[3] + _digits(rng, _POSTCODE_DIGITS.get(country, 5) - len(city[3]))
+            if country not in {"HK", "GB", "CA"} else city[3],
         }
         lines = [line.format(**values).strip(" ,") for line in spec["address"].split("|")]
         return [line for line in lines if line]
@@ -162,13 +167,12 @@ class CompanyFactory:
         spec = self.lex["countries"][country]
         city = city or self.rng.choice(spec["cities"])
         digits = 8 if country == "CN" else 7
-        return spec["dial"], city[2], "".join(self.rng.choices(string.digits[1:], k=1)) + "".join(
-            self.rng.choices(string.digits, k=digits - 1))
+        return spec["dial"], city[2], str(self.rng.randrange(2 * 10 ** (digits - 1), 10**digits))
 
     def tax_id(self, country: str, core: str) -> str:
         """A tax id in the country's shape (RFC for Mexico, NIT for Colombia, USCC for China …)."""
         rng = self.rng
-        digits = lambda k: "".join(rng.choices(string.digits, k=k))  # noqa: E731
+        digits = lambda k: _digits(rng, k)  # noqa: E731
         alnum = lambda k: "".join(rng.choices(string.ascii_uppercase + string.digits, k=k))  # noqa: E731
         if country == "MX":
             letters = (core.upper().replace("Ñ", "N") + "XXX")[:3]

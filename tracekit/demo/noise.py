@@ -28,6 +28,8 @@ _ABBREVIATIONS = [
     ("BIOTECHNOLOGY", "BIOTECH"), ("MACHINERY", "MACH"), ("COMERCIALIZADORA", "COMERCIALIZ"),
     ("DISTRIBUIDORA", "DISTR"), ("SANAYI VE TICARET", "SAN VE TIC"), ("SANAYI VE TİCARET", "SAN. VE TİC."),
 ]
+_ABBREVIATION_OF = dict(_ABBREVIATIONS)
+_ABBREVIATION_RE = re.compile("|".join(re.escape(long) for long, _ in _ABBREVIATIONS))
 _LEGAL_SWAPS = {
     "Co., Ltd.": ["Company Limited", "Co Ltd", "Co.,Ltd", "Limited"],
     "Limited": ["Ltd", "Ltd.", "Co., Limited"],
@@ -52,6 +54,8 @@ _ADDRESS_ABBREVIATIONS = [
     ("District", "DIST"), ("Industrial Estate", "IND. ESTATE"), ("Calle ", "C. "), ("No. ", "NO."), ("Flat", "FLT"),
     ("Centre", "CTR"), ("Carrera", "CRA"), ("Mah.", "MAHALLESI"), ("straße", "str."),
 ]
+_ADDRESS_OF = dict(_ADDRESS_ABBREVIATIONS)
+_ADDRESS_RE = re.compile("|".join(re.escape(long) for long, _ in _ADDRESS_ABBREVIATIONS))
 _NOT_DECOMPOSING = str.maketrans({"ı": "i", "İ": "I", "Ş": "S", "ş": "s", "Ğ": "G", "ğ": "g", "ł": "l", "Œ": "OE",
                                   "œ": "oe", "đ": "d", "Đ": "D"})
 
@@ -130,9 +134,7 @@ def _one_variant(rng: random.Random, company: Company) -> str:
     if rng.random() < 0.75:
         text = _strip_accents(text).upper() if rng.random() < 0.6 else text.upper()
     if rng.random() < 0.45:
-        for long, short in _ABBREVIATIONS:
-            if long in text and rng.random() < 0.7:
-                text = text.replace(long, short)
+        text = _ABBREVIATION_RE.sub(lambda m: _ABBREVIATION_OF[m[0]] if rng.random() < 0.7 else m[0], text)
     if rng.random() < 0.3:
         text = re.sub(r"[.,]", "", text)
     if rng.random() < 0.15:
@@ -170,11 +172,7 @@ def address_variants(rng: random.Random, company: Company) -> list[list[str]]:
     """``ADDRESS_SLOTS`` renderings of the address as lines: canonical, upper-cased/abbreviated, trimmed."""
     lines = company.address_lines
     out = [list(lines)]
-    abbreviated = []
-    for line in lines:
-        for long, short in _ADDRESS_ABBREVIATIONS:
-            line = line.replace(long, short)
-        abbreviated.append(_strip_accents(line).upper())
+    abbreviated = [_strip_accents(_ADDRESS_RE.sub(lambda m: _ADDRESS_OF[m[0]], line)).upper() for line in lines]
     out.append(abbreviated)
     trimmed = [re.sub(r"[.,]", "", line).upper() for line in lines]
     if len(trimmed) > 2 and rng.random() < 0.6:

@@ -89,22 +89,33 @@ def _blank_to_null(values: pa.Array) -> pa.Array:
     return pc.if_else(pc.equal(values, ""), pa.scalar(None, pa.string()), values)
 
 
-def _party(t: Tables, index: np.ndarray, rng: np.random.Generator, latin1: bool) -> dict[str, pa.Array]:
+def _party(t: Tables, index: np.ndarray, rng: np.random.Generator, latin1: bool,
+           fields: frozenset[str]) -> dict[str, pa.Array]:
+    """The columns of one party role; only ``fields`` are built (each is a ``take`` over the chunk)."""
+    n = len(index)
     valid = index >= 0
     safe = np.where(valid, index, 0)
-    name_slot = rng.choice(NAME_SLOTS, size=len(index), p=_NAME_P)
-    addr_slot = safe * ADDRESS_SLOTS + rng.integers(0, ADDRESS_SLOTS, len(index))
-    has_phone = valid & (rng.random(len(index)) < 0.65)
-    return {
-        "name": _take(t.names_latin1 if latin1 else t.names, safe * NAME_SLOTS + name_slot, valid),
-        "entity": _take(t.entity_ids, safe, valid),
-        "lines": [_blank_to_null(_take(lines, addr_slot, valid)) for lines in t.addr_lines],
-        "addr": _take(t.addr_latin1 if latin1 else t.addr, addr_slot, valid),
-        "phone": _take(t.phones, safe * PHONE_SLOTS + rng.integers(0, PHONE_SLOTS, len(index)), has_phone),
-        "tax": _take(t.taxes, safe * 2 + rng.integers(0, 2, len(index)), valid),
-        "alpha2": _take(t.alpha2, safe, valid),
-        "alpha3": _take(t.alpha3, safe, valid),
-    }
+    name_slot = rng.choice(NAME_SLOTS, size=n, p=_NAME_P)
+    addr_slot = safe * ADDRESS_SLOTS + rng.integers(0, ADDRESS_SLOTS, n)
+    phone_slot = safe * PHONE_SLOTS + rng.integers(0, PHONE_SLOTS, n)
+    has_phone = valid & (rng.random(n) < 0.65)
+    tax_slot = safe * 2 + rng.integers(0, 2, n)
+    out = {"name": _take(t.names_latin1 if latin1 else t.names, safe * NAME_SLOTS + name_slot, valid),
+           "entity": _take(t.entity_ids, safe, valid)}
+    if "lines" in fields:
+        out["lines"] = [_blank_to_null(_take(lines, addr_slot, valid)) for lines in t.addr_lines]
+    if "line1" in fields:
+        out["lines"] = [_blank_to_null(_take(t.addr_lines[0], addr_slot, valid))]
+    if "addr" in fields:
+        out["addr"] = _take(t.addr_latin1 if latin1 else t.addr, addr_slot, valid)
+    if "phone" in fields:
+        out["phone"] = _take(t.phones, phone_slot, has_phone)
+    if "tax" in fields:
+        out["tax"] = _take(t.taxes, tax_slot, valid)
+    if "country" in fields:
+        out["alpha2"] = _take(t.alpha2, safe, valid)
+        out["alpha3"] = _take(t.alpha3, safe, valid)
+    return out
 
 
 def _dates(days: np.ndarray, fmt: str) -> pa.Array:
@@ -127,7 +138,8 @@ def _logistics(t: Tables, c: dict[str, np.ndarray], rng: np.random.Generator, se
 
 def _us(t: Tables, c: dict, rng, serial: np.ndarray) -> tuple[pa.Table, dict]:
     n = len(serial)
-    s, g, notify = (_party(t, c[k], rng, False) for k in ("shipper", "consignee", "notify"))
+    s, g = (_party(t, c[k], rng, False, frozenset({"lines", "phone"})) for k in ("shipper", "consignee"))
+    notify = _party(t, c["notify"], rng, False, frozenset({"line1"}))
     lb = rng.random(n) < 0.2
     weight = np.where(lb, c["kg"] * 2.20462, c["kg"])
     logistics = _logistics(t, c, rng, serial)
@@ -158,7 +170,8 @@ def _us(t: Tables, c: dict, rng, serial: np.ndarray) -> tuple[pa.Table, dict]:
 
 def _mx(t: Tables, c: dict, rng, serial: np.ndarray) -> tuple[pa.Table, dict]:
     n = len(serial)
-    s, g = (_party(t, c[k], rng, True) for k in ("shipper", "consignee"))
+    s = _party(t, c["shipper"], rng, True, frozenset({"addr", "phone"}))
+    g = _party(t, c["consignee"], rng, True, frozenset({"addr", "tax"}))
     unit_roll = rng.random(n)
     unit = np.where(unit_roll < 0.85, "KG", np.where(unit_roll < 0.9, "LB", "T"))
     weight = np.where(unit == "LB", c["kg"] * 2.20462, np.where(unit == "T", c["kg"] / 1000, c["kg"]))
@@ -180,7 +193,9 @@ def _mx(t: Tables, c: dict, rng, serial: np.ndarray) -> tuple[pa.Table, dict]:
 
 def _intl(t: Tables, c: dict, rng, serial: np.ndarray) -> tuple[pa.Table, dict]:
     n = len(serial)
-    s, g, notify = (_party(t, c[k], rng, False) for k in ("shipper", "consignee", "notify"))
+    s = _party(t, c["shipper"], rng, False, frozenset({"addr", "country", "phone"}))
+    g = _party(t, c["consignee"], rng, False, frozenset({"addr", "country"}))
+    notify = _party(t, c["notify"], rng, False, frozenset())
     alpha3 = rng.random(n) < 0.4
     code = _take(t.carriers, rng.integers(0, len(t.carriers), n))
     cols = {
