@@ -106,7 +106,9 @@ def test_rendering_escapes_untrusted_text_and_csv_neutralises_formulas(world, tm
     result = ws.trace(ids["<script>alert(1)</script> CHEM"])
     page = result._repr_html_()
     assert "<script>" not in page and "&lt;script&gt;" in page and "&lt;b&gt;bold" in page
-    assert "<script>" not in result._repr_mimebundle_()["text/html"]
+    bundle = result._repr_mimebundle_()
+    assert "<script>" not in bundle["text/html"]
+    assert bundle["image/svg+xml"].lstrip().startswith(("<svg", "<?xml")) and "<script>" not in bundle["image/svg+xml"]
     text = result.to_csv(tmp_path / "t.csv").read_text()
     assert "'=HYPERLINK" in text and "\n=HYPERLINK" not in text and ",=HYPERLINK" not in text
     assert result.to_json()["rows"][0]["dst_name"].startswith("=HYPERLINK")

@@ -199,8 +199,11 @@ def _days(column: pa.ChunkedArray) -> np.ndarray:
 
 def _edge_arrays(table: pa.Table, node_ids: np.ndarray, hs_vocab: np.ndarray, *,
                  with_shipment_ids: bool = False) -> EdgeArrays:
-    hs_text = pc.fill_null(table["hs6"], "").to_numpy(zero_copy_only=False).astype(str)
-    hs_pos = np.searchsorted(hs_vocab, hs_text).astype(np.int32) if len(hs_vocab) else np.zeros(0, np.int32)
+    # Dictionary-encode first: only the few distinct codes become Python strings, not every row.
+    encoded = pc.dictionary_encode(pc.fill_null(table["hs6"], "")).combine_chunks()
+    codes = np.asarray(encoded.dictionary.to_pylist() or [""], dtype=str)
+    hs_pos = np.searchsorted(hs_vocab, codes).astype(np.int32)[
+        encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
     return EdgeArrays(
         src=np.searchsorted(node_ids, table["src"].to_numpy()).astype(np.int32),
         dst=np.searchsorted(node_ids, table["dst"].to_numpy()).astype(np.int32),

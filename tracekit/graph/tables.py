@@ -79,7 +79,6 @@ SELECT src, dst, hs6,
 FROM graph_trade
 WHERE src IS NOT NULL AND dst IS NOT NULL
 GROUP BY src, dst, hs6
-ORDER BY src, dst, hs6
 """
 
 
