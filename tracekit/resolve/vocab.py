@@ -128,7 +128,7 @@ TRADE_WORDS: dict[str, str] = {
                      "tecnologias", "tecnologica"], "tech"),
     **dict.fromkeys(["industrial", "industries", "industry", "ind", "indus", "indust", "industria",
                      "industrias", "industriales"], "ind"),
-    **dict.fromkeys(["trading", "trade", "trd", "tradg", "comercial", "comercializadora"], "trading"),
+    **dict.fromkeys(["trading", "trade", "trd", "trdg", "tradg", "comercial", "comercializadora"], "trading"),
     **dict.fromkeys(["biotechnology", "biotech", "biotecnologia"], "biotech"),
     **dict.fromkeys(["biological", "biologic", "biology", "bio", "biologica", "biologicos"], "bio"),
     **dict.fromkeys(["development", "dev", "devel", "desarrollo"], "dev"),
