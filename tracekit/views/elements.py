@@ -124,8 +124,8 @@ def visible_subgraph(G: nx.Graph, shown: Iterable | None = None, *, max_nodes: i
         if not hidden:
             continue
         key = f"more:{node}"
-        if key in V:  # fold into the neighbourhood's own summary node
-            V.nodes[key]["hidden"] = max(int(V.nodes[key].get("hidden") or 0), hidden)
+        if key in V:  # add to the neighbourhood's own summary node (partners not even in G)
+            V.nodes[key]["hidden"] = int(V.nodes[key].get("hidden") or 0) + hidden
             V.nodes[key]["label"] = f"{V.nodes[key]['hidden']:,} more"
             continue
         V.add_node(key, label=f"{hidden:,} more", kind="more", hidden=hidden, country=None, mentions=0,

@@ -315,8 +315,13 @@ class Explorer(widgets.VBox):
     def _merge(self, graph: nx.Graph, *, around) -> None:
         offset = self.full.nodes[around].get("tier") if around in self.full else None
         base = graph.nodes[around].get("tier") if around in graph else None
+        if around is not None and f"more:{around}" in self.full:
+            self.full.remove_node(f"more:{around}")  # the fresh result says what is still folded
         for node, attrs in graph.nodes(data=True):
             attrs = dict(attrs)
+            if attrs.get("kind") == "more":
+                self.full.add_node(node, **attrs)
+                continue
             if isinstance(offset, int) and isinstance(base, int) and isinstance(attrs.get("tier"), int):
                 attrs["tier"] = offset + attrs["tier"] - base  # keep tiers relative to the canvas
             if node in self.full:
