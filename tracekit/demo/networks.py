@@ -81,14 +81,14 @@ class _Planter:
         if spec.get("misdeclare") and hop > 0 or (hop == 2 and rng.random() < 0.4):
             hs, text = rng.choice(self.chem["misdeclared"])
             why = f"misdeclared: {spec['chemical']} declared as {text!r} under HS {hs[:4]}.{hs[4:6]}"
-        elif hop == 0 and rng.random() < 0.6:
+        elif (hop == 0 and rng.random() < 0.6) or (hop == 1 and rng.random() < 0.25):
             text, hs = rng.choice(chem["explicit"]), chem["hs"]
             why = f"{spec['chemical']} (CAS {chem['cas']}) named in the description"
         else:
             text, hs = rng.choice(self.chem["vague"]), chem["hs"]
             why = f"vague description for {spec['chemical']} (CAS {chem['cas']})"
-        if file == 1 and to_latin1(text) != text:
-            text = rng.choice([t for t in self.chem["vague"] if to_latin1(t) == t])
+        if file == 1 and to_latin1(text) != text:  # the Mexican file is Latin-1: no Han text
+            text = rng.choice([t for t in chem["explicit"] + self.chem["vague"] if to_latin1(t) == t])
         return text, hs, why
 
     def ship(self, network: str, hop: int, frm: int, to: int, day: int, desc: str, hs: str, why: str | None,
