@@ -120,8 +120,8 @@ def test_shell_clusters_share_address_or_phone_and_one_buyer(truth):
 
 def test_bad_rows_are_present_as_described(files, truth):
     reasons = [b["reason"] for b in truth["bad_rows"]]
-    assert set(reasons) == {"unparseable_date", "non_numeric_weight", "negative_weight", "no_party",
-                            "invalid_hs_code", "duplicate_record_id", "ragged_line"}
+    assert set(reasons) == {"bad_date", "bad_weight", "negative_weight", "no_party",
+                            "bad_hs_code", "duplicate_record_id", "ragged_line"}
     assert reasons.count("ragged_line") == 1
     for bad in truth["bad_rows"]:
         header, rows = files[bad["file"]]
@@ -132,15 +132,15 @@ def test_bad_rows_are_present_as_described(files, truth):
         names = [row[c] for c in NAME_COLUMNS[bad["file"]].values()]
         if bad["reason"] == "ragged_line":
             assert len(raw) > len(header)
-        elif bad["reason"] == "unparseable_date":
+        elif bad["reason"] == "bad_date":
             assert "30" in row[DATE_COLUMN[bad["file"]]] and "02" in row[DATE_COLUMN[bad["file"]]]
-        elif bad["reason"] == "non_numeric_weight":
+        elif bad["reason"] == "bad_weight":
             assert not re.match(r"^-?[\d.]+$", weight)
         elif bad["reason"] == "negative_weight":
             assert float(weight) < 0
         elif bad["reason"] == "no_party":
             assert not any(names)
-        elif bad["reason"] == "invalid_hs_code":
+        elif bad["reason"] == "bad_hs_code":
             assert re.search(r"[A-Z]", next(v for k, v in row.items() if k in {"harmonized_number", "FRACCION",
                                                                                  "HS_CODE"}))
         elif bad["reason"] == "duplicate_record_id":

@@ -42,8 +42,8 @@
 
 Record ids are strings unique within each file, except the deliberate duplicates listed in
 ``bad_rows``; ``line`` counts the header as line 1 and identifies every row even then. About 0.05% of rows
-are deliberately bad, with ``reason`` one of ``unparseable_date``, ``non_numeric_weight``,
-``negative_weight``, ``no_party`` (shipper and consignee empty), ``invalid_hs_code``,
+are deliberately bad, with ``reason`` (the quarantine reason ingest gives such a row) one of ``bad_date``, ``bad_weight``,
+``negative_weight``, ``no_party`` (shipper and consignee empty), ``bad_hs_code``,
 ``duplicate_record_id`` (the later line) and ``ragged_line`` (exactly one line with surplus fields).
 
 Dates in chains are each file's record date; every lot's hops are 5–45 days apart, in order. All

@@ -20,7 +20,7 @@ from tracekit.demo.world import World
 
 __all__ = ["Tables", "render_file", "BAD_KINDS", "Rendered"]
 
-BAD_KINDS = ("unparseable_date", "non_numeric_weight", "negative_weight", "no_party", "invalid_hs_code",
+BAD_KINDS = ("bad_date", "bad_weight", "negative_weight", "no_party", "bad_hs_code",
              "duplicate_record_id", "ragged_line")
 """Quarantine reasons of the deliberately bad rows; code ``k`` in a chunk's ``bad`` array is ``BAD_KINDS[k-1]``."""
 _NAME_P = np.array([0.34, 0.16, 0.14, 0.12, 0.12, 0.12])
@@ -241,18 +241,18 @@ def _break_rows(file: int, table: pa.Table, bad: np.ndarray) -> tuple[pa.Table, 
     for row in rows:
         kind = BAD_KINDS[bad[row] - 1]
         detail, record_id = "", id_column[row].as_py()
-        if kind == "unparseable_date":
+        if kind == "bad_date":
             value = "2022-02-30" if file != 1 else "30/02/2022"
             edit(_DATE_COLUMN[file], row, value)
             detail = f"{_DATE_COLUMN[file]}={value!r}"
-        elif kind == "non_numeric_weight":
+        elif kind == "bad_weight":
             edit(_WEIGHT_COLUMN[file], row, "UNKNOWN")
             detail = f"{_WEIGHT_COLUMN[file]}='UNKNOWN'"
         elif kind == "negative_weight":
             value = "-" + table[_WEIGHT_COLUMN[file]][row].as_py()
             edit(_WEIGHT_COLUMN[file], row, value)
             detail = f"{_WEIGHT_COLUMN[file]}={value!r}"
-        elif kind == "invalid_hs_code":
+        elif kind == "bad_hs_code":
             edit(_HS_COLUMN[file], row, "29O3.39")
             detail = f"{_HS_COLUMN[file]}='29O3.39' (letter O)"
         elif kind == "duplicate_record_id":
