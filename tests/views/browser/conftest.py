@@ -7,6 +7,7 @@ reason) when /usr/bin/chromium is missing; CI installs it (``make browser``).
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -32,25 +33,23 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def lab(tmp_path_factory):
-    """``(base_url, root)``: a running JupyterLab serving the temporary folder ``root``."""
-    if not CHROMIUM.exists():
-        pytest.skip("/usr/bin/chromium is missing: run `make browser` (apt-get install chromium)")
-    root = tmp_path_factory.mktemp("lab-root")
-    settings = tmp_path_factory.mktemp("lab-settings")
+@contextlib.contextmanager
+def running_lab(folder: Path):
+    """Start ``jupyter lab`` on a free port with everything under ``folder``; yield ``(url, root)``."""
+    root, settings = folder / "root", folder / "settings"
     news = settings / "@jupyterlab" / "apputils-extension"
     news.mkdir(parents=True)
+    root.mkdir()
     (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false",
                                                                        "checkForUpdates": False}))
     port = _free_port()
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path_factory.mktemp("jcfg")),
-               JUPYTERLAB_SETTINGS_DIR=str(settings), TRACEKIT_WORKSPACE=str(root / "tracekit-workspace"))
+    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(folder / "config"), JUPYTERLAB_SETTINGS_DIR=str(settings),
+               TRACEKIT_WORKSPACE=str(root / "tracekit-workspace"))
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
          f"--ServerApp.root_dir={root}", "--IdentityProvider.token=", "--ServerApp.password=",
          "--ServerApp.disable_check_xsrf=True", f"--LabApp.user_settings_dir={settings}",
-         f"--LabApp.workspaces_dir={tmp_path_factory.mktemp('lab-ws')}", "--LabServerApp.news_url=",
+         f"--LabApp.workspaces_dir={folder / 'workspaces'}", "--LabServerApp.news_url=",
          "--ServerApp.allow_remote_access=False", "--allow-root"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
     base = f"http://127.0.0.1:{port}"
@@ -66,24 +65,43 @@ def lab(tmp_path_factory):
                 time.sleep(0.3)
         yield base, root
     finally:
-        os.killpg(process.pid, signal.SIGTERM)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGTERM)
         try:
             process.wait(10)
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
 
 
+@contextlib.contextmanager
+def chromium():
+    """Debian's Chromium, headless, through Playwright (never a downloaded browser)."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
+                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture(scope="session")
+def lab(tmp_path_factory):
+    """``(base_url, root)``: a running JupyterLab serving the temporary folder ``root``."""
+    if not CHROMIUM.exists():
+        pytest.skip("/usr/bin/chromium is missing: run `make browser` (apt-get install chromium)")
+    with running_lab(tmp_path_factory.mktemp("lab")) as (base, root):
+        yield base, root
+
+
 @pytest.fixture(scope="session")
 def browser():
     if not CHROMIUM.exists():
         pytest.skip("/usr/bin/chromium is missing: run `make browser` (apt-get install chromium)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                     args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        yield chromium
-        chromium.close()
+    with chromium() as chrome:
+        yield chrome
 
 
 def write_notebook(root: Path, name: str, cells: list[str]) -> str:
