@@ -82,6 +82,21 @@ def compute_features(store: Store, mentions_sql: str) -> int:
     return int(store.count(FEATURES_TEMP))
 
 
+def _most_common(column: str) -> str:
+    """CTE ``top_<column>``: each profile's most frequent non-null value, ties to the smallest.
+
+    Deterministic on purpose (DuckDB's ``mode`` breaks ties arbitrarily): the address a profile
+    keeps feeds its scores, and the same data must always give the same entities.
+    """
+    return f"""top_{column} AS (
+            SELECT profile_key, {column} FROM (
+                SELECT profile_key, {column}, row_number() OVER (
+                    PARTITION BY profile_key ORDER BY count(*) DESC, {column}) AS rank
+                FROM keyed WHERE {column} IS NOT NULL GROUP BY profile_key, {column}
+            ) WHERE rank = 1
+        )"""  # noqa: S608
+
+
 def compute_profiles(store: Store, first_id: int, existing: str | None) -> int:
     """Group featurised mentions into profiles in temp table ``tk_res_profiles``.
 
@@ -91,18 +106,23 @@ def compute_profiles(store: Store, first_id: int, existing: str | None) -> int:
     known = existing or "(SELECT NULL::BIGINT AS profile_id, NULL::VARCHAR AS profile_key WHERE false)"
     store.execute(f"""
         CREATE OR REPLACE TEMP TABLE {PROFILES_TEMP} AS
-        WITH grouped AS (
-            SELECT {profile_key_sql()} AS profile_key, name_key,
-                   coalesce(country, '') AS country, coalesce(tax_id_key, '') AS tax_id_key,
-                   min(core_key) AS core_key, mode(legal_form) AS legal_form,
-                   mode(name) AS display_name, coalesce(mode(address_key), '') AS address_key,
+        WITH keyed AS (SELECT *, {profile_key_sql()} AS profile_key FROM {FEATURES_TEMP}),
+        grouped AS (
+            SELECT profile_key, name_key, coalesce(country, '') AS country,
+                   coalesce(tax_id_key, '') AS tax_id_key, min(core_key) AS core_key,
                    count(*) AS new_mentions
-            FROM {FEATURES_TEMP}
-            GROUP BY ALL
-        )
+            FROM keyed GROUP BY ALL
+        ),
+        {_most_common("legal_form")}, {_most_common("name")}, {_most_common("address_key")}
         SELECT coalesce(k.profile_id, {int(first_id)} - 1 + row_number() OVER (
                    PARTITION BY k.profile_id IS NULL ORDER BY g.profile_key)) AS profile_id,
-               k.profile_id IS NULL AS is_new, g.*
-        FROM grouped g LEFT JOIN {known} k ON k.profile_key = g.profile_key
+               k.profile_id IS NULL AS is_new, g.profile_key, g.name_key, g.country, g.tax_id_key,
+               g.core_key, top_legal_form.legal_form, top_name.name AS display_name,
+               coalesce(top_address_key.address_key, '') AS address_key, g.new_mentions
+        FROM grouped g
+        LEFT JOIN top_legal_form USING (profile_key)
+        LEFT JOIN top_name USING (profile_key)
+        LEFT JOIN top_address_key USING (profile_key)
+        LEFT JOIN {known} k ON k.profile_key = g.profile_key
     """)  # noqa: S608
     return int(store.scalar(f"SELECT count(*) FROM {PROFILES_TEMP} WHERE is_new"))  # noqa: S608

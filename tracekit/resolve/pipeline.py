@@ -22,7 +22,7 @@ from tracekit.resolve.blocking import BlockingCaps, block_keys_sql, candidate_pa
 from tracekit.resolve.cluster import Constraints, cluster
 from tracekit.resolve.decisions import DecisionLog, effective
 from tracekit.resolve.features import FEATURES_TEMP, NAMED, PROFILES_TEMP, compute_features, compute_profiles
-from tracekit.resolve.scoring import WEIGHTS, Weights, score_pairs
+from tracekit.resolve.scoring import WEIGHTS, ProfileArrays, Weights, pair_scores, score_pairs
 from tracekit.resolve.tables import EDGE_FLOOR, ensure_resolve_tables
 from tracekit.store import Store
 
@@ -41,6 +41,7 @@ class ResolveReport:
     entities: int
     seconds: float
     conflicts: list[str] = field(default_factory=list)
+    stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage, for profiling
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -82,13 +83,23 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
     ensure_resolve_tables(store)
     full = full or store.count("resolve_profiles") == 0
     bar = tqdm(total=6, desc="resolve", unit="step", disable=not progress, leave=False)
+    stages: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def step(name: str, next_name: str | None = None) -> None:
+        now = time.perf_counter()
+        stages[name] = round(now - clock[0], 3)
+        clock[0] = now
+        bar.update()
+        if next_name:
+            bar.set_postfix_str(next_name)
+
     try:
         mentions = f"SELECT * FROM party_mentions WHERE {NAMED}"
         if not full:
             mentions += " AND mention_id NOT IN (SELECT mention_id FROM mention_features)"
         bar.set_postfix_str("normalising")
         n_new = compute_features(store, mentions)
-        bar.update()
         if n_new == 0 and not full:
             return ResolveReport(False, 0, 0, store.count("resolve_profiles"), 0, store.count("entities"),
                                  time.perf_counter() - started)
@@ -96,33 +107,31 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
                                                    "FROM resolve_profiles"))
         new_profiles = compute_profiles(store, first_id, None if full else "resolve_profiles")
         _stage_profiles(store, full)
-        bar.update()
-        bar.set_postfix_str("blocking")
+        step("normalise", "blocking")
         store.execute(f"CREATE OR REPLACE TEMP TABLE tk_res_blocks AS "
                       f"{block_keys_sql('tk_res_all', 'tk_res_allkeys', caps)}")
-        pairs = store.df(candidate_pairs_sql("tk_res_blocks", None if full else "tk_res_newids"))
-        bar.update()
-        bar.set_postfix_str("scoring")
+        # Sorted so ties in score are met in the same order every run: same data, same entities.
+        pairs = store.df(f"SELECT * FROM ({candidate_pairs_sql('tk_res_blocks', None if full else 'tk_res_newids')})"
+                         " ORDER BY a, b")  # noqa: S608
+        step("block", "scoring")
         profiles = store.df("SELECT * FROM tk_res_all ORDER BY profile_id")
         index = pd.Index(profiles["profile_id"])
         a, b = index.get_indexer(pairs["a"]), index.get_indexer(pairs["b"])
-        scored = score_pairs(profiles, a, b, pairs, weights)
+        scored = score_pairs(ProfileArrays(profiles), a, b, pairs, weights)
         scored.insert(0, "b", pairs["b"].to_numpy())
         scored.insert(0, "a", pairs["a"].to_numpy())
-        bar.update()
-        bar.set_postfix_str("clustering")
-        edges = scored if full else pd.concat([store.df("SELECT * FROM resolve_edges"), scored])
+        step("score", "clustering")
+        edges = scored if full else pd.concat([store.df("SELECT * FROM resolve_edges ORDER BY a, b"), scored])
         assignment, conflicts = _cluster(store, profiles, edges, weights)
-        bar.update()
-        bar.set_postfix_str("writing")
+        step("cluster", "writing")
         with store.transaction():
             _write_run(store, full, scored[scored["score"] >= EDGE_FLOOR])
             _write_assignment(store, assignment)
-        bar.update()
+        step("write")
     finally:
         bar.close()
     return ResolveReport(full, n_new, new_profiles, len(profiles), len(pairs), store.count("entities"),
-                         time.perf_counter() - started, conflicts)
+                         time.perf_counter() - started, conflicts, stages)
 
 
 def _stage_profiles(store: Store, full: bool) -> None:
@@ -181,8 +190,10 @@ def _cluster(store: Store, profiles: pd.DataFrame, edges: pd.DataFrame,
     a = index.get_indexer(edges["a"])
     b = index.get_indexer(edges["b"])
 
+    arrays = ProfileArrays(profiles)
+
     def pair_scorer(i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        return score_pairs(profiles, i, j, weights=weights)["score"].to_numpy()
+        return pair_scores(arrays, i, j, weights)
 
     constraints, by_seq = _constraints(store, profiles)
     labels, conflicts = cluster(len(profiles), a, b, edges["score"].to_numpy(),

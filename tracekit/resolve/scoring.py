@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-__all__ = ["Weights", "WEIGHTS", "score_pairs", "PROFILE_COLUMNS"]
+__all__ = ["Weights", "WEIGHTS", "ProfileArrays", "score_pairs", "pair_scores", "PROFILE_COLUMNS"]
 
 PROFILE_COLUMNS = ("name_key", "core_key", "country", "tax_id_key", "address_key")
 
@@ -40,18 +40,45 @@ class Weights:
 WEIGHTS = Weights()
 
 
-def _col(profiles: pd.DataFrame, name: str, idx: np.ndarray) -> list[str]:
-    return profiles[name].to_numpy(dtype=object)[idx].tolist()
+class ProfileArrays:
+    """The profile columns scoring reads, converted to numpy once.
+
+    Clustering scores thousands of small batches of pairs on demand; converting the DataFrame's
+    (Arrow-backed) columns for every batch would cost far more than the scoring itself.
+
+    Examples
+    --------
+    >>> p = ProfileArrays(pd.DataFrame({"name_key": ["xyz chem"], "core_key": ["xyz chem"],
+    ...                                 "country": ["CN"], "tax_id_key": [None], "address_key": [""]}))
+    >>> p.column("compact")[0], p.column("tax_id_key")[0]
+    ('xyzchem', '')
+    """
+
+    def __init__(self, profiles: pd.DataFrame):
+        self.columns = {c: profiles[c].fillna("").to_numpy(dtype=object) for c in PROFILE_COLUMNS}
+        compact = [key.replace(" ", "") for key in self.columns["name_key"].tolist()]
+        self.columns["compact"] = np.asarray(compact, dtype=object)
+
+    def column(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def __len__(self) -> int:
+        return len(self.columns["name_key"])
 
 
-def _sim(a: list[str], b: list[str], scorer) -> np.ndarray:
-    if not a:
+# Below this many pairs rapidfuzz's thread pool costs more than it saves.
+_PARALLEL_FROM = 20_000
+
+
+def _sim(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
+    if not len(a):
         return np.zeros(0, dtype=np.float32)
-    return process.cpdist(a, b, scorer=scorer, workers=-1, dtype=np.float32) / 100.0
+    workers = 2 if len(a) >= _PARALLEL_FROM else 1
+    return process.cpdist(a.tolist(), b.tolist(), scorer=scorer, workers=workers, dtype=np.float32) / 100.0
 
 
 def score_pairs(
-    profiles: pd.DataFrame,
+    profiles: pd.DataFrame | ProfileArrays,
     a: np.ndarray,
     b: np.ndarray,
     shared: pd.DataFrame | None = None,
@@ -61,9 +88,9 @@ def score_pairs(
 
     Parameters
     ----------
-    profiles : DataFrame
+    profiles : DataFrame or ProfileArrays
         One row per profile with columns ``name_key, core_key, country, tax_id_key, address_key``
-        (``""`` for unknown).
+        (``""`` or null for unknown); pass a :class:`ProfileArrays` when scoring many batches.
     a, b : int arrays
         Positions of the two sides of each pair.
     shared : DataFrame, optional
@@ -85,32 +112,55 @@ def score_pairs(
     >>> [round(float(x), 2) for x in s["score"]]  # same name, other country; other industry
     [0.75, 0.21]
     """
+    return pd.DataFrame(_score(profiles, a, b, shared, weights))
+
+
+def pair_scores(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray, weights: Weights = WEIGHTS) -> np.ndarray:
+    """Only the scores of pairs sharing no identifier (clustering's on-demand path: no DataFrame).
+
+    Examples
+    --------
+    >>> p = ProfileArrays(pd.DataFrame({"name_key": ["xyz chem", "xyz chem"], "core_key": ["", ""],
+    ...                                 "country": ["CN", "CN"], "tax_id_key": ["", ""],
+    ...                                 "address_key": ["", ""]}))
+    >>> pair_scores(p, np.array([0]), np.array([1])).tolist()
+    [1.0]
+    """
+    return _score(profiles, a, b, None, weights)["score"]
+
+
+def _score(profiles, a, b, shared, weights) -> dict[str, np.ndarray]:  # noqa: ANN001 -- see score_pairs
+    if not isinstance(profiles, ProfileArrays):
+        profiles = ProfileArrays(profiles)
+    col = profiles.column
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
     n = len(a)
-    key_a, key_b = _col(profiles, "name_key", a), _col(profiles, "name_key", b)
-    core_a, core_b = _col(profiles, "core_key", a), _col(profiles, "core_key", b)
+    key_a, key_b = col("name_key")[a], col("name_key")[b]
+    core_a, core_b = col("core_key")[a], col("core_key")[b]
     name = _sim(key_a, key_b, fuzz.token_sort_ratio)
-    compact = _sim([k.replace(" ", "") for k in key_a], [k.replace(" ", "") for k in key_b], fuzz.ratio)
+    compact = _sim(col("compact")[a], col("compact")[b], fuzz.ratio)
     core = _sim(core_a, core_b, fuzz.token_sort_ratio)
-    core_ok = np.array([bool(x) and bool(y) and (x != ka or y != kb)
-                        for x, y, ka, kb in zip(core_a, core_b, key_a, key_b, strict=True)], dtype=bool)
+    core_ok = (core_a != "") & (core_b != "") & ((core_a != key_a) | (core_b != key_b))
     core = np.where(core_ok, core - weights.place_penalty, 0.0)
     name_sim = np.maximum(np.maximum(name, compact), core)
 
-    addr_a, addr_b = _col(profiles, "address_key", a), _col(profiles, "address_key", b)
-    address_sim = _sim(addr_a, addr_b, fuzz.token_set_ratio)
-    addr_known = np.array([bool(x) and bool(y) for x, y in zip(addr_a, addr_b, strict=True)], dtype=bool)
-    address_sim = np.where(addr_known, address_sim, np.nan)
+    addr_a, addr_b = col("address_key")[a], col("address_key")[b]
+    addr_known = (addr_a != "") & (addr_b != "")
+    address_sim = np.full(n, np.nan, dtype=np.float32)
+    if addr_known.any():
+        address_sim[addr_known] = _sim(addr_a[addr_known], addr_b[addr_known], fuzz.token_set_ratio)
 
-    country = _agreement(_col(profiles, "country", a), _col(profiles, "country", b))
-    tax_id = _agreement(_col(profiles, "tax_id_key", a), _col(profiles, "tax_id_key", b))
+    country = _agreement(col("country")[a], col("country")[b])
+    tax_id = _agreement(col("tax_id_key")[a], col("tax_id_key")[b])
     if shared is None:
-        shared = pd.DataFrame({"shared_phone": np.zeros(n, bool), "shared_email": np.zeros(n, bool),
-                               "shared_address": np.zeros(n, bool)})
-    phone = shared["shared_phone"].to_numpy(dtype=bool)
-    email = shared["shared_email"].to_numpy(dtype=bool)
-    address = shared["shared_address"].to_numpy(dtype=bool) | (np.nan_to_num(address_sim) >= 0.999)
+        phone = email = shared_address = np.zeros(n, bool)
+    else:
+        phone = shared["shared_phone"].to_numpy(dtype=bool)
+        email = shared["shared_email"].to_numpy(dtype=bool)
+        shared_address = shared["shared_address"].to_numpy(dtype=bool)
+    known_sim = np.nan_to_num(address_sim)
+    address = shared_address | (known_sim >= 0.999)
 
     w = weights
     score = (
@@ -120,24 +170,22 @@ def score_pairs(
         + phone * w.shared_phone
         + email * w.shared_email
         + address * w.shared_address
-        + np.where(~address & (np.nan_to_num(address_sim) >= 0.9), w.similar_address, 0.0)
+        + np.where(~address & (known_sim >= 0.9), w.similar_address, 0.0)
         + np.where(addr_known & (np.nan_to_num(address_sim, nan=1.0) < 0.4), w.different_address, 0.0)
     )
-    return pd.DataFrame({
+    return {
         "name_sim": name_sim.astype(np.float32),
-        "address_sim": address_sim.astype(np.float32),
+        "address_sim": address_sim,
         "country": country,
         "tax_id": tax_id,
         "shared_phone": phone,
         "shared_email": email,
         "shared_address": address,
         "score": np.clip(score, 0.0, 1.0).astype(np.float32),
-    })
+    }
 
 
-def _agreement(left: list[str], right: list[str]) -> np.ndarray:
+def _agreement(x: np.ndarray, y: np.ndarray) -> np.ndarray:
     """1 where both known and equal, -1 where both known and different, 0 otherwise."""
-    x = np.asarray(left, dtype=object)
-    y = np.asarray(right, dtype=object)
     known = (x != "") & (y != "")
     return np.where(known, np.where(x == y, 1, -1), 0).astype(np.int8)
