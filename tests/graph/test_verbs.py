@@ -127,3 +127,12 @@ def test_changes_rejects_bad_windows(world, window):
     ws, _ = world([{"shipper": "ACME CHEM", "consignee": "BETA SA", "date": "2024-01-01"}])
     with pytest.raises(TracekitError):
         ws.changes(window, "2025")
+
+
+def test_edge_ends_without_an_entity_row_still_trace(world):
+    ws, ids = world([{"shipper": "ACME CHEM", "consignee": "BETA SA", "date": "2024-01-01"},
+                     {"shipper": "BETA SA", "consignee": "GHOST TRADING", "date": "2024-02-01"}])
+    ws.store.execute("DELETE FROM entities WHERE entity_id = ?", [ids["GHOST TRADING"]])
+    result = ws.trace(ids["ACME CHEM"], hops=2)
+    assert result.graph.nodes[ids["GHOST TRADING"]]["tier"] == 2
+    assert result.graph.nodes[ids["GHOST TRADING"]]["label"] == f"entity {ids['GHOST TRADING']}"

@@ -48,7 +48,7 @@ def gather(ptr: np.ndarray, order: np.ndarray, nodes: np.ndarray) -> np.ndarray:
 
 
 def _csr(keys: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    order = np.argsort(keys, kind="stable")
+    order = np.argsort(keys)  # rows of one node may come in any order: no need for a stable sort
     ptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(keys, minlength=n), out=ptr[1:])
     return ptr, order
@@ -197,6 +197,32 @@ def _days(column: pa.ChunkedArray) -> np.ndarray:
     return pc.fill_null(days, int(NULL_DAY)).to_numpy().astype(np.int32)
 
 
+class _StrayEnds(Exception):
+    """Edge ends that are not among the node ids (entities missing from ``entities``)."""
+
+
+def _nodes(store: Store, *, with_edge_ends: bool) -> pa.Table:
+    """Entity ids (sorted) and countries; with edge ends, also ids only seen on edges."""
+    if not with_edge_ends:
+        return store.arrow(
+            "SELECT entity_id, coalesce(country, '')::VARCHAR AS country FROM entities ORDER BY entity_id")
+    known = store.table_exists("entities")
+    ids = "SELECT src AS entity_id FROM graph_edges UNION SELECT dst FROM graph_edges"
+    if not known:
+        return store.arrow(f"SELECT entity_id, ''::VARCHAR AS country FROM ({ids}) ORDER BY 1")  # noqa: S608
+    return store.arrow(
+        "SELECT n.entity_id, coalesce(e.country, '')::VARCHAR AS country "  # noqa: S608
+        f"FROM ({ids} UNION SELECT entity_id FROM entities) n "
+        "LEFT JOIN entities e ON e.entity_id = n.entity_id ORDER BY n.entity_id")
+
+
+def _node_positions(node_ids: np.ndarray, ids: np.ndarray) -> np.ndarray:
+    pos = np.searchsorted(node_ids, ids)
+    if len(ids) and (pos.max() >= len(node_ids) or not np.array_equal(node_ids[pos], ids)):
+        raise _StrayEnds
+    return pos.astype(np.int32)
+
+
 def _edge_arrays(table: pa.Table, node_ids: np.ndarray, hs_vocab: np.ndarray, *,
                  with_shipment_ids: bool = False) -> EdgeArrays:
     # Dictionary-encode first: only the few distinct codes become Python strings, not every row.
@@ -205,8 +231,8 @@ def _edge_arrays(table: pa.Table, node_ids: np.ndarray, hs_vocab: np.ndarray, *,
     hs_pos = np.searchsorted(hs_vocab, codes).astype(np.int32)[
         encoded.indices.to_numpy(zero_copy_only=False).astype(np.int64)]
     return EdgeArrays(
-        src=np.searchsorted(node_ids, table["src"].to_numpy()).astype(np.int32),
-        dst=np.searchsorted(node_ids, table["dst"].to_numpy()).astype(np.int32),
+        src=_node_positions(node_ids, table["src"].to_numpy()),
+        dst=_node_positions(node_ids, table["dst"].to_numpy()),
         hs=hs_pos,
         shipments=table["shipments"].to_numpy().astype(np.int32),
         kg=pc.fill_null(table["kg"], 0.0).to_numpy().astype(np.float64),
@@ -221,14 +247,7 @@ def _edge_arrays(table: pa.Table, node_ids: np.ndarray, hs_vocab: np.ndarray, *,
 def load_index(store: Store, *, progress: bool = True) -> TradeIndex:
     """Build (if stale) the graph tables and load them into a :class:`TradeIndex`."""
     fingerprint, _ = ensure_graph_tables(store, progress=progress)
-    nodes = store.arrow(
-        "SELECT n.entity_id, coalesce(e.country, '')::VARCHAR AS country FROM ("
-        "  SELECT entity_id FROM entities UNION SELECT src FROM graph_edges UNION SELECT dst FROM graph_edges"
-        ") n LEFT JOIN entities e ON e.entity_id = n.entity_id ORDER BY n.entity_id"
-    ) if store.table_exists("entities") else store.arrow(
-        "SELECT entity_id, ''::VARCHAR AS country FROM ("
-        "  SELECT src AS entity_id FROM graph_edges UNION SELECT dst FROM graph_edges) ORDER BY 1"
-    )
+    nodes = _nodes(store, with_edge_ends=not store.table_exists("entities"))
     node_ids = nodes["entity_id"].to_numpy().astype(np.int64)
     country_text = nodes["country"].to_numpy(zero_copy_only=False).astype(str)
     country_vocab, country = np.unique(country_text, return_inverse=True)
@@ -239,7 +258,14 @@ def load_index(store: Store, *, progress: bool = True) -> TradeIndex:
     table = store.arrow(
         "SELECT src, dst, hs6, shipments, kg, usd, first_date, last_date FROM graph_edges"
     )
-    edges = _edge_arrays(table, node_ids, hs_vocab)
+    try:
+        edges = _edge_arrays(table, node_ids, hs_vocab)
+    except _StrayEnds:  # an edge end without an entity row: keep it as a node all the same
+        nodes = _nodes(store, with_edge_ends=True)
+        node_ids = nodes["entity_id"].to_numpy().astype(np.int64)
+        country_vocab, country = np.unique(nodes["country"].to_numpy(zero_copy_only=False).astype(str),
+                                           return_inverse=True)
+        edges = _edge_arrays(table, node_ids, hs_vocab)
     return TradeIndex(store, fingerprint, node_ids, country.astype(np.int32), country_vocab, hs_vocab, edges)
 
 
