@@ -164,10 +164,8 @@ def build_digraph(index: TradeIndex, arrays: EdgeArrays, rows: np.ndarray, flt: 
         graph.add_node(
             int(row.entity_id), label=row.name, kind="company",
             country=row.country if isinstance(row.country, str) else None,
-            mentions=int(row.mentions) if row.mentions == row.mentions and row.mentions is not None else 0,
-            risk=None, flags=list(row.flags),
-            community=int(row.community) if row.community is not None and row.community == row.community
-            else None,
+            mentions=_int_or(row.mentions, 0), risk=None, flags=list(row.flags),
+            community=_int_or(row.community, None),
             tier=tier_by_id.get(int(row.entity_id)),
         )
     for rec in pairs.to_dict(orient="records"):
@@ -178,6 +176,11 @@ def build_digraph(index: TradeIndex, arrays: EdgeArrays, rows: np.ndarray, flt: 
             descriptions=_as_list(rec.get("descriptions")), evidence=[int(x) for x in _as_list(rec.get("evidence"))],
         )
     return graph
+
+
+def _int_or(value, default):
+    """``int(value)``, or ``default`` for None / NaN / pandas NA."""
+    return default if value is None or pd.isna(value) else int(value)
 
 
 def _as_list(value) -> list:
