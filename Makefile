@@ -28,10 +28,16 @@ demo: $(STAMP)
 	$(TK) demo --rows $(DEMO_ROWS) --seed 7 --out $(DEMO_DIR)
 	rm -rf $(DEMO_WS)
 	$(TK) load '$(DEMO_DIR)/shipments-*.csv' --workspace $(DEMO_WS)
+	$(TK) resolve --workspace $(DEMO_WS)
+	$(TK) info --workspace $(DEMO_WS)
+	@importer="$$($(PY) -c "from tracekit.demo.truth import planted_importer_name as f; print(f('$(DEMO_DIR)'))")"; \
+	  echo; echo "== Who supplies $$importer? (3 tiers up, precursor chapter 2933, time-respecting)"; \
+	  $(TK) trace "$$importer" --direction up --hops 3 --time-respecting --workspace $(DEMO_WS)
 	@echo
 	@echo "Next, try:"
-	@echo "  $(TK) info --workspace $(DEMO_WS)"
-	@echo "  make lab        # JupyterLab on notebooks/"
+	@echo "  $(TK) search 'chem' --workspace $(DEMO_WS)"
+	@echo "  $(TK) clusters --workspace $(DEMO_WS)"
+	@echo "  make lab        # JupyterLab; open notebooks/01-getting-started.ipynb"
 
 test: $(STAMP) browser
 	$(VENV)/bin/ruff check tracekit tests

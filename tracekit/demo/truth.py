@@ -80,3 +80,11 @@ def read_truth(path: str | Path) -> dict:
     if path.is_dir():
         path = path / "truth.json"
     return json.loads(path.read_text(encoding="utf-8"))
+
+
+def planted_importer_name(path: str | Path, network: int = 0) -> str:
+    """Canonical name of the importer of planted network ``network`` (what ``make demo`` traces)."""
+    truth = read_truth(path)
+    entities = {e["id"]: e for e in truth["entities"]}
+    return entities[truth["networks"][network]["importer"]]["name"]
+
