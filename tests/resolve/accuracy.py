@@ -1,4 +1,4 @@
-"""Accuracy helpers shared by the OFAC test and bench_resolve: truth data sets, metrics, the Splink peer."""
+"""Accuracy helpers shared by the OFAC test and bench_resolve: truth data sets and metrics."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ import pandas as pd
 
 import tracekit
 
-__all__ = ["ofac_mentions", "pairwise", "bcubed", "resolve_frame", "splink_clusters"]
+__all__ = ["ofac_mentions", "pairwise", "bcubed", "resolve_frame"]
 
 EMPTY = "-0-"
 
@@ -90,53 +90,3 @@ def resolve_frame(frame: pd.DataFrame) -> tuple[np.ndarray, float]:
     got = ws.sql("SELECT mention_id, entity_id FROM mention_entities").set_index("mention_id")["entity_id"]
     ws.close()
     return got.reindex(rows["mention_id"]).to_numpy(), seconds
-
-
-def _clean(text: pd.Series) -> pd.Series:
-    from rigour.text import ascii_text
-
-    return text.fillna("").map(lambda s: re.sub(r"[^a-z0-9]+", " ", ascii_text(s).lower()).strip())
-
-
-def splink_clusters(frame: pd.DataFrame, threshold: float = 0.9) -> tuple[np.ndarray, float]:
-    """The Splink peer (DuckDB backend, EM-trained) on the same mentions; a cluster id per row."""
-    import logging
-
-    import splink.comparison_library as cl
-    from splink import Linker, SettingsCreator, block_on
-    from splink.internals.duckdb.database_api import DuckDBAPI
-
-    logging.getLogger("splink").setLevel(logging.ERROR)
-    started = time.perf_counter()
-    df = pd.DataFrame({"unique_id": np.arange(len(frame)), "name": _clean(frame["name"]),
-                       "country": frame["country"].fillna("").astype(str),
-                       "address": _clean(frame.get("address", pd.Series([""] * len(frame))))})
-    tokens = df["name"].str.split()
-    df["first_token"] = tokens.str[0].fillna("")
-    df["last_token"] = tokens.str[-1].fillna("")
-    df = df.replace("", None)
-    settings = SettingsCreator(
-        link_type="dedupe_only",
-        blocking_rules_to_generate_predictions=[
-            block_on("first_token", "country"), block_on("last_token", "country"), block_on("name"),
-            block_on("first_token", "last_token")],
-        comparisons=[
-            cl.JaroWinklerAtThresholds("name", [0.97, 0.92, 0.85]),
-            cl.ExactMatch("country"),
-            cl.JaroWinklerAtThresholds("address", [0.95, 0.85]),
-        ],
-        retain_intermediate_calculation_columns=False,
-    )
-    db = DuckDBAPI()
-    linker = Linker(db.register(df), settings)
-    linker.training.estimate_u_using_random_sampling(max_pairs=1e6)
-    for rule in (block_on("first_token"), block_on("country")):
-        try:
-            linker.training.estimate_parameters_using_expectation_maximisation(rule)
-        except ValueError:  # EM can underflow on a block with no variation; keep the other estimates
-            pass
-    predictions = linker.inference.predict(threshold_match_probability=threshold)
-    clusters = linker.clustering.cluster_pairwise_predictions_at_threshold(predictions, threshold)
-    result = clusters.as_pandas_dataframe().set_index("unique_id")["cluster_id"]
-    seconds = time.perf_counter() - started
-    return result.reindex(df["unique_id"]).to_numpy(), seconds

@@ -8,11 +8,16 @@ can show why a pair scored what it did.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
+
+from tracekit.resolve.vocab import PLACE_TOKENS, STOPWORDS, TRADE_WORDS
 
 __all__ = ["Weights", "WEIGHTS", "ProfileArrays", "score_pairs", "pair_scores", "PROFILE_COLUMNS"]
 
@@ -35,6 +40,15 @@ class Weights:
     similar_address: float = 0.05  # addresses >= 90 similar without an identical key
     different_address: float = -0.04  # both known and < 40 similar
     place_penalty: float = 0.03  # a match that needed place names dropped is slightly weaker
+    # A distinctive word in both names (one at most `distinctive_profiles` profiles carry, not a
+    # place, trade or stop word) plus a shared phone, e-mail, exact address or tax id, with no
+    # contradicting country or tax id, scores at least this: "GOLFRATE" and "GOLFRATE PAINTS" at one
+    # address. Shell companies sharing an address have different distinctive words.
+    word_and_identifier: float = 0.90
+    distinctive_profiles: int = 60
+    # Both names carry numbers (digits, roman numerals, ordinals) and they differ: a numbered series
+    # of companies ("FIRST OCEAN GMBH", "FOURTH OCEAN GMBH"; "VABO 2005", "VABO 2008"), not one.
+    different_numbers: float = -0.30
 
 
 WEIGHTS = Weights()
@@ -54,16 +68,81 @@ class ProfileArrays:
     ('xyzchem', '')
     """
 
-    def __init__(self, profiles: pd.DataFrame):
+    def __init__(self, profiles: pd.DataFrame, distinctive_profiles: int = WEIGHTS.distinctive_profiles,
+                 word_counts: Mapping[str, int] | None = None):
         self.columns = {c: profiles[c].fillna("").to_numpy(dtype=object) for c in PROFILE_COLUMNS}
         compact = [key.replace(" ", "") for key in self.columns["name_key"].tolist()]
         self.columns["compact"] = np.asarray(compact, dtype=object)
+        # How many profiles carry each word: counted here, or given when ``profiles`` is only a few
+        # rows of a larger resolution (an explanation must see the rarity the resolution saw).
+        self.words = _Words(self.columns["core_key"], distinctive_profiles, word_counts)
+        self.numbers = np.asarray([_numbers(key) for key in self.columns["name_key"].tolist()] or [], dtype=object)
 
     def column(self, name: str) -> np.ndarray:
         return self.columns[name]
 
     def __len__(self) -> int:
         return len(self.columns["name_key"])
+
+
+_COMMON_WORDS = frozenset(TRADE_WORDS) | frozenset(TRADE_WORDS.values()) | STOPWORDS | PLACE_TOKENS
+
+
+class _Words:
+    """Name words of every profile, and which are rare enough to identify a company."""
+
+    def __init__(self, core_keys: np.ndarray, max_profiles: int, counts: Mapping[str, int] | None = None):
+        self.words = [frozenset(w for w in key.split() if len(w) >= 2) for key in core_keys.tolist()]
+        if counts is None:
+            counts = Counter(w for ws in self.words for w in ws)
+        self.rare = {w for w, c in counts.items()
+                     if c <= max_profiles and len(w) >= 3 and w not in _COMMON_WORDS}
+
+    def share_distinctive(self, i: int, j: int) -> bool:
+        """Whether profiles ``i`` and ``j`` have a rare word in common."""
+        return not (self.words[i] & self.words[j]).isdisjoint(self.rare)
+
+
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+_ROMAN = "i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split()
+_NUMBER_WORDS = {w: str(k) for k, w in enumerate(_ORDINALS, 1)} | {w: str(k) for k, w in enumerate(_ROMAN, 1)}
+_DIGITS = re.compile(r"\d+")
+
+
+def _numbers(key: str) -> frozenset[str]:
+    """The numbers a name key carries, as digit strings ("fourth ocean" -> {"4"}; "vabo 2005" -> {"2005"}).
+
+    Examples
+    --------
+    >>> sorted(_numbers("rim group investments ii")), sorted(_numbers("vabo 2005 1st"))
+    (['2'], ['1', '2005'])
+    """
+    found = set()
+    for token in key.split():
+        if token in _NUMBER_WORDS:
+            found.add(_NUMBER_WORDS[token])
+        found.update(d.lstrip("0") or "0" for d in _DIGITS.findall(token))
+    return frozenset(found)
+
+
+def _differ(sets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether both sides of each pair have a non-empty set and the sets differ."""
+    out = np.zeros(len(a), dtype=bool)
+    if not len(a):
+        return out
+    has = np.fromiter((bool(x) for x in sets.tolist()), dtype=bool, count=len(sets))
+    idx = np.flatnonzero(has[a] & has[b])
+    out[idx] = [sets[i] != sets[j] for i, j in zip(a[idx].tolist(), b[idx].tolist(), strict=True)]
+    return out
+
+
+def _share_word(words: _Words, a: np.ndarray, b: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Whether the pairs (only those flagged in ``where``) have a distinctive word in common."""
+    out = np.zeros(len(a), dtype=bool)
+    idx = np.flatnonzero(where)
+    out[idx] = [words.share_distinctive(i, j) for i, j in zip(a[idx].tolist(), b[idx].tolist(), strict=True)]
+    return out
 
 
 # Below this many pairs rapidfuzz's thread pool costs more than it saves.
@@ -162,6 +241,10 @@ def _score(profiles, a, b, shared, weights) -> dict[str, np.ndarray]:  # noqa: A
     known_sim = np.nan_to_num(address_sim)
     address = shared_address | (known_sim >= 0.999)
 
+    identifier = phone | email | address | (tax_id == 1)
+    numbers_ok = ~_differ(profiles.numbers, a, b)
+    corroborated = _share_word(profiles.words, a, b, identifier & (country != -1) & (tax_id != -1) & numbers_ok)
+
     w = weights
     score = (
         name_sim
@@ -173,6 +256,8 @@ def _score(profiles, a, b, shared, weights) -> dict[str, np.ndarray]:  # noqa: A
         + np.where(~address & (known_sim >= 0.9), w.similar_address, 0.0)
         + np.where(addr_known & (np.nan_to_num(address_sim, nan=1.0) < 0.4), w.different_address, 0.0)
     )
+    score = score + ~numbers_ok * w.different_numbers
+    score = np.where(corroborated, np.maximum(score, w.word_and_identifier), score)
     return {
         "name_sim": name_sim.astype(np.float32),
         "address_sim": address_sim,
@@ -181,6 +266,8 @@ def _score(profiles, a, b, shared, weights) -> dict[str, np.ndarray]:  # noqa: A
         "shared_phone": phone,
         "shared_email": email,
         "shared_address": address,
+        "word_and_identifier": corroborated,
+        "numbers_differ": ~numbers_ok,
         "score": np.clip(score, 0.0, 1.0).astype(np.float32),
     }
 

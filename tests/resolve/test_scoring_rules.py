@@ -1,0 +1,64 @@
+"""The scoring rules added for the OFAC comparison: numbered series stay apart, a rare word plus a
+shared identifier merges, common words and shell addresses do not; the benchmark's peer cleans names."""
+
+from __future__ import annotations
+
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from tests.resolve.conftest import add_mentions, entity_of
+from tests.resolve.splink_peer import clean_names
+from tracekit.resolve.scoring import _numbers
+
+ADDRESS = "Rua 17 de Setembro 45, Luanda"
+
+
+def test_numbered_series_stay_apart(mem_ws):
+    ids = add_mentions(mem_ws, [
+        {"name": "FIRST OCEAN GMBH & CO KG", "country": "DE"},
+        {"name": "FOURTH OCEAN GMBH & CO KG", "country": "DE"},
+        {"name": "VABO 2005 EOOD", "country": "BG"},
+        {"name": "VABO 2008 EOOD", "country": "BG"},
+        {"name": "VABO-2005 EOOD", "country": "BG"},
+    ])
+    mem_ws.resolve(progress=False)
+    assert entity_of(mem_ws, ids[0]) != entity_of(mem_ws, ids[1])
+    assert entity_of(mem_ws, ids[2]) != entity_of(mem_ws, ids[3])
+    assert entity_of(mem_ws, ids[2]) == entity_of(mem_ws, ids[4])
+
+
+def test_rare_word_and_shared_address_merge(mem_ws):
+    ids = add_mentions(mem_ws, [
+        {"name": "GOLFRATE HOLDINGS (ANGOLA) LDA", "country": "AO", "address": ADDRESS},
+        {"name": "GOLFRATE", "country": "AO", "address": ADDRESS},
+        {"name": "GOLFRATE PAINTS", "country": "AO", "address": ADDRESS},
+        # Same word, no shared identifier: only the name speaks, and it is not enough.
+        {"name": "GOLFRATE PAINTS", "country": "AO", "address": "Avenida 4 de Fevereiro 10, Luanda"},
+    ])
+    mem_ws.resolve(progress=False)
+    assert entity_of(mem_ws, ids[0]) == entity_of(mem_ws, ids[1]) == entity_of(mem_ws, ids[2])
+    explanation = mem_ws.explain(ids[0], ids[2])
+    assert "rare name word" in str(explanation)
+
+
+def test_shells_at_one_address_stay_apart(mem_ws):
+    shells = ["KAILUN TRADING LIMITED", "MEIXIN TRADING LIMITED", "HONGDA TRADING LIMITED", "JIAHE TRADING LIMITED"]
+    ids = add_mentions(mem_ws, [{"name": n, "country": "HK", "address": "Room 1203, 88 Hennessy Road, Wan Chai"}
+                                for n in shells])
+    mem_ws.resolve(progress=False)
+    assert len({entity_of(mem_ws, i) for i in ids}) == len(shells)
+
+
+@given(st.integers(1, 20), st.integers(1, 20))
+def test_ordinals_roman_and_digits_agree(k, j):
+    ordinals = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+                "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+    roman = "i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split()
+    assert _numbers(f"ocean {ordinals[k - 1]}") == _numbers(f"ocean {roman[k - 1]}") == _numbers(f"ocean {k:03d}")
+    assert (_numbers(f"ocean {k}") == _numbers(f"ocean {j}")) == (k == j)
+
+
+def test_splink_peer_cleaning_strips_legal_forms():
+    got = clean_names(pd.Series(["Química del Norte, S.A. de C.V.", "ABC Imp. & Exp. Co., Ltd.", None]))
+    assert got.tolist() == ["quimica del norte", "abc imp and exp", ""]
