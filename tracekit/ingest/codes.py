@@ -55,9 +55,14 @@ def normalise_hs_code(text: str | None) -> str | None:
 
 def hs_code_sql(column: str) -> str:
     """SQL expression computing :func:`normalise_hs_code` of ``column``."""
-    digits = (f"regexp_replace(regexp_replace(trim({column}), {_q(_HS_REST_OF_LIST)}, ''), "
+    t = f"trim({column})"
+    digits = (f"regexp_replace(regexp_replace({t}, {_q(_HS_REST_OF_LIST)}, ''), "
               f"{_q(_HS_JOINERS)}, '', 'g')")
-    return f"(CASE WHEN regexp_matches({digits}, {_q(_HS_VALID)}) THEN {digits} END)"
+    # Fast path without regexes for the usual forms, digits and dots only ("293339", "2933.39.90").
+    dotted = f"({t} <> '' AND translate({t}, '0123456789.', '') = '')"
+    plain = f"replace({t}, '.', '')"
+    return (f"(CASE WHEN {dotted} THEN (CASE WHEN strlen({plain}) BETWEEN 2 AND 14 THEN {plain} END) "
+            f"WHEN regexp_matches({digits}, {_q(_HS_VALID)}) THEN {digits} END)")
 
 
 def country_key(text: str | None) -> str | None:

@@ -3,7 +3,9 @@
 A mapping's *targets* are the canonical fields of :mod:`tracekit.ingest.fields`, except that weights
 arrive as ``weight`` (the number, maybe with its unit) plus ``weight_unit`` and become ``weight_kg``.
 Address targets (``shipper_address`` …) may take several columns, joined with ", " in order; every
-other target takes one. Source columns no target uses are *extras*: they stay in the source's raw table.
+other target takes one. ``<role>_contact`` takes a column holding a phone or an e-mail (e-mail when it
+contains '@') and fills ``<role>_phone`` or ``<role>_email`` where no column of their own does. Source
+columns no target uses are *extras*: they stay in the source's raw table.
 
 Ways to give a mapping (the ``mapping=`` argument of ``ws.load``):
 
@@ -11,7 +13,9 @@ Ways to give a mapping (the ``mapping=`` argument of ``ws.load``):
     recognise common header spellings, English and Spanish (case, spacing, accents and punctuation
     ignored): ``SHIPPER_NAME``, ``Consignee``, ``HS Code``, ``PROVEEDOR``, ``IMPORTADOR``, ``FRACCION``…
 ``"ams"``
-    the column names of US CBP Automated Manifest System extracts;
+    the column names of US CBP Automated Manifest System extracts (``shipper_comm_number`` and the
+    other ``*_comm_number`` columns give the party's phone, or its e-mail when the value holds '@';
+    a party's country comes from its last address line when that line names a country);
 ``"generic"``
     tracekit's own canonical names (``shipper_name``, ``hs_code``, ``weight_kg``…);
 a dict
@@ -33,10 +37,12 @@ from pathlib import Path
 from tracekit.errors import MappingError
 from tracekit.ingest.fields import PARTY_ROLES, field_names
 
-__all__ = ["TARGETS", "MULTI_COLUMN_TARGETS", "Mapping", "resolve_mapping", "header_key", "PRESETS"]
+__all__ = ["TARGETS", "CONTACT_TARGETS", "MULTI_COLUMN_TARGETS", "Mapping", "resolve_mapping", "header_key", "PRESETS"]
 
+CONTACT_TARGETS: tuple[str, ...] = tuple(f"{role}_contact" for role in PARTY_ROLES)
+"""A party's phone *or* e-mail in one column (CBP's ``comm_number``): e-mail when it holds '@'."""
 TARGETS: tuple[str, ...] = tuple(
-    [n for n in field_names() if n != "weight_kg"] + ["weight", "weight_unit"]
+    [n for n in field_names() if n != "weight_kg"] + ["weight", "weight_unit", *CONTACT_TARGETS]
 )
 MULTI_COLUMN_TARGETS: frozenset[str] = frozenset(f"{role}_address" for role in PARTY_ROLES)
 REQUIRED_ANY: tuple[str, ...] = ("shipper_name", "consignee_name")
@@ -91,6 +97,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "notify_phone": ("notifyphone", "notifypartyphone"),
     "notify_email": ("notifyemail", "notifypartyemail"),
     "notify_tax_id": ("notifytaxid", "notifypartytaxid"),
+    "shipper_contact": ("shippercommnumber", "shippercontact", "shippercommunication"),
+    "consignee_contact": ("consigneecommnumber", "consigneecontact", "consigneecommunication"),
+    "notify_contact": ("notifypartycommnumber", "notifycommnumber", "notifypartycontact", "notifycontact"),
     "hs_code": ("harmonizednumber", "hscode", "hs", "htscode", "hts", "htsnumber", "fraccion",
                 "fraccionarancelaria", "tariffcode", "commoditycode", "codigoarancelario", "partida",
                 "hscode6"),
@@ -123,10 +132,13 @@ _AMS: dict[str, str | list[str]] = {
     "record_id": "identifier", "date": "actual_arrival_date",
     "shipper_name": "shipper_party_name",
     "shipper_address": [f"shipper_party_address_{i}" for i in range(1, 5)],
+    "shipper_contact": "shipper_comm_number",
     "consignee_name": "consignee_name",
     "consignee_address": [f"consignee_address_{i}" for i in range(1, 5)],
+    "consignee_contact": "consignee_comm_number",
     "notify_name": "notify_party_name",
     "notify_address": [f"notify_party_address_{i}" for i in range(1, 5)],
+    "notify_contact": "notify_party_comm_number",
     "hs_code": "harmonized_number", "description": "description_text",
     "quantity": "manifest_quantity", "quantity_unit": "manifest_unit",
     "weight": "weight", "weight_unit": "weight_unit", "value_usd": "harmonized_value",

@@ -123,17 +123,32 @@ def _digits_sql(sign: str, digits: str) -> str:
     return f"(CASE WHEN {sign} = '-' THEN -TRY_CAST({normalised} AS DOUBLE) ELSE TRY_CAST({normalised} AS DOUBLE) END)"
 
 
+def _plain_sql(text: str) -> str:
+    """SQL true when ``text`` is digits with at most one dot, starting with a digit (``1200``, ``12.5``).
+
+    Such text needs no regex: every rule above reads it as the plain decimal a cast gives.
+    """
+    return (f"(substr({text}, 1, 1) BETWEEN '0' AND '9' "
+            f"AND translate({text}, '0123456789', '') IN ('', '.'))")
+
+
 def number_sql(column: str) -> str:
     """SQL expression computing :func:`parse_number` of ``column``."""
-    v = f"upper(trim({column}))"
+    t = f"trim({column})"
+    v = f"upper({t})"
     sign = f"regexp_extract({v}, {_q(NUMBER)}, 1)"
     digits = f"regexp_extract({v}, {_q(NUMBER)}, 2)"
-    return f"(CASE WHEN regexp_matches({v}, {_q(NUMBER)}) THEN {_digits_sql(sign, digits)} END)"
+    return (f"(CASE WHEN {_plain_sql(t)} THEN TRY_CAST({t} AS DOUBLE) "
+            f"WHEN regexp_matches({v}, {_q(NUMBER)}) THEN {_digits_sql(sign, digits)} END)")
+
+
+def _column_unit_sql(unit_column: str | None) -> str:
+    return f"rtrim(upper(trim(coalesce({unit_column}, ''))), '.')" if unit_column else "''"
 
 
 def _unit_text_sql(v: str, unit_column: str | None) -> str:
     embedded = f"regexp_extract({v}, {_q(WEIGHT)}, 3)"
-    column = f"rtrim(upper(trim(coalesce({unit_column}, ''))), '.')" if unit_column else "''"
+    column = _column_unit_sql(unit_column)
     return f"(CASE WHEN {embedded} <> '' THEN {embedded} ELSE {column} END)"
 
 
@@ -150,11 +165,14 @@ def _factor_sql(unit_text: str) -> str:
 
 def weight_sql(column: str, unit_column: str | None = None) -> str:
     """SQL expression computing :func:`parse_weight` (kilograms) of ``column`` and ``unit_column``."""
-    v = f"upper(trim({column}))"
+    t = f"trim({column})"
+    v = f"upper({t})"
     sign = f"regexp_extract({v}, {_q(WEIGHT)}, 1)"
     digits = f"regexp_extract({v}, {_q(WEIGHT)}, 2)"
     factor = _factor_sql(_unit_text_sql(v, unit_column))
-    return (f"(CASE WHEN regexp_matches({v}, {_q(WEIGHT)}) THEN {_digits_sql(sign, digits)} * {factor} END)")
+    plain_factor = _factor_sql(_column_unit_sql(unit_column))  # a plain number carries no unit of its own
+    return (f"(CASE WHEN {_plain_sql(t)} THEN TRY_CAST({t} AS DOUBLE) * {plain_factor} "
+            f"WHEN regexp_matches({v}, {_q(WEIGHT)}) THEN {_digits_sql(sign, digits)} * {factor} END)")
 
 
 def weight_problem_sql(column: str, kg: str) -> str:
@@ -165,5 +183,6 @@ def weight_problem_sql(column: str, kg: str) -> str:
 
 def weight_unit_assumed_sql(column: str, unit_column: str | None) -> str:
     """SQL that is true when a weight was read with no unit anywhere (taken as kilograms)."""
-    v = f"upper(trim({column}))"
-    return f"({_unit_text_sql(v, unit_column)} = '' AND trim(coalesce({column}, '')) <> '')"
+    t = f"trim({column})"
+    unit = f"(CASE WHEN {_plain_sql(t)} THEN {_column_unit_sql(unit_column)} ELSE {_unit_text_sql(f'upper({t})', unit_column)} END)"
+    return f"({unit} = '' AND trim(coalesce({column}, '')) <> '')"
