@@ -100,7 +100,8 @@ def communities(ws, method: str = "leiden", resolution: float = 1.0, *, seed: in
     ----------
     ws : Workspace
     method : {"leiden", "louvain"}
-        Leiden (modularity) or Louvain (igraph multilevel).
+        Leiden (modularity; the default and the fast one: 40 s on 10M edges here) or Louvain (igraph
+        multilevel; measured 13x slower than Leiden on that graph, fine for small ones).
     resolution : float
         Higher gives more, smaller communities.
     seed : int
