@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from rigour.addresses import address_fingerprint
-from rigour.names import extract_org_types, remove_org_types
+from rigour.names import NameTypeTag, SymbolCategory, analyze_names, extract_org_types, remove_org_types
 from rigour.text import ascii_text
 
 from tracekit.resolve.vocab import (
@@ -32,6 +32,7 @@ __all__ = [
     "NameKey",
     "normalize_name",
     "name_key",
+    "is_generic_word",
     "normalize_address",
     "normalize_phone",
     "normalize_email",
@@ -174,6 +175,27 @@ def normalize_name(name: str | None) -> NameKey:
     key = " ".join(tokens)
     core = " ".join(t for t in tokens if t not in PLACE_TOKENS)
     return NameKey(original, key, " ".join(dict.fromkeys(f for f in legal if f)), core)
+
+
+_GENERIC_CATEGORIES = frozenset({SymbolCategory.SYMBOL, SymbolCategory.DOMAIN, SymbolCategory.ORG_CLASS,
+                                 SymbolCategory.LOCATION})
+
+
+@lru_cache(maxsize=500_000)
+def is_generic_word(word: str) -> bool:
+    """Whether a name word is generic (kind of organisation, line of business, place, legal form).
+
+    Uses rigour's symbol tables (OpenSanctions), which know these words in many languages; a word
+    that is not generic is what tells one company from another.
+
+    Examples
+    --------
+    >>> [is_generic_word(w) for w in ("enterprises", "shipping", "petrochemical", "golfrate")]
+    [True, True, True, False]
+    """
+    names = analyze_names(NameTypeTag.ORG, [word], phonetics=False, numerics=False, consolidate=False,
+                          rewrite=False)
+    return any(symbol.category in _GENERIC_CATEGORIES for name in names for symbol in name.symbols)
 
 
 def name_key(name: str | None) -> str:

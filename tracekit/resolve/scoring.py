@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from tracekit.resolve.normalize import is_generic_word
 from tracekit.resolve.vocab import PLACE_TOKENS, STOPWORDS, TRADE_WORDS
 
 __all__ = ["Weights", "WEIGHTS", "ProfileArrays", "score_pairs", "pair_scores", "PROFILE_COLUMNS"]
@@ -96,7 +97,7 @@ class _Words:
         if counts is None:
             counts = Counter(w for ws in self.words for w in ws)
         self.rare = {w for w, c in counts.items()
-                     if c <= max_profiles and len(w) >= 3 and w not in _COMMON_WORDS}
+                     if c <= max_profiles and len(w) >= 3 and w not in _COMMON_WORDS and not is_generic_word(w)}
 
     def share_distinctive(self, i: int, j: int) -> bool:
         """Whether profiles ``i`` and ``j`` have a rare word in common."""
