@@ -33,7 +33,7 @@ class BlockingCaps:
     gram_cap: int = 40
     grams_per_profile: int = 3
     name_cap: int = 400
-    identifier_cap: int = 60
+    identifier_cap: int = 200
 
 
 def block_keys_sql(profiles: str, profile_keys: str, caps: BlockingCaps = BlockingCaps()) -> str:
