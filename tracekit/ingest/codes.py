@@ -58,8 +58,9 @@ def hs_code_sql(column: str) -> str:
     t = f"trim({column})"
     digits = (f"regexp_replace(regexp_replace({t}, {_q(_HS_REST_OF_LIST)}, ''), "
               f"{_q(_HS_JOINERS)}, '', 'g')")
-    # Fast path without regexes for the usual forms, digits and dots only ("293339", "2933.39.90").
-    dotted = f"({t} <> '' AND translate({t}, '0123456789.', '') = '')"
+    # Fast path for the usual forms, digits and dots only ("293339", "2933.39.90"): one cheap full match
+    # instead of two replacements and a match.
+    dotted = f"regexp_full_match({t}, '[0-9.]+')"
     plain = f"replace({t}, '.', '')"
     return (f"(CASE WHEN {dotted} THEN (CASE WHEN strlen({plain}) BETWEEN 2 AND 14 THEN {plain} END) "
             f"WHEN regexp_matches({digits}, {_q(_HS_VALID)}) THEN {digits} END)")

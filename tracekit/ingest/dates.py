@@ -130,6 +130,10 @@ def _month_sql(value: str, pattern: str, group: int) -> str:
     return f"(CASE {name} {cases} END)"
 
 
+def _iso_fast_sql(text: str) -> str:
+    return f"regexp_full_match({text}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}')"
+
+
 def date_sql(column: str, order: DayOrder = "DMY", *, excel_serials: bool = False) -> str:
     """SQL expression computing :func:`parse_date` of ``column`` (a SQL expression of type VARCHAR).
 
@@ -156,11 +160,11 @@ def date_sql(column: str, order: DayOrder = "DMY", *, excel_serials: bool = Fals
             (EXCEL_SERIAL, f"CASE WHEN year({serial}) BETWEEN {_MIN_YEAR} AND {_MAX_YEAR} THEN {serial} END")
         )
     whens = " ".join(f"WHEN regexp_matches({v}, {_sql_str(p)}) THEN {expr}" for p, expr in branches)
-    # Fast path for the form most extracts use, YYYY-MM-DD exactly: no regex, a plain cast. Exactly the
-    # ISO branch's result (the cast rejects impossible days; the year bound is checked on the text).
+    # Fast path for the form most extracts use, YYYY-MM-DD exactly: one cheap full match and a plain cast,
+    # no group extraction. Exactly the ISO branch's result (the cast rejects impossible days; the year
+    # bound is checked on the text).
     t = f"trim({column})"
-    iso = (f"strlen({t}) = 10 AND substr({t}, 5, 1) = '-' AND substr({t}, 8, 1) = '-' "
-           f"AND translate({t}, '0123456789', '') = '--'")
+    iso = _iso_fast_sql(t)
     fast = f"CASE WHEN substr({t}, 1, 4) BETWEEN '{_MIN_YEAR}' AND '{_MAX_YEAR}' THEN TRY_CAST({t} AS DATE) END"
     return f"(CASE WHEN {iso} THEN {fast} {whens} END)"
 
@@ -198,8 +202,7 @@ def date_forms_probe_sql(column: str, table: str) -> str:
     """
     t = f"trim({column})"
     v = f"upper({t})"
-    iso_fast = (f"strlen({t}) = 10 AND substr({t}, 5, 1) = '-' AND substr({t}, 8, 1) = '-' "
-                f"AND translate({t}, '0123456789', '') = '--'")
+    iso_fast = _iso_fast_sql(t)
     form = (f"CASE WHEN {t} IS NULL OR {t} = '' THEN NULL WHEN {iso_fast} THEN 'iso' "
             f"WHEN regexp_matches({v}, {_sql_str(ISO)}) THEN 'iso' "
             f"WHEN regexp_matches({v}, {_sql_str(COMPACT)}) THEN 'compact' "

@@ -369,7 +369,7 @@ def _insert_rejects(store: Store, source_id: int, name: str, rejects: list[tuple
 
 def _warn(store: Store, plan: StagePlan, report: SourceReport) -> None:
     """Count loaded rows whose value was kept but not understood (unknown country, unparsed number…)."""
-    flags, sql = warning_counts_sql(plan, "NOT EXISTS (SELECT 1 FROM tk_left_out b WHERE b.line = r.line)")
+    flags, sql = warning_counts_sql(plan, "NOT EXISTS (SELECT 1 FROM tk_left_out b WHERE b.line = f.line)")
     counts = store.rows(sql)[0] if flags else []
     report.warnings = {WARNING_FLAGS[k]: int(n) for k, n in zip(flags, counts, strict=True) if n}
 

@@ -1,0 +1,108 @@
+"""The cheap SQL paths agree with the reference normalisers, and the single-pass load keeps its guarantees."""
+
+from __future__ import annotations
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tests.ingest.conftest import ams_rows
+from tracekit.ingest.codes import country_table, hs_code_sql, normalise_hs_code
+from tracekit.ingest.dates import date_sql, parse_date
+from tracekit.ingest.numbers import number_sql, parse_number, parse_weight, weight_sql
+from tracekit.ingest.plan import text_sql
+
+
+@pytest.fixture(scope="module")
+def con():
+    connection = duckdb.connect()
+    yield connection
+    connection.close()
+
+
+def _sql(con, expr: str, *values):
+    names = ", ".join(f"CAST(? AS VARCHAR) AS v{i}" for i in range(len(values)))
+    return con.execute(f"SELECT {expr} FROM (SELECT {names})", list(values)).fetchone()[0]  # noqa: S608
+
+
+@pytest.mark.parametrize("text", ["2024-02-29", "2023-02-29", "2100-12-31", "2101-01-01", "1900-01-01",
+                                  "1899-12-31", "0000-01-01", "2024-13-01", "2024-00-10", " 2024-01-12 ",
+                                  "2024-1-12", "2024-01-12T08:00", "２０２４-01-12"])
+def test_iso_fast_path_equals_reference(con, text):
+    assert _sql(con, date_sql("v0", "MDY"), text) == parse_date(text, "MDY")
+
+
+@pytest.mark.parametrize("text", ["12", "12.", "0012", "1.200", "12.5", "1.200.000", "1,200", ".5", "1e5",
+                                  " 7 ", "٣", "12 KG", "-4", "+4", "1_000", "0.000"])
+@pytest.mark.parametrize("unit", [None, "", "LB", "mt.", "FURLONG"])
+def test_plain_number_fast_path_equals_reference(con, text, unit):
+    assert _sql(con, number_sql("v0"), text) == pytest.approx(parse_number(text))
+    py, sql = parse_weight(text, unit), _sql(con, weight_sql("v0", "v1"), text, unit)
+    assert (sql is None) if py is None else sql == pytest.approx(py)
+
+
+@pytest.mark.parametrize("text", ["293339", "2933.39.90", ".", "..", "2", "29.", "123456789012345",
+                                  "1.2.3.4.5.6.7.8.9.0.1.2.3.4", " 0901.21 ", "2933.39, 2921", "29 33 39"])
+def test_hs_fast_path_equals_reference(con, text):
+    assert _sql(con, hs_code_sql("v0"), text) == normalise_hs_code(text)
+
+
+@settings(max_examples=200, deadline=None)
+@given(text=st.one_of(st.none(), st.text(alphabet=" ab\t\u00a0\u3000\u2009é中", max_size=6), st.text(max_size=6)))
+def test_text_sql_is_nullif_trim(text):
+    with duckdb.connect() as connection:
+        got = _sql(connection, text_sql("v0"), text)
+        assert got == _sql(connection, "nullif(trim(v0), '')", text)
+
+
+def test_no_country_key_holds_a_digit():
+    # The loader skips the country lookup for text with a digit; that is exact only while this holds.
+    assert not [k for k in country_table() if any(c.isdigit() for c in k)]
+
+
+def test_shipment_ids_are_unique_across_sources_and_reloads(ws, write):
+    rows = [f"B{n},2024-01-12,ACME,Rm 1,QUIMICA,2933.39,NPP,1200,KG,x" for n in range(1, 40)]
+    first = write("a.csv", ams_rows(*rows))
+    ws.load(first, progress=False)
+    ws.load(write("b.csv", ams_rows(*rows[:10])), progress=False)
+    ws.load(first, replace=True, progress=False)
+    ids = ws.store.rows("SELECT count(*), count(DISTINCT shipment_id), "
+                        "count(*) FILTER (WHERE shipment_id <> (CAST(source_id AS BIGINT) << 32) | line) "
+                        "FROM shipments")[0]
+    assert ids == (49, 49, 0)
+    mentions = ws.store.rows("SELECT count(*), count(DISTINCT mention_id) FROM party_mentions")[0]
+    assert mentions[0] == mentions[1] > 0
+
+
+def test_engine_settings_are_restored_after_a_load(ws, write):
+    ws.load(write("f.csv", ams_rows("B1,2024-01-12,A,,B,2933,x,1,KG,x")), progress=False)
+    assert ws.store.rows("SELECT current_setting('preserve_insertion_order'), "
+                         "current_setting('disabled_optimizers')")[0] == (True, "")
+
+
+def test_duplicate_of_a_quarantined_row_is_loaded_and_later_repeat_is_not(ws, write):
+    text = ams_rows("B1,notadate,A,,B,2933,x,1,KG,x",  # line 2: bad date, so line 3 is the first clean B1
+                    "B1,2024-01-12,A,,B,2933,x,1,KG,x",
+                    "B2,2024-01-12,A,,B,2933,x,1,KG,x",
+                    "B1,2024-01-13,A,,B,2933,x,1,KG,x")  # line 5: repeat of line 3
+    report = ws.load(write("f.csv", text), progress=False)
+    assert report.quarantine_reasons == {"bad_date": 1, "duplicate_record_id": 1}
+    assert ws.store.rows("SELECT line FROM shipments ORDER BY line") == [(3,), (4,)]
+    q = ws.quarantine()
+    assert q[["line", "column", "reason"]].values.tolist() == [[2, "actual_arrival_date", "bad_date"],
+                                                               [5, "identifier", "duplicate_record_id"]]
+    assert q["detail"].iloc[1] == "duplicate_record_id: first seen on line 3"
+    assert q["raw_text"].iloc[1] == "B1,2024-01-13,A,,B,2933,x,1,KG,x"
+
+
+def test_warnings_count_loaded_rows_only(ws, write):
+    text = ("Shipper,Consignee,Shipper Country,Quantity,Gross Weight,Weight Unit,HS Code\n"
+            "A,B,Narnia,many,10,,2933\n"     # unknown country, unparsed quantity, weight without unit
+            "A,B,CHN,5,10,KG,2933\n"         # clean
+            "A,B,Narnia,many,10,,29XX\n")    # the same warnings, but quarantined (bad HS code)
+    report = ws.load(write("f.csv", text), progress=False)
+    assert report.rows_loaded == 2 and report.quarantine_reasons == {"bad_hs_code": 1}
+    assert report.sources[0].warnings == {"unrecognised_country": 1, "unparsed_quantity": 1,
+                                          "weight_without_unit_taken_as_kg": 1}
+    assert ws.store.rows("SELECT shipper_country FROM shipments ORDER BY line") == [(None,), ("CN",)]
