@@ -16,7 +16,8 @@ def test_ofac_aliases_precision_and_recall(shared_dir):
     overall = pairwise(mentions["truth"], entities)
     keep = mentions["shares_word"].to_numpy()
     matchable = pairwise(mentions["truth"][keep], entities[keep])
-    # Measured 0.84 / 0.36 (see bench_resolve); the floors catch regressions, not noise.
-    assert overall["precision"] >= 0.75
-    assert matchable["recall"] >= 0.30
+    # Measured precision 0.93 overall, recall 0.63 on aliases sharing a word (see bench_resolve);
+    # the floors catch regressions, not noise.
+    assert overall["precision"] >= 0.88
+    assert matchable["recall"] >= 0.55
     assert matchable["recall"] > overall["recall"]

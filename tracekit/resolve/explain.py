@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from tracekit.resolve.decisions import Decision, DecisionLog
-from tracekit.resolve.scoring import WEIGHTS, ProfileArrays, Weights, score_pairs
+from tracekit.resolve.scoring import WEIGHTS, Weights, score_pairs
 from tracekit.store import Store
 
 __all__ = ["Side", "PairExplanation", "EntityCard", "explain_pair", "entity_card"]
@@ -112,7 +112,7 @@ def _features(scored: pd.Series, weights: Weights) -> dict:
         "shared phone": bool(scored["shared_phone"]),
         "shared e-mail": bool(scored["shared_email"]),
         "shared address": bool(scored["shared_address"]),
-        "rare name word + shared identifier": bool(scored["word_and_identifier"]),
+        "distinctive name word + shared identifier": bool(scored["word_and_identifier"]),
         "numbers in the names differ": bool(scored["numbers_differ"]),
     }
 
@@ -126,8 +126,7 @@ def explain_pair(store: Store, left: Side, right: Side, weights: Weights = WEIGH
         "ON x.kind = y.kind AND x.key = y.key WHERE x.profile_id = ? AND y.profile_id = ?",
         [left.profile["profile_id"], right.profile["profile_id"]],
     ).fillna(False)
-    profiles = ProfileArrays(frame, weights.distinctive_profiles, _word_counts(store, frame["core_key"]))
-    scored = score_pairs(profiles, np.array([0]), np.array([1]), shared, weights).iloc[0]
+    scored = score_pairs(frame, np.array([0]), np.array([1]), shared, weights).iloc[0]
     linkage = None
     if left.kind == "entity" and right.kind == "entity" and left.entity_id != right.entity_id:
         linkage = _linkage(store, left.entity_id, right.entity_id, weights)
@@ -135,17 +134,6 @@ def explain_pair(store: Store, left: Side, right: Side, weights: Weights = WEIGH
     decisions = [d for d in DecisionLog(store).all() if d.a_key in keys or d.b_key in keys]
     return PairExplanation(left, right, _features(scored, weights), round(float(scored["score"]), 3),
                            weights.threshold, linkage, left.entity_id == right.entity_id, decisions)
-
-
-def _word_counts(store: Store, core_keys: pd.Series) -> dict[str, int]:
-    """How many resolved profiles carry each word of these names (the rarity scoring saw)."""
-    words = sorted({w for key in core_keys.tolist() for w in str(key).split()})
-    if not words:
-        return {}
-    rows = store.rows(
-        "SELECT w, count(DISTINCT profile_id) FROM (SELECT profile_id, unnest(string_split(core_key, ' ')) AS w "
-        "FROM resolve_profiles) WHERE w IN (SELECT unnest(?::VARCHAR[])) GROUP BY w", [words])
-    return {w: int(n) for w, n in rows}
 
 
 def _linkage(store: Store, x: int, y: int, weights: Weights) -> float:

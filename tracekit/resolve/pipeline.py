@@ -117,7 +117,7 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
         profiles = store.df("SELECT * FROM tk_res_all ORDER BY profile_id")
         index = pd.Index(profiles["profile_id"])
         a, b = index.get_indexer(pairs["a"]), index.get_indexer(pairs["b"])
-        scored = score_pairs(ProfileArrays(profiles, weights.distinctive_profiles), a, b, pairs, weights)
+        scored = score_pairs(ProfileArrays(profiles), a, b, pairs, weights)
         scored.insert(0, "b", pairs["b"].to_numpy())
         scored.insert(0, "a", pairs["a"].to_numpy())
         step("score", "clustering")
@@ -190,7 +190,7 @@ def _cluster(store: Store, profiles: pd.DataFrame, edges: pd.DataFrame,
     a = index.get_indexer(edges["a"])
     b = index.get_indexer(edges["b"])
 
-    arrays = ProfileArrays(profiles, weights.distinctive_profiles)
+    arrays = ProfileArrays(profiles)
 
     def pair_scorer(i: np.ndarray, j: np.ndarray) -> np.ndarray:
         return pair_scores(arrays, i, j, weights)

@@ -9,14 +9,13 @@ can show why a pair scored what it did.
 from __future__ import annotations
 
 import re
-from collections import Counter
-from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rigour.text import is_stopword
+from rigour.text import is_stopword, metaphone
 
 from tracekit.resolve.normalize import is_generic_word
 from tracekit.resolve.vocab import PLACE_TOKENS, STOPWORDS, TRADE_WORDS
@@ -42,12 +41,11 @@ class Weights:
     similar_address: float = 0.05  # addresses >= 90 similar without an identical key
     different_address: float = -0.04  # both known and < 40 similar
     place_penalty: float = 0.03  # a match that needed place names dropped is slightly weaker
-    # A distinctive word in both names (one at most `distinctive_profiles` profiles carry, not a
-    # place, trade or stop word) plus a shared phone, e-mail, exact address or tax id, with no
-    # contradicting country or tax id, scores at least this: "GOLFRATE" and "GOLFRATE PAINTS" at one
-    # address. Shell companies sharing an address have different distinctive words.
+    # A distinctive word in both names (not generic, place, trade or stop word; spelt alike or
+    # sounding alike) plus a shared phone, e-mail, exact address or tax id, with no contradicting
+    # country, tax id or number, scores this: "GOLFRATE" and "GOLFRATE PAINTS" at one address.
+    # Shell companies sharing an address have different distinctive words.
     word_and_identifier: float = 1.0
-    distinctive_profiles: int = 1_000_000
     # Both names carry numbers (digits, roman numerals, ordinals) and they differ: a numbered series
     # of companies ("FIRST OCEAN GMBH", "FOURTH OCEAN GMBH"; "VABO 2005", "VABO 2008"), not one.
     different_numbers: float = -0.30
@@ -73,14 +71,11 @@ class ProfileArrays:
     ('xyzchem', '')
     """
 
-    def __init__(self, profiles: pd.DataFrame, distinctive_profiles: int = WEIGHTS.distinctive_profiles,
-                 word_counts: Mapping[str, int] | None = None):
+    def __init__(self, profiles: pd.DataFrame):
         self.columns = {c: profiles[c].fillna("").to_numpy(dtype=object) for c in PROFILE_COLUMNS}
         compact = [key.replace(" ", "") for key in self.columns["name_key"].tolist()]
         self.columns["compact"] = np.asarray(compact, dtype=object)
-        # How many profiles carry each word: counted here, or given when ``profiles`` is only a few
-        # rows of a larger resolution (an explanation must see the rarity the resolution saw).
-        self.words = _Words(self.columns["core_key"], distinctive_profiles, word_counts)
+        self.words = _distinctive_words(self.columns["core_key"])
         distinctive = [" ".join(w for w in key.split() if not _generic(w)) for key in self.columns["core_key"].tolist()]
         self.columns["distinctive"] = np.asarray(distinctive, dtype=object)
         self.columns["distinctive_compact"] = np.asarray([d.replace(" ", "") for d in distinctive], dtype=object)
@@ -101,19 +96,19 @@ def _generic(word: str) -> bool:
     return word in _COMMON_WORDS or is_stopword(word) or is_generic_word(word)
 
 
-class _Words:
-    """Name words of every profile, and which are rare enough to identify a company."""
+@lru_cache(maxsize=500_000)
+def _sound(word: str) -> str:
+    """A word's sound (metaphone) marked as such, so transliterations agree: OMGY, OMGI -> ``~OMJ``."""
+    return "~" + (metaphone(word) or word)
 
-    def __init__(self, core_keys: np.ndarray, max_profiles: int, counts: Mapping[str, int] | None = None):
-        self.words = [frozenset(w for w in key.split() if len(w) >= 2) for key in core_keys.tolist()]
-        if counts is None:
-            counts = Counter(w for ws in self.words for w in ws)
-        self.rare = {w for w, c in counts.items()
-                     if c <= max_profiles and len(w) >= 3 and not _generic(w)}
 
-    def share_distinctive(self, i: int, j: int) -> bool:
-        """Whether profiles ``i`` and ``j`` have a rare word in common."""
-        return not (self.words[i] & self.words[j]).isdisjoint(self.rare)
+def _distinctive_words(core_keys: np.ndarray) -> np.ndarray:
+    """Per profile, its words that name the company (not generic), by spelling and by sound."""
+    out = []
+    for key in core_keys.tolist():
+        words = {w for w in key.split() if len(w) >= 3 and not _generic(w)}
+        out.append(frozenset(words | {_sound(w) for w in words if len(w) >= 4}))
+    return np.asarray(out, dtype=object)
 
 
 _ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
@@ -150,11 +145,11 @@ def _differ(sets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return out
 
 
-def _share_word(words: _Words, a: np.ndarray, b: np.ndarray, where: np.ndarray) -> np.ndarray:
+def _share_word(words: np.ndarray, a: np.ndarray, b: np.ndarray, where: np.ndarray) -> np.ndarray:
     """Whether the pairs (only those flagged in ``where``) have a distinctive word in common."""
     out = np.zeros(len(a), dtype=bool)
     idx = np.flatnonzero(where)
-    out[idx] = [words.share_distinctive(i, j) for i, j in zip(a[idx].tolist(), b[idx].tolist(), strict=True)]
+    out[idx] = [not words[i].isdisjoint(words[j]) for i, j in zip(a[idx].tolist(), b[idx].tolist(), strict=True)]
     return out
 
 
