@@ -1,0 +1,141 @@
+"""Scanning a source into its raw table ``raw_NNNNN`` (all columns as text plus ``line``).
+
+Text goes through the engine's CSV reader, rejected lines (ragged, bad bytes, broken quoting) recorded
+with their line numbers, while a thread hashes the file; then every row gets its *physical* line, so an
+analyst can open the file at the right place:
+
+* one record per line (the usual case): row number + 1, shifted past rejected lines;
+* records spanning lines (a quoted field with a line break) and nothing else odd: each row is shifted by
+  the line breaks inside the records before it, counted in SQL;
+* anything else (blank lines, rejected multi-line records): one pass of Python's ``csv`` module over the
+  file (:mod:`tracekit.ingest.lines`).
+"""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from tracekit.errors import SourceError
+from tracekit.ingest.lines import record_lines
+from tracekit.ingest.plan import quote_ident
+from tracekit.ingest.sources import (
+    Fingerprint,
+    Source,
+    TextLayout,
+    copy_member,
+    fingerprint,
+    transcode_to_utf8,
+)
+from tracekit.store.engine import Store, quote_literal
+
+__all__ = ["Fingerprinter", "scan_text", "read_rejects", "reconcile_lines", "create_raw_from_table",
+           "create_raw_from_parquet"]
+
+_REJECT_REASONS = {
+    "TOO MANY COLUMNS": "ragged_line", "MISSING COLUMNS": "ragged_line", "INVALID ENCODING": "bad_encoding",
+    "INVALID UNICODE": "bad_encoding",
+}
+
+
+class Fingerprinter(threading.Thread):
+    """Hash a file while the engine scans it (hashlib releases the GIL)."""
+
+    def __init__(self, source: Source):
+        super().__init__(daemon=True)
+        self.source, self.result, self.error = source, None, None
+
+    def run(self) -> None:
+        try:
+            self.result = fingerprint(self.source)
+        except BaseException as exc:  # re-raised in the loading thread
+            self.error = exc
+
+    def get(self) -> Fingerprint:
+        self.join()
+        if self.error is not None:
+            raise SourceError(f"{self.source.name}: cannot read the file ({self.error})") from self.error
+        return self.result
+
+
+def scan_text(store: Store, source: Source, layout: TextLayout, raw: str, workdir: Path) -> tuple[Path, Any]:
+    """Create the raw table from a text file; returns (file the engine read, fingerprint or thread)."""
+    if layout.native and source.member is None:
+        path, print_ = source.path, Fingerprinter(source)
+        print_.start()
+    else:
+        path = workdir / f"{raw}.csv"
+        print_ = (copy_member(source, path) if layout.native
+                  else transcode_to_utf8(source, layout.encoding, path))
+    compression = "gzip" if (source.compression == "gzip" and path == source.path) else "none"
+    names = "{" + ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in layout.names) + "}"
+    columns = ", ".join(quote_ident(n) for n in layout.names)
+    store.execute("DROP TABLE IF EXISTS tk_rejects; DROP TABLE IF EXISTS tk_reject_scans")
+    store.execute(
+        f"CREATE TABLE {raw} AS SELECT CAST(row_number() OVER () + 1 AS BIGINT) AS line, {columns} "  # noqa: S608
+        f"FROM read_csv({quote_literal(str(path))}, header = true, all_varchar = true, "
+        f"delim = {quote_literal(layout.delimiter)}, quote = '\"', escape = '\"', columns = {names}, "
+        f"compression = {quote_literal(compression)}, store_rejects = true, rejects_table = 'tk_rejects', "
+        f"rejects_scan = 'tk_reject_scans', max_line_size = 8388608, auto_detect = false)"
+    )
+    return path, print_
+
+
+def read_rejects(store: Store) -> list[tuple[int, str, str | None, str, str]]:
+    """Rejected lines: (engine line, reason, column, detail, raw text), one per line."""
+    rows = store.rows(
+        "SELECT line, list(error_type ORDER BY column_idx), list(column_name ORDER BY column_idx), "
+        "list(error_message ORDER BY column_idx), any_value(csv_line) FROM tk_rejects GROUP BY line ORDER BY line")
+    out = []
+    for line, types, cols, messages, raw in rows:
+        reason = _REJECT_REASONS.get(types[0], "malformed_line")
+        detail = "; ".join(dict.fromkeys(f"{_REJECT_REASONS.get(t, 'malformed_line')}: {m}"
+                                         for t, m in zip(types, messages, strict=True)))
+        out.append((int(line), reason, cols[0], detail, raw))
+    return out
+
+
+def reconcile_lines(store: Store, raw: str, path: Path, delimiter: str, fp: Fingerprint,
+                    rejects: list[tuple], accepted: int, notes: list[str]) -> dict[int, int]:
+    """Give raw rows their physical line; returns engine line → physical line for rejected lines."""
+    physical_lines = fp.newlines + (0 if fp.ends_with_newline else 1)
+    reject_lines = [r[0] for r in rejects]
+    if physical_lines == 1 + accepted + len(reject_lines):
+        # Fast path: one record per line, no blank lines. Accepted rows hold row_number + 1; shift each
+        # past the rejected lines before it (reject j sits in front of the row numbered R_j - j).
+        if reject_lines:
+            gaps = pa.table({"gap": pa.array([r - j for j, r in enumerate(reject_lines)], pa.int64())})
+            with store.registered("tk_reject_gaps", gaps):
+                store.execute(
+                    f"UPDATE {raw} SET line = line + (SELECT count(*) FROM tk_reject_gaps g "  # noqa: S608
+                    f"WHERE g.gap <= {raw}.line) WHERE line >= {min(gaps['gap'].to_pylist())}")
+        return {r: r for r in reject_lines}
+    logical, physical = record_lines(path, delimiter)
+    rejected = set(reject_lines)
+    keep = [i for i, v in enumerate(logical.to_pylist()) if v not in rejected]
+    if len(keep) != accepted:
+        notes.append(
+            f"line numbers are approximate: the file's quoting could not be followed exactly "
+            f"({len(keep)} records found, {accepted} read)")
+        return {r: r for r in reject_lines}
+    table = pa.table({"t": pa.array(range(2, accepted + 2), pa.int64()),
+                      "physical": physical.take(pa.array(keep, pa.int64()))})
+    with store.registered("tk_line_map", table):
+        store.execute(f"UPDATE {raw} SET line = m.physical FROM tk_line_map m WHERE {raw}.line = m.t")  # noqa: S608
+    mapping = dict(zip(logical.to_pylist(), physical.to_pylist(), strict=True))
+    return {r: mapping.get(r, r) for r in reject_lines}
+
+
+def create_raw_from_table(store: Store, raw: str, table: pa.Table) -> None:
+    with store.registered("tk_incoming", table):
+        store.execute(f"CREATE TABLE {raw} AS SELECT * FROM tk_incoming")  # noqa: S608
+
+
+def create_raw_from_parquet(store: Store, raw: str, path: Path, names: list[str]) -> None:
+    columns = ", ".join(f"CAST({quote_ident(n)} AS VARCHAR) AS {quote_ident(n)}" for n in names)
+    store.execute(
+        f"CREATE TABLE {raw} AS SELECT CAST(file_row_number + 1 AS BIGINT) AS line, {columns} "  # noqa: S608
+        f"FROM read_parquet({quote_literal(str(path))}, file_row_number = true)")
