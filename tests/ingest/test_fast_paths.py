@@ -106,3 +106,25 @@ def test_warnings_count_loaded_rows_only(ws, write):
     assert report.sources[0].warnings == {"unrecognised_country": 1, "unparsed_quantity": 1,
                                           "weight_without_unit_taken_as_kg": 1}
     assert ws.store.rows("SELECT shipper_country FROM shipments ORDER BY line") == [(None,), ("CN",)]
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_records_spanning_lines_get_physical_lines_without_a_python_pass(ws, write, monkeypatch, newline):
+    import tracekit.store.scan as scan
+
+    def no_python_pass(*_args, **_kwargs):
+        raise AssertionError("the csv-module fallback ran")
+
+    monkeypatch.setattr(scan, "record_lines", no_python_pass)
+    lines = ["identifier,shipper_party_name,consignee_name,description_text",   # 1
+             "B1,A,B,one",                                                      # 2
+             f'B2,A,B,"two{newline}lines"',                                    # 3-4
+             "B3,,,x",                                                          # 5 (no party)
+             f'B4,"A{newline}{newline}B",C,"three{newline}more"',              # 6-9
+             "B5,A,B,x"]                                                        # 10
+    report = ws.load(write("f.csv", newline.join(lines) + newline), progress=False)
+    assert report.rows_read == 5 and report.rows_loaded == 4
+    assert ws.store.rows("SELECT record_id, line FROM shipments ORDER BY line") == [
+        ("B1", 2), ("B2", 3), ("B4", 6), ("B5", 10)]
+    assert ws.quarantine()[["line", "reason"]].values.tolist() == [[5, "no_party"]]
+    assert ws.source_rows(source=1, lines=[6])["shipper_party_name"].tolist() == [f"A{newline}{newline}B"]

@@ -113,6 +113,8 @@ def reconcile_lines(store: Store, raw: str, path: Path, delimiter: str, fp: Fing
                     f"UPDATE {raw} SET line = line + (SELECT count(*) FROM tk_reject_gaps g "  # noqa: S608
                     f"WHERE g.gap <= {raw}.line) WHERE line >= {min(gaps['gap'].to_pylist())}")
         return {r: r for r in reject_lines}
+    if not reject_lines and _shift_past_line_breaks(store, raw, physical_lines, accepted):
+        return {}
     logical, physical = record_lines(path, delimiter)
     rejected = set(reject_lines)
     keep = [i for i, v in enumerate(logical.to_pylist()) if v not in rejected]
@@ -127,6 +129,32 @@ def reconcile_lines(store: Store, raw: str, path: Path, delimiter: str, fp: Fing
         store.execute(f"UPDATE {raw} SET line = m.physical FROM tk_line_map m WHERE {raw}.line = m.t")  # noqa: S608
     mapping = dict(zip(logical.to_pylist(), physical.to_pylist(), strict=True))
     return {r: mapping.get(r, r) for r in reject_lines}
+
+
+def _shift_past_line_breaks(store: Store, raw: str, physical_lines: int, accepted: int) -> bool:
+    """Physical lines for a file whose only oddity is records spanning lines; False if it has others.
+
+    A line break inside a quoted field moves every later record one line down. When the breaks inside
+    the rows account for every extra line of the file (no blank lines), each row's line is its number
+    plus the breaks in the rows before it: one window sum, no pass over the file.
+    """
+    columns = [quote_ident(c) for c in store.columns(raw) if c != "line"]
+    breaks = " + ".join(f"(strlen(coalesce({c}, '')) - strlen(replace(coalesce({c}, ''), chr(10), '')))"
+                        for c in columns)
+    any_break = " OR ".join(f"contains({c}, chr(10))" for c in columns)
+    store.execute("DROP TABLE IF EXISTS tk_breaks")
+    store.execute(f"CREATE TEMP TABLE tk_breaks AS SELECT line, {breaks} AS n FROM {raw} WHERE {any_break}")  # noqa: S608
+    total, first = store.rows("SELECT coalesce(sum(n), 0), min(line) FROM tk_breaks")[0]
+    if total == 0 or physical_lines != 1 + accepted + total:
+        store.execute("DROP TABLE tk_breaks")
+        return False
+    store.execute(
+        f"UPDATE {raw} SET line = {raw}.line + s.shift FROM ("  # noqa: S608
+        "SELECT line, sum(n) OVER (ORDER BY line ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - n AS shift "
+        f"FROM (SELECT r.line, coalesce(b.n, 0) AS n FROM {raw} r LEFT JOIN tk_breaks b ON b.line = r.line "
+        f"WHERE r.line >= {int(first)})) s WHERE {raw}.line = s.line AND s.shift > 0")
+    store.execute("DROP TABLE tk_breaks")
+    return True
 
 
 def create_raw_from_table(store: Store, raw: str, table: pa.Table) -> None:
