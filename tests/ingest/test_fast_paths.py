@@ -128,3 +128,32 @@ def test_records_spanning_lines_get_physical_lines_without_a_python_pass(ws, wri
         ("B1", 2), ("B2", 3), ("B4", 6), ("B5", 10)]
     assert ws.quarantine()[["line", "reason"]].values.tolist() == [[5, "no_party"]]
     assert ws.source_rows(source=1, lines=[6])["shipper_party_name"].tolist() == [f"A{newline}{newline}B"]
+
+
+def test_ctrl_c_mid_write_leaves_workspace_and_settings_as_before(ws, write, monkeypatch):
+    import tracekit.store.write as writing
+
+    path = write("f.csv", ams_rows("B1,2024-01-12,A,,B,2933,x,1,KG,x", "B2,2024-01-12,A,,B,2933,x,1,KG,x"))
+
+    def interrupted(*_args, **_kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(writing, "_warn", interrupted)  # after shipments and mentions were written
+    with pytest.raises(KeyboardInterrupt):
+        ws.load(path, progress=False)
+    info = ws.info()
+    assert (info.sources, info.shipments, info.party_mentions, info.quarantined) == (0, 0, 0, 0)
+    assert ws.store.rows("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'raw_%'") == [(0,)]
+    assert ws.store.rows("SELECT current_setting('preserve_insertion_order'), "
+                         "current_setting('disabled_optimizers')")[0] == (True, "")
+    monkeypatch.undo()
+    assert ws.load(path, progress=False).rows_loaded == 2
+
+
+def test_lines_follow_the_file_even_if_the_session_does_not_keep_insertion_order(ws, write):
+    ws.store.execute("SET preserve_insertion_order = false")
+    rows = [f"B{n},2024-01-12,ACME {n},,B,2933,x,1,KG,x" for n in range(1, 3001)]
+    ws.load(write("f.csv", ams_rows(*rows)), progress=False)
+    bad = ws.store.rows("SELECT count(*) FROM shipments WHERE record_id <> 'B' || (line - 1)")
+    assert bad == [(0,)]
+    assert ws.store.scalar("SELECT current_setting('preserve_insertion_order')") is False

@@ -42,7 +42,7 @@ from tracekit.store.scan import (
     reconcile_lines,
     scan_text,
 )
-from tracekit.store.write import ensure_country_table, write_rows
+from tracekit.store.write import ensure_country_table, load_settings, write_rows
 
 __all__ = ["load", "raw_table_name", "delete_source"]
 
@@ -119,7 +119,7 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
                           format=source.kind if source.kind != "text" else "csv")
     if prepared.layout:
         report.encoding, report.delimiter = prepared.layout.encoding, prepared.layout.delimiter
-    with store.transaction():
+    with load_settings(store), store.transaction():
         source_id = int(store.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))
         raw = raw_table_name(source_id)
         rejects: list[tuple] = []

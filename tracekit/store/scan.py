@@ -74,6 +74,9 @@ def scan_text(store: Store, source: Source, layout: TextLayout, raw: str, workdi
     names = "{" + ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in layout.names) + "}"
     columns = ", ".join(quote_ident(n) for n in layout.names)
     store.execute("DROP TABLE IF EXISTS tk_rejects; DROP TABLE IF EXISTS tk_reject_scans")
+    # row_number() below numbers rows in file order only while the engine keeps insertion order (the
+    # caller puts the session's own setting back afterwards).
+    store.execute("SET preserve_insertion_order = true")
     store.execute(
         f"CREATE TABLE {raw} AS SELECT CAST(row_number() OVER () + 1 AS BIGINT) AS line, {columns} "  # noqa: S608
         f"FROM read_csv({quote_literal(str(path))}, header = true, all_varchar = true, "

@@ -32,7 +32,7 @@ from tracekit.ingest.plan import (
 from tracekit.store.engine import Store, quote_literal
 from tracekit.store.report import SourceReport
 
-__all__ = ["write_rows", "ensure_country_table"]
+__all__ = ["write_rows", "ensure_country_table", "load_settings"]
 
 
 def _day_orders(store: Store, raw: str, mapping: Mapping) -> tuple[dict[str, DayOrder], dict[str, str]]:
@@ -53,32 +53,38 @@ def ensure_country_table(store: Store) -> None:
             store.execute(f"CREATE TEMP TABLE {COUNTRY_TABLE} AS SELECT * FROM tk_country_incoming")  # noqa: S608
 
 
+_LOAD_SETTINGS = ("preserve_insertion_order", "disabled_optimizers")
+
+
 @contextlib.contextmanager
-def _settings(store: Store, **settings: str) -> Iterator[None]:
-    """Engine settings for the statements of a ``with`` block, restored afterwards."""
-    before = {k: store.scalar(f"SELECT current_setting('{k}')") for k in settings}
-    for key, value in settings.items():
-        store.execute(f"SET {key} = {quote_literal(value)}")
+def load_settings(store: Store) -> Iterator[None]:
+    """Put back the engine settings a load changes once its transaction has ended.
+
+    Wrap the transaction in this (not the other way round): after an error or Ctrl-C the transaction is
+    aborted and takes no statement until rolled back, so settings can only be restored after it.
+    """
+    before = {k: store.scalar(f"SELECT current_setting('{k}')") for k in _LOAD_SETTINGS}
     try:
         yield
     finally:
         for key, value in before.items():
-            store.execute(f"SET {key} = {quote_literal(str(value).lower() if isinstance(value, bool) else str(value))}")
+            text = str(value).lower() if isinstance(value, bool) else str(value)
+            store.execute(f"SET {key} = {quote_literal(text)}")
 
 
-def _unordered_writes(store: Store) -> contextlib.AbstractContextManager[None]:
-    """Let the engine write rows in any order (every row carries its line; nothing depends on order)."""
-    return _settings(store, preserve_insertion_order="false")
+def _insert_with_filter_above(store: Store, sql: str) -> int:
+    """Run an INSERT over the stage with DuckDB's filter pushdown off; returns the rows inserted.
 
-
-def _filters_stay_above(store: Store) -> contextlib.AbstractContextManager[None]:
-    """Keep ``WHERE reason IS NULL`` above the stage projection.
-
-    DuckDB's filter pushdown would inline every normaliser the reason reads (dates, weights, HS
-    codes) into a filter below the projection, computing each twice: the load's main pass costs
-    ~1.7x more with it. Only for statements over the stage; other scans want their filters pushed.
+    Pushdown would inline every normaliser ``WHERE reason IS NULL`` reads (dates, weights, HS codes)
+    into a filter below the stage projection, computing each twice: the main pass costs ~1.7x more
+    with it. Only this statement goes without; other scans want their filters pushed. (On an error
+    the setting is put back by :func:`load_settings`.)
     """
-    return _settings(store, disabled_optimizers="filter_pushdown")
+    disabled = store.scalar("SELECT current_setting('disabled_optimizers')")
+    store.execute(f"SET disabled_optimizers = {quote_literal(','.join(filter(None, [disabled, 'filter_pushdown'])))}")
+    inserted = int(store.rows(sql)[0][0])
+    store.execute(f"SET disabled_optimizers = {quote_literal(disabled)}")
+    return inserted
 
 
 def _duplicates(store: Store, plan: StagePlan) -> None:
@@ -114,33 +120,34 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
     plan = StagePlan(raw, mapping, orders, excel_serials=excel_serials)
     name = quote_literal(source_name)
     fields = ", ".join(quote_ident(n) for n in field_names())
-    with _unordered_writes(store):
-        _duplicates(store, plan)
-        with _filters_stay_above(store):
-            report.rows_loaded = int(store.rows(
-                f"INSERT INTO shipments (shipment_id, source_id, line, {fields}) "  # noqa: S608
-                f"SELECT (CAST({source_id} AS BIGINT) << 32) | line, {source_id}, line, {fields} "
-                f"FROM ({stage_sql(plan)}) s WHERE reason IS NULL "
-                "AND NOT EXISTS (SELECT 1 FROM tk_dups d WHERE d.line = s.line)")[0][0])
-        roles = [r for r in PARTY_ROLES
-                 if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact"))]
-        if mentions := mention_sql("shipments", roles, f"source_id = {source_id}"):
-            store.execute(f"INSERT INTO party_mentions BY NAME {mentions}")
-        store.execute("DROP TABLE IF EXISTS tk_left_out")
-        store.execute(f"CREATE TEMP TABLE tk_left_out AS SELECT * FROM {raw} r WHERE NOT EXISTS "  # noqa: S608
-                      f"(SELECT 1 FROM shipments s WHERE s.source_id = {source_id} AND s.line = r.line)")
-        raw_cols = [c for c in store.columns(raw) if c != "line"]
-        record_col = quote_literal(mapping.column("record_id") or "")
-        store.execute(
-            f"INSERT INTO quarantine SELECT {source_id}, {name}, s.line, "  # noqa: S608
-            f"coalesce(s.problem_column, {record_col}), coalesce(s.reason, 'duplicate_record_id'), "
-            "coalesce(s.detail, 'duplicate_record_id: first seen on line ' || d.first_line), "
-            f"{raw_text_sql(raw_cols, delimiter, 'r')} "
-            f"FROM ({stage_sql(replace(plan, raw_table='tk_left_out'))}) s JOIN tk_left_out r ON r.line = s.line "
-            "LEFT JOIN tk_dups d ON d.line = s.line")
-        _insert_rejects(store, source_id, name, rejects, reject_physical)
-        _warn(store, plan, report)
-        store.execute("DROP TABLE tk_left_out; DROP TABLE tk_dups")
+    # Rows may be written in any order (each carries its line); put back by load_settings.
+    store.execute("SET preserve_insertion_order = false")
+    _duplicates(store, plan)
+    report.rows_loaded = _insert_with_filter_above(
+        store,
+        f"INSERT INTO shipments (shipment_id, source_id, line, {fields}) "  # noqa: S608
+        f"SELECT (CAST({source_id} AS BIGINT) << 32) | line, {source_id}, line, {fields} "
+        f"FROM ({stage_sql(plan)}) s WHERE reason IS NULL "
+        "AND NOT EXISTS (SELECT 1 FROM tk_dups d WHERE d.line = s.line)")
+    roles = [r for r in PARTY_ROLES
+             if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact"))]
+    if mentions := mention_sql("shipments", roles, f"source_id = {source_id}"):
+        store.execute(f"INSERT INTO party_mentions BY NAME {mentions}")
+    store.execute("DROP TABLE IF EXISTS tk_left_out")
+    store.execute(f"CREATE TEMP TABLE tk_left_out AS SELECT * FROM {raw} r WHERE NOT EXISTS "  # noqa: S608
+                  f"(SELECT 1 FROM shipments s WHERE s.source_id = {source_id} AND s.line = r.line)")
+    raw_cols = [c for c in store.columns(raw) if c != "line"]
+    record_col = quote_literal(mapping.column("record_id") or "")
+    store.execute(
+        f"INSERT INTO quarantine SELECT {source_id}, {name}, s.line, "  # noqa: S608
+        f"coalesce(s.problem_column, {record_col}), coalesce(s.reason, 'duplicate_record_id'), "
+        "coalesce(s.detail, 'duplicate_record_id: first seen on line ' || d.first_line), "
+        f"{raw_text_sql(raw_cols, delimiter, 'r')} "
+        f"FROM ({stage_sql(replace(plan, raw_table='tk_left_out'))}) s JOIN tk_left_out r ON r.line = s.line "
+        "LEFT JOIN tk_dups d ON d.line = s.line")
+    _insert_rejects(store, source_id, name, rejects, reject_physical)
+    _warn(store, plan, report)
+    store.execute("DROP TABLE tk_left_out; DROP TABLE tk_dups")
     if notes := _derived_country_notes(store, mapping, source_id):
         report.notes.extend(notes)
     counts = store.rows(
