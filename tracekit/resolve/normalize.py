@@ -51,6 +51,19 @@ def _alternation(words) -> re.Pattern[str]:
 _HAN_LEGAL = _alternation(HAN_LEGAL_FORMS)
 _HAN_INDUSTRY = _alternation(HAN_INDUSTRY_WORDS)
 _HAN_PLACE = _alternation(HAN_PLACE_NAMES)
+def _truncations(words: dict[str, str], shortest: int = 6) -> dict[str, str]:
+    """Cut-off forms of long trade words ("COMERCIALIZ", "INTERNATIO": fixed-width manifest fields).
+
+    Only prefixes that stand for one canonical token, and that are not words in their own right.
+    """
+    seen: dict[str, set[str]] = {}
+    for word, canonical in words.items():
+        for end in range(shortest, len(word)):
+            seen.setdefault(word[:end], set()).add(canonical)
+    return {p: next(iter(c)) for p, c in seen.items() if len(c) == 1 and p not in words}
+
+
+_TRUNCATED = _truncations(TRADE_WORDS)
 _PHRASES = re.compile(r"\b(" + "|".join(re.escape(p) for p in sorted(TRADE_PHRASES, key=len, reverse=True))
                       + r")\b")
 
@@ -139,7 +152,7 @@ def _latin_tokens(text: str, legal: list[str]) -> list[str]:
     words = [t for t in words if len(t) == 1 or t not in STOPWORDS] or words
     tokens = _join_initials(words)
     tokens = _strip_edge_legal(tokens, legal)
-    tokens = [TRADE_WORDS.get(t, t) for t in tokens if t not in STOPWORDS] or tokens
+    tokens = [TRADE_WORDS.get(t) or _TRUNCATED.get(t, t) for t in tokens if t not in STOPWORDS] or tokens
     return tokens
 
 
@@ -158,6 +171,8 @@ def normalize_name(name: str | None) -> NameKey:
     ('chem norte', 'sacv')
     >>> normalize_name("XYZ CHEMICAL (SHANGHAI)").core
     'xyz chem'
+    >>> normalize_name("COMERCIALIZ LUMIAL SA DE CV").key  # cut off by a fixed-width field
+    'trading lumial'
     """
     original = name or ""
     text = unicodedata.normalize("NFKC", original)
