@@ -1,9 +1,11 @@
 """Pair scoring: name similarity (rapidfuzz, in bulk) combined with address, country and identifier evidence.
 
-A pair's score starts from the best of three name similarities and is then moved up by shared
-identifiers (tax id, phone, e-mail, address) and down by contradicting ones (two different tax ids,
-two different countries). Every term is kept in the output so :func:`tracekit.resolve.explain`
-can show why a pair scored what it did.
+A pair's score starts from the best of three name similarities, capped by how alike the
+*distinctive* words are (generic, place and legal words left out: "KELORA LOGISTICS" is not "FENORA
+LOGISTICS"), and is then moved up by shared identifiers (tax id, phone, e-mail, address) and down by
+contradicting ones (two different tax ids, countries or numbers in the names). A distinctive word in
+common (spelt or sounding alike) plus a shared identifier is decisive. Every term is kept in the
+output so :func:`tracekit.resolve.explain` can show why a pair scored what it did.
 """
 
 from __future__ import annotations
