@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import duckdb
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.ingest.conftest import ams_rows
@@ -48,12 +48,10 @@ def test_hs_fast_path_equals_reference(con, text):
     assert _sql(con, hs_code_sql("v0"), text) == normalise_hs_code(text)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(text=st.one_of(st.none(), st.text(alphabet=" ab\t\u00a0\u3000\u2009é中", max_size=6), st.text(max_size=6)))
-def test_text_sql_is_nullif_trim(text):
-    with duckdb.connect() as connection:
-        got = _sql(connection, text_sql("v0"), text)
-        assert got == _sql(connection, "nullif(trim(v0), '')", text)
+def test_text_sql_is_nullif_trim(con, text):
+    assert _sql(con, text_sql("v0"), text) == _sql(con, "nullif(trim(v0), '')", text)
 
 
 def test_no_country_key_holds_a_digit():
@@ -150,10 +148,19 @@ def test_ctrl_c_mid_write_leaves_workspace_and_settings_as_before(ws, write, mon
     assert ws.load(path, progress=False).rows_loaded == 2
 
 
-def test_lines_follow_the_file_even_if_the_session_does_not_keep_insertion_order(ws, write):
-    ws.store.execute("SET preserve_insertion_order = false")
-    rows = [f"B{n},2024-01-12,ACME {n},,B,2933,x,1,KG,x" for n in range(1, 3001)]
-    ws.load(write("f.csv", ams_rows(*rows)), progress=False)
-    bad = ws.store.rows("SELECT count(*) FROM shipments WHERE record_id <> 'B' || (line - 1)")
-    assert bad == [(0,)]
-    assert ws.store.scalar("SELECT current_setting('preserve_insertion_order')") is False
+def test_lines_follow_the_file_across_row_groups_and_sources(tmp_path, write):
+    # Over 2 row groups (122,880 rows each), scanned on several threads, each in a fresh transaction;
+    # the session itself does not keep insertion order.
+    import tracekit
+
+    rows = [f"B{n},2024-01-12,ACME {n},,B,2933,x,1,KG,x" for n in range(1, 250_001)]
+    with tracekit.Workspace(tmp_path / "ws") as ws:
+        ws.store.execute("SET preserve_insertion_order = false")
+        ws.load(write("small.csv", ams_rows(*rows[:5])), progress=False)
+        ws.load(write("big.csv", ams_rows(*rows)), progress=False)
+        got = ws.store.rows("SELECT source_id, count(*), min(line), max(line), "
+                            "count(*) FILTER (WHERE record_id <> 'B' || (line - 1)) FROM shipments "
+                            "GROUP BY 1 ORDER BY 1")
+        assert got == [(1, 5, 2, 6, 0), (2, 250_000, 2, 250_001, 0)]
+        assert ws.source_rows(source=2, lines=[250_001])["identifier"].tolist() == ["B250000"]
+        assert ws.store.scalar("SELECT current_setting('preserve_insertion_order')") is False

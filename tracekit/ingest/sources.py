@@ -239,16 +239,20 @@ def sniff_delimiter(lines: list[str], preferred: str | None = None) -> str:
     return best
 
 
+RESERVED_NAMES = ("line",)
+"""Column names tracekit adds to a raw table; a source column of that name is numbered like a duplicate."""
+
+
 def clean_names(header: list[str]) -> list[str]:
     """Column names as the engine will use them: trimmed, empty ones named, duplicates numbered.
 
     Examples
     --------
-    >>> clean_names([" a ", "", "a", "b"])
-    ['a', 'column_2', 'a_2', 'b']
+    >>> clean_names([" a ", "", "a", "b", "Line"])
+    ['a', 'column_2', 'a_2', 'b', 'Line_2']
     """
     out: list[str] = []
-    seen: set[str] = set()
+    seen: set[str] = set(RESERVED_NAMES)
     for i, raw in enumerate(header):
         name = raw.strip().lstrip("\ufeff") or f"column_{i + 1}"
         base, n = name, 1

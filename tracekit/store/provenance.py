@@ -58,10 +58,10 @@ def source_rows(store: Store, shipment_ids: int | Iterable[int] | None = None, *
                 "SELECT source_id, name, raw_table FROM sources WHERE list_contains(?, source_id) ORDER BY source_id",
                 [source_ids]):
             if ids is None and wanted_lines is None:
-                parts.append(f"SELECT {quote_literal(name)} AS source, r.* , r.line AS position "  # noqa: S608
+                parts.append(f"SELECT {quote_literal(name)} AS source, r.line, r.* EXCLUDE (line), r.line AS position "  # noqa: S608
                              f"FROM {quote_identifier(raw)} r")
             else:
-                parts.append(f"SELECT {quote_literal(name)} AS source, r.*, w.position "  # noqa: S608
+                parts.append(f"SELECT {quote_literal(name)} AS source, r.line, r.* EXCLUDE (line), w.position "  # noqa: S608
                              f"FROM {quote_identifier(raw)} r JOIN tk_wanted_rows w "
                              f"ON w.source_id = {int(sid)} AND w.line = r.line")
         if not parts:
