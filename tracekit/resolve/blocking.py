@@ -7,6 +7,8 @@ Each profile gets several kinds of blocking key:
 * ``g:`` its three rarest character 4-grams of the space-free name (catches misspelt tokens and
   joined or split words);
 * ``n:`` / ``c:`` the whole name key and the name key without place names;
+* ``s:`` the sound (metaphone) of each distinctive name word, from a table the caller computes
+  (catches misspellings that change every rare 4-gram: VINRA / VINARA);
 * ``p:``, ``e:``, ``a:``, ``x:`` shared phone, e-mail, address and tax id.
 
 Blocks larger than their cap are skipped, so no step is ever all-pairs. Two profiles are a
@@ -36,12 +38,14 @@ class BlockingCaps:
     identifier_cap: int = 200
 
 
-def block_keys_sql(profiles: str, profile_keys: str, caps: BlockingCaps = BlockingCaps()) -> str:
+def block_keys_sql(profiles: str, profile_keys: str, caps: BlockingCaps = BlockingCaps(),
+                   sounds: str | None = None) -> str:
     """SQL selecting ``(profile_id, bkey, kind)`` for every kept blocking key.
 
     ``profiles`` has ``profile_id, name_key, core_key, tax_id_key``; ``profile_keys`` has
-    ``profile_id, kind ('p'|'e'|'a'), key``.
+    ``profile_id, kind ('p'|'e'|'a'), key``; ``sounds`` (optional) has ``profile_id, sound``.
     """
+    sound_keys = (f"UNION ALL SELECT DISTINCT profile_id, 's:' || sound FROM {sounds}" if sounds else "")
     return f"""
     WITH tokens AS (
         SELECT DISTINCT profile_id, 't:' || tok AS bkey
@@ -73,11 +77,12 @@ def block_keys_sql(profiles: str, profile_keys: str, caps: BlockingCaps = Blocki
     capped AS (
         SELECT profile_id, bkey, count(*) OVER (PARTITION BY bkey) AS size FROM (
             SELECT * FROM tokens UNION ALL SELECT * FROM whole UNION ALL SELECT * FROM identifiers
+            {sound_keys}
         )
     )
     SELECT profile_id, bkey, left(bkey, 1) AS kind FROM capped
     WHERE size >= 2 AND size <= CASE left(bkey, 1)
-        WHEN 't' THEN {int(caps.token_cap)} WHEN 'n' THEN {int(caps.name_cap)}
+        WHEN 't' THEN {int(caps.token_cap)} WHEN 's' THEN {int(caps.token_cap)} WHEN 'n' THEN {int(caps.name_cap)}
         WHEN 'c' THEN {int(caps.name_cap)} ELSE {int(caps.identifier_cap)} END
     UNION ALL SELECT profile_id, bkey, 'g' FROM rare_grams
     """  # noqa: S608

@@ -15,7 +15,7 @@ from functools import lru_cache
 
 from rigour.addresses import address_fingerprint
 from rigour.names import NameTypeTag, SymbolCategory, analyze_names, extract_org_types, remove_org_types
-from rigour.text import ascii_text
+from rigour.text import ascii_text, is_stopword, metaphone
 
 from tracekit.resolve.vocab import (
     EDGE_LEGAL_WORDS,
@@ -33,6 +33,7 @@ __all__ = [
     "normalize_name",
     "name_key",
     "is_generic_word",
+    "word_sound",
     "normalize_address",
     "normalize_phone",
     "normalize_email",
@@ -196,21 +197,39 @@ _GENERIC_CATEGORIES = frozenset({SymbolCategory.SYMBOL, SymbolCategory.DOMAIN, S
                                  SymbolCategory.LOCATION})
 
 
+_COMMON_WORDS = frozenset(TRADE_WORDS) | frozenset(TRADE_WORDS.values()) | STOPWORDS | PLACE_TOKENS
+
+
 @lru_cache(maxsize=500_000)
 def is_generic_word(word: str) -> bool:
-    """Whether a name word is generic (kind of organisation, line of business, place, legal form).
+    """Whether a name word is generic: kind of organisation, line of business, place, legal form.
 
-    Uses rigour's symbol tables (OpenSanctions), which know these words in many languages; a word
-    that is not generic is what tells one company from another.
+    Uses the trade tables of :mod:`tracekit.resolve.vocab` and rigour's symbol tables
+    (OpenSanctions), which know such words in many languages; a word that is not generic is what
+    tells one company from another.
 
     Examples
     --------
-    >>> [is_generic_word(w) for w in ("enterprises", "shipping", "petrochemical", "golfrate")]
-    [True, True, True, False]
+    >>> [is_generic_word(w) for w in ("enterprises", "shipping", "petrochemical", "chem", "golfrate")]
+    [True, True, True, True, False]
     """
+    if word in _COMMON_WORDS or is_stopword(word):
+        return True
     names = analyze_names(NameTypeTag.ORG, [word], phonetics=False, numerics=False, consolidate=False,
                           rewrite=False)
     return any(symbol.category in _GENERIC_CATEGORIES for name in names for symbol in name.symbols)
+
+
+@lru_cache(maxsize=500_000)
+def word_sound(word: str) -> str:
+    """A word's sound (metaphone), so transliterations and misspellings agree.
+
+    Examples
+    --------
+    >>> word_sound("rashid") == word_sound("rasheed"), word_sound("vinra") == word_sound("vinara")
+    (True, True)
+    """
+    return metaphone(word) or word
 
 
 def name_key(name: str | None) -> str:

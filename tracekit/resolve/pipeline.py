@@ -22,6 +22,7 @@ from tracekit.resolve.blocking import BlockingCaps, block_keys_sql, candidate_pa
 from tracekit.resolve.cluster import Constraints, cluster
 from tracekit.resolve.decisions import DecisionLog, effective
 from tracekit.resolve.features import FEATURES_TEMP, NAMED, PROFILES_TEMP, compute_features, compute_profiles
+from tracekit.resolve.normalize import is_generic_word, word_sound
 from tracekit.resolve.scoring import WEIGHTS, ProfileArrays, Weights, pair_scores, score_pairs
 from tracekit.resolve.tables import EDGE_FLOOR, ensure_resolve_tables
 from tracekit.store import Store
@@ -108,8 +109,9 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
         new_profiles = compute_profiles(store, first_id, None if full else "resolve_profiles")
         _stage_profiles(store, full)
         step("normalise", "blocking")
-        store.execute(f"CREATE OR REPLACE TEMP TABLE tk_res_blocks AS "
-                      f"{block_keys_sql('tk_res_all', 'tk_res_allkeys', caps)}")
+        with store.registered("tk_res_sounds", _sounds(store.df("SELECT profile_id, core_key FROM tk_res_all"))):
+            store.execute(f"CREATE OR REPLACE TEMP TABLE tk_res_blocks AS "
+                          f"{block_keys_sql('tk_res_all', 'tk_res_allkeys', caps, 'tk_res_sounds')}")
         # Sorted so ties in score are met in the same order every run: same data, same entities.
         pairs = store.df(f"SELECT * FROM ({candidate_pairs_sql('tk_res_blocks', None if full else 'tk_res_newids')})"
                          " ORDER BY a, b")  # noqa: S608
@@ -132,6 +134,20 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
         bar.close()
     return ResolveReport(full, n_new, new_profiles, len(profiles), len(pairs), store.count("entities"),
                          time.perf_counter() - started, conflicts, stages)
+
+
+def _sounds(profiles: pd.DataFrame) -> pd.DataFrame:
+    """``(profile_id, sound)`` of every distinctive word of four letters or more (each word once).
+
+    Sounds shorter than three consonants ("LL") say too little to pair names on.
+    """
+    words = profiles.assign(word=profiles["core_key"].str.split()).explode("word").dropna(subset=["word"])
+    distinct = pd.unique(words["word"].to_numpy(dtype=object))
+    sound = {w: s for w in distinct.tolist() if len(w) >= 4 and not is_generic_word(w)
+             and len(s := word_sound(w)) >= 3}
+    words = words.assign(sound=words["word"].map(sound)).dropna(subset=["sound"])
+    return pd.DataFrame({"profile_id": words["profile_id"].to_numpy(dtype=np.int64),
+                         "sound": words["sound"].to_numpy(dtype=object)})
 
 
 def _stage_profiles(store: Store, full: bool) -> None:

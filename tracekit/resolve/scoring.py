@@ -12,15 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rigour.text import is_stopword, metaphone
 
-from tracekit.resolve.normalize import is_generic_word
-from tracekit.resolve.vocab import PLACE_TOKENS, STOPWORDS, TRADE_WORDS
+from tracekit.resolve.normalize import is_generic_word, word_sound
 
 __all__ = ["Weights", "WEIGHTS", "ProfileArrays", "score_pairs", "pair_scores", "PROFILE_COLUMNS"]
 
@@ -54,6 +51,7 @@ class Weights:
     # Name similarity is at most the similarity of the distinctive words (generic, place and legal
     # words left out) plus this: one typo in "KELORA" passes, "KELORA" vs "FENORA" does not.
     distinctive_slack: float = 0.08
+    distinctive_slack_with_identifier: float = 0.20
 
 
 WEIGHTS = Weights()
@@ -78,7 +76,7 @@ class ProfileArrays:
         compact = [key.replace(" ", "") for key in self.columns["name_key"].tolist()]
         self.columns["compact"] = np.asarray(compact, dtype=object)
         self.words = _distinctive_words(self.columns["core_key"])
-        distinctive = [" ".join(w for w in key.split() if not _generic(w)) for key in self.columns["core_key"].tolist()]
+        distinctive = [" ".join(w for w in key.split() if not is_generic_word(w)) for key in self.columns["core_key"].tolist()]
         self.columns["distinctive"] = np.asarray(distinctive, dtype=object)
         self.columns["distinctive_compact"] = np.asarray([d.replace(" ", "") for d in distinctive], dtype=object)
         self.numbers = np.asarray([_numbers(key) for key in self.columns["name_key"].tolist()] or [], dtype=object)
@@ -90,26 +88,12 @@ class ProfileArrays:
         return len(self.columns["name_key"])
 
 
-_COMMON_WORDS = frozenset(TRADE_WORDS) | frozenset(TRADE_WORDS.values()) | STOPWORDS | PLACE_TOKENS
-
-
-def _generic(word: str) -> bool:
-    """Words that say what kind of company it is, or where, rather than which one."""
-    return word in _COMMON_WORDS or is_stopword(word) or is_generic_word(word)
-
-
-@lru_cache(maxsize=500_000)
-def _sound(word: str) -> str:
-    """A word's sound (metaphone) marked as such, so transliterations agree: OMGY, OMGI -> ``~OMJ``."""
-    return "~" + (metaphone(word) or word)
-
-
 def _distinctive_words(core_keys: np.ndarray) -> np.ndarray:
     """Per profile, its words that name the company (not generic), by spelling and by sound."""
     out = []
     for key in core_keys.tolist():
-        words = {w for w in key.split() if len(w) >= 3 and not _generic(w)}
-        out.append(frozenset(words | {_sound(w) for w in words if len(w) >= 4}))
+        words = {w for w in key.split() if len(w) >= 3 and not is_generic_word(w)}
+        out.append(frozenset(words | {"~" + word_sound(w) for w in words if len(w) >= 4}))
     return np.asarray(out, dtype=object)
 
 
@@ -218,13 +202,9 @@ def pair_scores(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray, weights: 
     return _score(profiles, a, b, None, weights)["score"]
 
 
-def _score(profiles, a, b, shared, weights) -> dict[str, np.ndarray]:  # noqa: ANN001 -- see score_pairs
-    if not isinstance(profiles, ProfileArrays):
-        profiles = ProfileArrays(profiles)
-    col = profiles.column
-    a = np.asarray(a, dtype=np.int64)
-    b = np.asarray(b, dtype=np.int64)
-    n = len(a)
+def _name_similarity(col, a: np.ndarray, b: np.ndarray, identifier: np.ndarray,  # noqa: ANN001
+                     weights: Weights) -> tuple[np.ndarray, np.ndarray]:
+    """Best of three name similarities, capped by the distinctive words' similarity (and that one)."""
     key_a, key_b = col("name_key")[a], col("name_key")[b]
     core_a, core_b = col("core_key")[a], col("core_key")[b]
     name = _sim(key_a, key_b, fuzz.token_sort_ratio)
@@ -234,16 +214,27 @@ def _score(profiles, a, b, shared, weights) -> dict[str, np.ndarray]:  # noqa: A
     core = np.where(core_ok, core - weights.place_penalty, 0.0)
     name_sim = np.maximum(np.maximum(name, compact), core)
     # The words that tell companies apart must agree too: "KELORA LOGISTICS LLC" and "FENORA LOGISTICS
-    # LLC" share most of their letters, but not the part that names them.
+    # LLC" share most of their letters, but not the part that names them. Behind a shared address or
+    # phone a worse misspelling is still believable ("PALUX TRDG" and "PUUX TRADING" at one flat).
     dist_a, dist_b = col("distinctive")[a], col("distinctive")[b]
     both = (dist_a != "") & (dist_b != "")
-    distinctive_sim = np.full(n, np.nan, dtype=np.float32)
+    distinctive_sim = np.full(len(a), np.nan, dtype=np.float32)
     if both.any():
         distinctive_sim[both] = np.maximum(
             _sim(dist_a[both], dist_b[both], fuzz.token_sort_ratio),
             _sim(col("distinctive_compact")[a][both], col("distinctive_compact")[b][both], fuzz.ratio))
-        name_sim = np.where(both, np.minimum(name_sim, distinctive_sim + weights.distinctive_slack), name_sim)
+        slack = np.where(identifier, weights.distinctive_slack_with_identifier, weights.distinctive_slack)
+        name_sim = np.where(both, np.minimum(name_sim, distinctive_sim + slack), name_sim)
+    return name_sim, distinctive_sim
 
+
+def _score(profiles, a, b, shared, weights) -> dict[str, np.ndarray]:  # noqa: ANN001 -- see score_pairs
+    if not isinstance(profiles, ProfileArrays):
+        profiles = ProfileArrays(profiles)
+    col = profiles.column
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    n = len(a)
     addr_a, addr_b = col("address_key")[a], col("address_key")[b]
     addr_known = (addr_a != "") & (addr_b != "")
     address_sim = np.full(n, np.nan, dtype=np.float32)
@@ -262,6 +253,7 @@ def _score(profiles, a, b, shared, weights) -> dict[str, np.ndarray]:  # noqa: A
     address = shared_address | (known_sim >= 0.999)
 
     identifier = phone | email | address | (tax_id == 1)
+    name_sim, distinctive_sim = _name_similarity(col, a, b, identifier, weights)
     numbers_ok = ~_differ(profiles.numbers, a, b)
     corroborated = _share_word(profiles.words, a, b, identifier & (country != -1) & (tax_id != -1) & numbers_ok)
 
