@@ -7,7 +7,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.ingest.conftest import ams_rows
+from tests.ingest.conftest import AMS_HEADER, ams_rows
 from tracekit.ingest.codes import country_table, hs_code_sql, normalise_hs_code
 from tracekit.ingest.dates import date_sql, parse_date
 from tracekit.ingest.numbers import number_sql, parse_number, parse_weight, weight_sql
@@ -164,3 +164,17 @@ def test_lines_follow_the_file_across_row_groups_and_sources(tmp_path, write):
         assert got == [(1, 5, 2, 6, 0), (2, 250_000, 2, 250_001, 0)]
         assert ws.source_rows(source=2, lines=[250_001])["identifier"].tolist() == ["B250000"]
         assert ws.store.scalar("SELECT current_setting('preserve_insertion_order')") is False
+
+
+def test_many_rejected_lines_keep_every_physical_line(ws, write):
+    lines, expected, rejected = [AMS_HEADER], {}, []
+    for n in range(1, 3001):
+        lines.append(f"B{n},2024-01-12,ACME,,QUIMICA,2933,x,1,KG,x")
+        expected[f"B{n}"] = len(lines)
+        if n % 7 in (0, 1):  # runs of two rejected lines too
+            lines.append(f"R{n},RAGGED")
+            rejected.append(len(lines))
+    report = ws.load(write("f.csv", "\n".join(lines) + "\n"), progress=False)
+    assert report.quarantine_reasons == {"ragged_line": len(rejected)}
+    assert dict(ws.store.rows("SELECT record_id, line FROM shipments")) == expected
+    assert ws.quarantine()["line"].tolist() == rejected

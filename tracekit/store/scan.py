@@ -128,9 +128,7 @@ def reconcile_lines(store: Store, raw: str, path: Path, delimiter: str, fp: Fing
         if reject_lines:
             gaps = pa.table({"gap": pa.array([r - j for j, r in enumerate(reject_lines)], pa.int64())})
             with store.registered("tk_reject_gaps", gaps):
-                store.execute(
-                    f"UPDATE {raw} SET line = line + (SELECT count(*) FROM tk_reject_gaps g "  # noqa: S608
-                    f"WHERE g.gap <= {raw}.line) WHERE line >= {min(gaps['gap'].to_pylist())}")
+                _shift_past(store, raw, "SELECT gap AS line, 1 AS n FROM tk_reject_gaps", inclusive=True)
         return {r: r for r in reject_lines}
     if not reject_lines and _shift_past_line_breaks(store, raw, physical_lines, accepted):
         return {}
@@ -167,13 +165,27 @@ def _shift_past_line_breaks(store: Store, raw: str, physical_lines: int, accepte
     if total == 0 or physical_lines != 1 + accepted + total:
         store.execute("DROP TABLE tk_breaks")
         return False
-    store.execute(
-        f"UPDATE {raw} SET line = {raw}.line + s.shift FROM ("  # noqa: S608
-        "SELECT line, sum(n) OVER (ORDER BY line ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) - n AS shift "
-        f"FROM (SELECT r.line, coalesce(b.n, 0) AS n FROM {raw} r LEFT JOIN tk_breaks b ON b.line = r.line "
-        f"WHERE r.line >= {int(first)})) s WHERE {raw}.line = s.line AND s.shift > 0")
+    _shift_past(store, raw, "SELECT line, n FROM tk_breaks", inclusive=False)
     store.execute("DROP TABLE tk_breaks")
     return True
+
+
+def _shift_past(store: Store, raw: str, marks: str, *, inclusive: bool) -> None:
+    """Add to each row's line the ``n`` of every mark (``line``, ``n``) before it (at it, if ``inclusive``).
+
+    One sort of rows and marks together with a running sum: linear in rows + marks. (A correlated
+    count per row would pair every row with every mark: 10,000 rejected lines in a million rows took
+    20 s that way.)
+    """
+    # Rows sort after marks of the same line when marks count inclusively, before them otherwise.
+    row_rank = 1 if inclusive else 0
+    store.execute(
+        f"UPDATE {raw} SET line = {raw}.line + s.shift FROM ("  # noqa: S608
+        "SELECT line, shift FROM (SELECT line, is_row, sum(n) OVER (ORDER BY line, is_row "
+        "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS shift FROM ("
+        f"SELECT line, {row_rank} AS is_row, 0 AS n FROM {raw} WHERE line >= (SELECT min(line) FROM ({marks})) "
+        f"UNION ALL SELECT line, {1 - row_rank} AS is_row, n FROM ({marks}))) WHERE is_row = {row_rank}"
+        f") s WHERE {raw}.line = s.line AND s.shift > 0")
 
 
 def create_raw_from_table(store: Store, raw: str, table: pa.Table) -> None:
