@@ -76,3 +76,47 @@ def test_transliterated_word_and_shared_address_merge(mem_ws):
     mem_ws.resolve(progress=False)
     assert entity_of(mem_ws, ids[0]) == entity_of(mem_ws, ids[1])
     assert entity_of(mem_ws, ids[2]) != entity_of(mem_ws, ids[3])
+
+
+def test_misspelt_core_found_by_sound_and_kept_by_address(mem_ws):
+    ids = add_mentions(mem_ws, [
+        # Every rare 4-gram of the core differs: only the sound (FNR) brings the two together.
+        {"name": "VINRA CHEMICALS LIMITED", "country": "HK",
+         "address": "FLAT 2010 19/F HARBOURFRONT CENTRE 250 CASTLE PEAK ROAD, WAN CHAI"},
+        {"name": "Vinara Chemicals Limited", "country": "HK",
+         "address": "FLT 2010, 19/F, HARBOURFRONT CTR, 250 CASTLE PEAK RD, WAN CHAI, HONG KONG"},
+        # A worse misspelling, believable because both sit at one flat.
+        {"name": "PALUX TRDG LTD", "address": "FLAT 1503 11/F PEARL RIDGE CENTRE 697 HOI BUN ROAD, KWUN TONG"},
+        {"name": "Puux Trading", "country": "HK", "address": "FLAT 1503 11/F PEARL RIDGE CENTRE 697 HOI BUN ROAD, KWUN TONG"},
+        # The same kind of misspelling at two different addresses stays apart.
+        {"name": "KOLAX TRDG LTD", "country": "HK", "address": "Unit 9, 3 Lockhart Road, Wan Chai"},
+        {"name": "Kuux Trading", "country": "HK", "address": "22 Nathan Road, Tsim Sha Tsui"},
+    ])
+    mem_ws.resolve(progress=False)
+    assert entity_of(mem_ws, ids[0]) == entity_of(mem_ws, ids[1])
+    assert entity_of(mem_ws, ids[2]) == entity_of(mem_ws, ids[3])
+    assert entity_of(mem_ws, ids[4]) != entity_of(mem_ws, ids[5])
+
+
+def test_sound_keys_pair_cores_whose_rare_grams_all_differ(mem_ws):
+    from tracekit.resolve.blocking import block_keys_sql, candidate_pairs_sql
+    from tracekit.resolve.pipeline import _sounds
+
+    # 70 fillers make every word and 4-gram VINRA and VINARA share ("rach", "chem") too common to block on.
+    fillers = [f"{a}{b}ra chem" for a in "bcdfghjklmnpqrstvwxz" for b in "aeiou"][:70]
+    keys = ["vinra chem", "vinara chem", *fillers]
+    profiles = pd.DataFrame({"profile_id": range(1, len(keys) + 1), "name_key": keys, "core_key": keys,
+                             "tax_id_key": ""})
+    no_ids = pd.DataFrame({"profile_id": pd.Series(dtype="int64"), "kind": pd.Series(dtype=str),
+                           "key": pd.Series(dtype=str)})
+    store = mem_ws.store
+
+    def pairs(with_sounds: bool) -> set[tuple[int, int]]:
+        with store.registered("p", profiles), store.registered("k", no_ids), \
+                store.registered("s", _sounds(profiles[["profile_id", "core_key"]])):
+            sql = block_keys_sql("p", "k", sounds="s" if with_sounds else None)
+            store.execute(f"CREATE OR REPLACE TEMP TABLE blocks AS {sql}")
+        return {(int(a), int(b)) for a, b, *_ in store.rows(candidate_pairs_sql('blocks'))}
+
+    assert (1, 2) not in pairs(False)
+    assert (1, 2) in pairs(True)
