@@ -50,7 +50,7 @@ class Weights:
     different_numbers: float = -0.30
     # Name similarity is at most the similarity of the distinctive words (generic, place and legal
     # words left out) plus this: one typo in "KELORA" passes, "KELORA" vs "FENORA" does not.
-    distinctive_slack: float = 0.08
+    distinctive_slack: float = 0.06
     distinctive_slack_with_identifier: float = 0.20
 
 
