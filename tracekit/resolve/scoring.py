@@ -183,7 +183,7 @@ def score_pairs(
     ...                   "address_key": ["", "", ""]})
     >>> s = score_pairs(p, np.array([0, 0]), np.array([1, 2]))
     >>> [round(float(x), 2) for x in s["score"]]  # same name, other country; other industry
-    [0.75, 0.1]
+    [0.75, 0.08]
     """
     return pd.DataFrame(_score(profiles, a, b, shared, weights))
 
