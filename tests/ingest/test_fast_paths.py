@@ -74,9 +74,11 @@ def test_shipment_ids_are_unique_across_sources_and_reloads(ws, write):
 
 
 def test_engine_settings_are_restored_after_a_load(ws, write):
+    ws.store.execute("SET enable_progress_bar = true")
     ws.load(write("f.csv", ams_rows("B1,2024-01-12,A,,B,2933,x,1,KG,x")), progress=False)
     assert ws.store.rows("SELECT current_setting('preserve_insertion_order'), "
-                         "current_setting('disabled_optimizers')")[0] == (True, "")
+                         "current_setting('disabled_optimizers'), current_setting('enable_progress_bar')")[0] \
+        == (True, "", True)
 
 
 def test_duplicate_of_a_quarantined_row_is_loaded_and_later_repeat_is_not(ws, write):

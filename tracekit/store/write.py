@@ -53,7 +53,7 @@ def ensure_country_table(store: Store) -> None:
             store.execute(f"CREATE TEMP TABLE {COUNTRY_TABLE} AS SELECT * FROM tk_country_incoming")  # noqa: S608
 
 
-_LOAD_SETTINGS = ("preserve_insertion_order", "disabled_optimizers")
+_LOAD_SETTINGS = ("preserve_insertion_order", "disabled_optimizers", "enable_progress_bar")
 
 
 @contextlib.contextmanager
@@ -61,9 +61,12 @@ def load_settings(store: Store) -> Iterator[None]:
     """Put back the engine settings a load changes once its transaction has ended.
 
     Wrap the transaction in this (not the other way round): after an error or Ctrl-C the transaction is
-    aborted and takes no statement until rolled back, so settings can only be restored after it.
+    aborted and takes no statement until rolled back, so settings can only be restored after it. The
+    engine's own per-statement progress bars stay off meanwhile: the load shows one bar of its own
+    (or none, when asked for none).
     """
     before = {k: store.scalar(f"SELECT current_setting('{k}')") for k in _LOAD_SETTINGS}
+    store.execute("SET enable_progress_bar = false")
     try:
         yield
     finally:
