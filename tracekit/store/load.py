@@ -20,7 +20,7 @@ import contextlib
 import json
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -112,7 +112,8 @@ def delete_source(store: Store, source_id: int) -> None:
     store.execute(f"DROP TABLE IF EXISTS {raw_table_name(source_id)}")
 
 
-def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path) -> SourceReport:
+def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path,
+              step: Callable[[str], None] = lambda _: None) -> SourceReport:
     started = time.perf_counter()
     source = prepared.source
     report = SourceReport(source.name, "loaded", mapping=prepared.mapping, notes=list(prepared.notes),
@@ -126,6 +127,7 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
         reject_physical: dict[int, int] = {}
         delimiter = prepared.layout.delimiter if prepared.layout else ","
         if source.kind == "text":
+            step("reading")
             path, print_ = scan_text(store, source, prepared.layout, raw, workdir)
             fp = print_.get() if isinstance(print_, Fingerprinter) else print_
             content_hash = fp.sha256
@@ -152,6 +154,7 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
         if source.kind == "text":
             rejects = read_rejects(store)
             accepted = int(store.count(raw))
+            step("line numbers")
             reject_physical = reconcile_lines(store, raw, path, delimiter, fp, rejects, accepted, report.notes)
         elif source.kind == "parquet":
             create_raw_from_parquet(store, raw, source.path, prepared.names)
@@ -159,7 +162,7 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
             create_raw_from_table(store, raw, prepared.table)
         write_rows(store, source_id=source_id, raw=raw, mapping=prepared.mapping, source_name=source.name,
                    excel_serials=source.kind == "xlsx", delimiter=delimiter, rejects=rejects,
-                   reject_physical=reject_physical, report=report)
+                   reject_physical=reject_physical, report=report, step=step)
         layout = prepared.layout
         store.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
@@ -204,9 +207,13 @@ def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = F
     bar = tqdm(prepared, desc="loading", unit="source", disable=not progress or len(prepared) == 0)
     with _workdir(store) as workdir:
         for item in bar:
-            bar.set_postfix_str(item.source.name[-40:])
+            name = item.source.name[-40:]
+            bar.set_postfix_str(name)
+
+            def step(what: str, name: str = name) -> None:
+                bar.set_postfix_str(f"{name}: {what}")
             try:
-                report.sources.append(_load_one(store, item, replace=replace, workdir=workdir))
+                report.sources.append(_load_one(store, item, replace=replace, workdir=workdir, step=step))
             except _AlreadyLoaded as done:
                 row = store.rows("SELECT rows_read, rows_loaded, rows_quarantined FROM sources "
                                  "WHERE source_id = ?", [done.source_id])[0]

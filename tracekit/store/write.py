@@ -10,7 +10,7 @@ All SQL comes from :mod:`tracekit.ingest.plan`; this module runs it, inside the 
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 
 import pyarrow as pa
@@ -111,7 +111,8 @@ def _duplicates(store: Store, plan: StagePlan) -> None:
 
 
 def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, source_name: str, excel_serials: bool,
-               delimiter: str, rejects: list[tuple], reject_physical: dict[int, int], report: SourceReport) -> None:
+               delimiter: str, rejects: list[tuple], reject_physical: dict[int, int], report: SourceReport,
+               step: Callable[[str], None] = lambda _: None) -> None:
     """Normalise, quarantine and write one source's rows (inside its transaction).
 
     One pass normalises the raw rows straight into ``shipments`` (no staging copy); the rows it left
@@ -125,6 +126,7 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
     fields = ", ".join(quote_ident(n) for n in field_names())
     # Rows may be written in any order (each carries its line); put back by load_settings.
     store.execute("SET preserve_insertion_order = false")
+    step("normalising")
     _duplicates(store, plan)
     report.rows_loaded = _insert_with_filter_above(
         store,
@@ -134,8 +136,10 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
         "AND NOT EXISTS (SELECT 1 FROM tk_dups d WHERE d.line = s.line)")
     roles = [r for r in PARTY_ROLES
              if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact"))]
+    step("party mentions")
     if mentions := mention_sql("shipments", roles, f"source_id = {source_id}"):
         store.execute(f"INSERT INTO party_mentions BY NAME {mentions}")
+    step("quarantine")
     store.execute("DROP TABLE IF EXISTS tk_left_out")
     store.execute(f"CREATE TEMP TABLE tk_left_out AS SELECT * FROM {raw} r WHERE NOT EXISTS "  # noqa: S608
                   f"(SELECT 1 FROM shipments s WHERE s.source_id = {source_id} AND s.line = r.line)")
