@@ -40,7 +40,7 @@ CORE_TABLES: dict[str, str] = {
     rows_quarantined BIGINT,
     loaded_at TIMESTAMP
     """,
-    # Normalised shipments. shipment_id = source_id << 32 | ordinal, stable across re-opens and
+    # Normalised shipments. shipment_id = source_id << 32 | line, stable across re-opens and
     # computable on any engine; (source_id, line) points back to the raw row. Unique by construction
     # (one row per source line; tests check it), so no PRIMARY KEY: its index upkeep made bulk loads
     # pay on every insert.
