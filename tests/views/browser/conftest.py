@@ -42,13 +42,18 @@ def running_lab(folder: Path):
     root.mkdir()
     (news / "notification.jupyterlab-settings").write_text(json.dumps({"fetchNews": "false",
                                                                        "checkForUpdates": False}))
+    # the settings defaults tracekit ships (saveState: re-opened notebooks keep their explorers), read
+    # from the repository so the test checks the file that is installed
+    app_settings = folder / "app-settings"
+    (app_settings / "overrides.d").mkdir(parents=True)
+    shutil.copy(REPO / "widgets" / "overrides.d" / "tracekit.json", app_settings / "overrides.d")
     port = _free_port()
     env = dict(os.environ, JUPYTER_CONFIG_DIR=str(folder / "config"), JUPYTERLAB_SETTINGS_DIR=str(settings),
                TRACEKIT_WORKSPACE=str(root / "tracekit-workspace"))
     process = subprocess.Popen(
         [sys.executable, "-m", "jupyter", "lab", "--no-browser", f"--port={port}", "--ip=127.0.0.1",
          f"--ServerApp.root_dir={root}", "--IdentityProvider.token=", "--ServerApp.password=",
-         "--ServerApp.disable_check_xsrf=True", f"--LabApp.user_settings_dir={settings}",
+         "--ServerApp.disable_check_xsrf=True", f"--LabApp.user_settings_dir={settings}", f"--LabApp.app_settings_dir={app_settings}",
          f"--LabApp.workspaces_dir={folder / 'workspaces'}", "--LabServerApp.news_url=",
          "--ServerApp.allow_remote_access=False", "--allow-root"],
         env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
