@@ -243,6 +243,11 @@ def name_key(name: str | None) -> str:
     return normalize_name(name).key
 
 
+# Manifest abbreviations rigour's address fingerprint leaves as written, mapped to the form it gives the
+# full word (FLAT -> apt, DISTRICT -> kv), so "FLT 2011" and "Flat 2011" give one key.
+_ADDRESS_TOKENS = {"flt": "apt", "dist": "kv"}
+
+
 @lru_cache(maxsize=200_000)
 def normalize_address(address: str | None) -> str | None:
     """Address key: transliterated, lower case, street words shortened (rigour's fingerprint).
@@ -251,6 +256,8 @@ def normalize_address(address: str | None) -> str | None:
     --------
     >>> normalize_address("No. 123 Zhangjiang Road, Pudong District")
     'no 123 zhangjiang rd pudong kv'
+    >>> normalize_address("FLT 2011, 25/F") == normalize_address("Flat 2011, 25/F")
+    True
     >>> normalize_address("  ") is None
     True
     """
@@ -258,7 +265,7 @@ def normalize_address(address: str | None) -> str | None:
         return None
     text = ascii_text(unicodedata.normalize("NFKC", address))
     key = address_fingerprint(text) or _NON_WORD.sub(" ", text.lower()).strip()
-    return key or None
+    return " ".join(_ADDRESS_TOKENS.get(token, token) for token in key.split()) or None
 
 
 def normalize_phone(phone: str | None) -> str | None:
