@@ -2,8 +2,9 @@
 
     .venv/bin/python notebooks/regenerate.py
 
-Widget state is dropped after execution so that nbconvert, GitHub and PDF exports show each graph's
-static SVG (JupyterLab shows the live widget when the kernel runs).
+The widget state is saved with the outputs (as JupyterLab does for tracekit users), so the notebook
+re-opened without running it still shows its explorers. For HTML without widgets or CDN scripts, export
+with ``jupyter nbconvert --to tracekit_html`` (tracekit.views.shared), which shows each graph's SVG.
 """
 
 from __future__ import annotations
@@ -19,8 +20,8 @@ HERE = Path(__file__).resolve().parent
 
 def regenerate(path: Path) -> None:
     nb = nbformat.read(path, as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(HERE)}}).execute()
-    nb.metadata.pop("widgets", None)
+    NotebookClient(nb, timeout=300, kernel_name="python3", store_widget_state=True,
+                   resources={"metadata": {"path": str(HERE)}}).execute()
     nbformat.write(nb, path)
 
 
