@@ -5,6 +5,9 @@ repeat far fewer names, addresses and phones. The store joins the keys back to t
 
 A *profile* is one distinct ``(name_key, country, tax_id_key)``; its stable ``profile_key`` is that
 triple as text. Analyst decisions refer to profile keys, which survive re-loading and re-resolution.
+A mention with neither country nor tax id also keys on its address (or phone): two firms of one name
+in two countries are told apart by where they are, and their countryless mentions must not all fall
+into one profile that can join only one of them.
 """
 
 # ruff: noqa: S608  -- SQL here is assembled from module constants and internal table names only; analysts' text
@@ -32,10 +35,13 @@ NAMED = "name IS NOT NULL AND trim(name) <> ''"
 
 
 def profile_key_sql(alias: str = "") -> str:
-    """SQL text of the stable profile key: ``name_key|COUNTRY|tax_id_key``."""
+    """SQL text of the stable profile key: ``name_key|COUNTRY|tax_id_key`` (``|@locator`` when both are empty)."""
     p = f"{alias}." if alias else ""
+    unplaced = f"coalesce(trim({p}country), '') = '' AND {p}tax_id_key IS NULL"
+    locator = f"coalesce({p}address_key, {p}phone_key)"
     return (f"{p}name_key || '|' || coalesce(upper(trim({p}country)), '') || '|' "
-            f"|| coalesce({p}tax_id_key, '')")
+            f"|| coalesce({p}tax_id_key, '') "
+            f"|| CASE WHEN {unplaced} AND {locator} IS NOT NULL THEN '|@' || {locator} ELSE '' END")
 
 
 def _keys(store: Store, column: str, source: str, fn) -> pd.DataFrame:
