@@ -17,6 +17,7 @@ from rigour.addresses import address_fingerprint
 from rigour.names import NameTypeTag, SymbolCategory, analyze_names, extract_org_types, remove_org_types
 from rigour.text import ascii_text, is_stopword, metaphone
 
+from tracekit.ingest.codes import normalise_country
 from tracekit.resolve.vocab import (
     EDGE_LEGAL_WORDS,
     HAN_INDUSTRY_WORDS,
@@ -258,6 +259,8 @@ def normalize_address(address: str | None) -> str | None:
     'no 123 zhangjiang rd pudong kv'
     >>> normalize_address("FLT 2011, 25/F") == normalize_address("Flat 2011, 25/F")
     True
+    >>> normalize_address("385 Des Voeux Rd, Mong Kok, Hong Kong") == normalize_address("385 DES VOEUX ROAD, MONG KOK")
+    True
     >>> normalize_address("  ") is None
     True
     """
@@ -265,7 +268,14 @@ def normalize_address(address: str | None) -> str | None:
         return None
     text = ascii_text(unicodedata.normalize("NFKC", address))
     key = address_fingerprint(text) or _NON_WORD.sub(" ", text.lower()).strip()
-    return " ".join(_ADDRESS_TOKENS.get(token, token) for token in key.split()) or None
+    tokens = [_ADDRESS_TOKENS.get(token, token) for token in key.split()]
+    # A trailing country ("..., MONG KOK, HONG KONG") is written or left out at whim, and the country
+    # is compared on its own: keep it out of the key so both spellings of one address agree.
+    for width in (3, 2, 1):
+        if len(tokens) > width and normalise_country(" ".join(tokens[-width:])):
+            tokens = tokens[:-width]
+            break
+    return " ".join(tokens) or None
 
 
 def normalize_phone(phone: str | None) -> str | None:
