@@ -83,7 +83,9 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
     caps = caps or BlockingCaps()
     ensure_resolve_tables(store)
     full = full or store.count("resolve_profiles") == 0
-    bar = tqdm(total=6, desc="resolve", unit="step", disable=not progress, leave=False)
+    # One tick per stage: normalise, block, score, cluster, write. A notebook bar that stops short of
+    # its total stays on the page, red, as if the run had failed.
+    bar = tqdm(total=5, desc="resolve", unit="step", disable=not progress, leave=False)
     stages: dict[str, float] = {}
     clock = [time.perf_counter()]
 
@@ -102,6 +104,7 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
         bar.set_postfix_str("normalising")
         n_new = compute_features(store, mentions)
         if n_new == 0 and not full:
+            bar.update(bar.total - bar.n)  # nothing new to resolve is a finished run, not a failed one
             return ResolveReport(False, 0, 0, store.count("resolve_profiles"), 0, store.count("entities"),
                                  time.perf_counter() - started)
         first_id = 1 if full else int(store.scalar("SELECT coalesce(max(profile_id), 0) + 1 "
