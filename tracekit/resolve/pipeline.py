@@ -277,10 +277,23 @@ def _write_assignment(store: Store, assignment: pd.DataFrame) -> None:
             SELECT entity_id, count(*) AS profile_count,
                    string_agg(DISTINCT nullif(country, ''), ',' ORDER BY nullif(country, '')) AS countries
             FROM members GROUP BY 1
+        ),
+        -- The name an analyst sees is the spelling the records use most (ties: the smallest), not the
+        -- anchor profile's: the anchor keeps ids stable, but may be a typo variant ("QUIMICA VLAERA").
+        top_name AS (
+            SELECT entity_id, name FROM (
+                SELECT me.entity_id, pm.name, row_number() OVER (
+                    PARTITION BY me.entity_id ORDER BY count(*) DESC, pm.name) AS rank
+                FROM mention_entities me JOIN party_mentions pm USING (mention_id)
+                GROUP BY me.entity_id, pm.name
+            ) WHERE rank = 1
         )
-        SELECT m.entity_id, m.display_name AS name, nullif(m.country, '') AS country,
+        SELECT m.entity_id, coalesce(t.name, m.display_name) AS name,
+               coalesce(nullif(m.country, ''), CASE WHEN s.countries NOT LIKE '%,%' THEN s.countries END)
+                   AS country,
                c.mention_count, c.shipment_count, s.profile_count, s.countries, m.anchor_key
         FROM members m JOIN counts c USING (entity_id) JOIN summary s USING (entity_id)
+        LEFT JOIN top_name t USING (entity_id)
         WHERE m.profile_key = m.anchor_key
     """)
 
