@@ -24,6 +24,8 @@ SAME = [
     ("ООО Ромашка", "Romashka LLC"),
     ("XYZ Imp. & Exp. Co., Ltd.", "XYZ IMPORT AND EXPORT COMPANY LIMITED"),
     ("ACME INTL TECH GMBH", "Acme International Technology"),
+    ("深圳泽桥汽车配件有限公司", "Shenzhen Zeqiao Auto Parts Co., Ltd."),
+    ("深圳金安塑料有限公司", "SHENZHEN JINAN PLASTICS CO LTD"),
 ]
 
 
@@ -92,3 +94,18 @@ def test_address_email_tax_keys():
     assert normalize_address("No. 5 Zhangjiang Road, Pudong") == normalize_address("NO 5 ZHANGJIANG RD PUDONG")
     assert normalize_email("X@Y.COM") == "x@y.com" and normalize_email("not an email") is None
     assert normalize_tax_id("RFC QDN-850101-AB1") == normalize_tax_id("qdn850101ab1")
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("FLT 314, 28/F, SILVER CRANE CTR, 961 HENNESSY RD, WAN CHAI, HONG KONG",
+     "Flat 314, 28/F, Silver Crane Centre, 961 Hennessy Road, Wan Chai"),
+    ("Room 2820, No. 629 Renmin Road, Baohe District, Shenzhen, China", "RM 2820, NO. 629 RENMIN RD, BAOHE DIST, SHENZHEN"),
+])
+def test_address_variants_share_a_key(a, b):
+    """Manifest abbreviations (FLT, DIST) and a trailing country written or left out give one key."""
+    assert normalize_address(a) == normalize_address(b)
+
+
+def test_address_key_keeps_what_is_not_a_trailing_country():
+    assert normalize_address("12 China Street, Laredo TX") != normalize_address("12 Laredo TX")
+    assert normalize_address("Hong Kong") == "hk"  # nothing but a country is still an address

@@ -6,7 +6,8 @@ Sources
   Administration of Enterprise Name Registration* (企业名称登记管理规定, 2020 revision, art. 6):
   administrative division (行政区划) + trade name (字号) + industry (行业) + organisational form
   (组织形式). The industry words below are the most frequent ones in chemical and pharmaceutical
-  trade, with the English words those firms use in their own romanised names (e.g. 上海 ... 化工有限公司
+  trade and in the ordinary manufactured goods (auto parts, textiles, machinery, electronics …) that
+  share the same exporters' bills of lading, with the English words those firms use in their own romanised names (e.g. 上海 ... 化工有限公司
   registers as "SHANGHAI ... CHEMICAL CO., LTD."), cf. the bilingual firm names in the OFAC SDN list.
 * Organisational forms: Company Law of the PRC, arts. 2 and 7 (有限责任公司, 股份有限公司); 有限公司 is
   the customary short form.
@@ -68,6 +69,25 @@ HAN_INDUSTRY_WORDS: dict[str, str] = {
     "供应链": "supply chain",
     "实验室": "laboratory",
     "制造": "manufacturing",
+    # Industries outside chemicals: brokers and shells hide among ordinary exporters, and an unmerged
+    # Han/romanised pair of an ordinary firm looks like a two-company cluster at one address.
+    "汽车配件": "auto parts",
+    "汽车零部件": "auto parts",
+    "金属制品": "metal products",
+    "纺织品": "textiles",
+    "纺织": "textiles",
+    "服装": "garments",
+    "机械设备": "machinery",
+    "机械": "machinery",
+    "电子": "electronics",
+    "电器": "electrical appliances",
+    "食品": "foods",
+    "塑料制品": "plastic products",
+    "塑料": "plastics",
+    "家具": "furniture",
+    "包装": "packaging",
+    "五金": "hardware",
+    "建材": "building materials",
 }
 
 HAN_PLACE_NAMES: dict[str, str] = {
