@@ -24,8 +24,8 @@ def add_mentions(ws, records: list[dict], start: int | None = None) -> list[int]
     for c in COLUMNS + ["role"]:
         frame[c] = frame[c].astype(object)
     with ws.store.registered("tk_test_rows", frame):
-        ws.store.execute("INSERT INTO party_mentions SELECT mention_id, shipment_id, source_id, line, role, "
-                         "name, address, country, phone, email, tax_id, date::DATE FROM tk_test_rows")
+        ws.store.execute("INSERT INTO party_mentions BY NAME SELECT mention_id, shipment_id, source_id, line, role, "
+                         "name, address, country, phone, email, tax_id, date::DATE AS date FROM tk_test_rows")
     return frame["mention_id"].tolist()
 
 

@@ -55,6 +55,7 @@ SHIPMENT_FIELDS: tuple[Field, ...] = (
     Field("port_of_unlading", "VARCHAR", "port where the goods were discharged"),
     Field("place_of_receipt", "VARCHAR", "where the carrier took the goods in charge"),
     Field("country_of_origin", "VARCHAR", "ISO 3166-1 alpha-2 country of origin of the goods"),
+    Field("destination_country", "VARCHAR", "ISO 3166-1 alpha-2 country the goods were shipped to"),
     Field("vessel", "VARCHAR", "vessel name"),
     Field("carrier", "VARCHAR", "carrier code or name"),
     Field("container", "VARCHAR", "container number(s)"),
@@ -70,6 +71,11 @@ MENTION_COLUMNS: tuple[Field, ...] = (
     Field("role", "VARCHAR", "shipper | consignee | notify"),
     *(Field(attr, "VARCHAR", f"party {attr}") for attr in PARTY_ATTRIBUTES),
     Field("date", "DATE", "the shipment's date (copied for time-aware resolution and queries)"),
+    Field("country_source", "VARCHAR",
+          "where the party's country came from, strongest first: column | declaration | address | route | "
+          "port (NULL when the country is unknown); resolution weighs a country by it"),
+    Field("locality", "VARCHAR", "city or locality named in the party's address, canonical upper-case ASCII "
+          "(NULL when none is recognised); a different locality counts against a match"),
 )
 
 

@@ -8,6 +8,7 @@ and ``strip_accents`` functions (both exist in Spark SQL under the same or simil
 
 from __future__ import annotations
 
+from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 
 from tracekit.ingest.codes import COUNTRY_TABLE, country_key_sql, hs_code_sql
@@ -17,7 +18,7 @@ from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.numbers import number_sql, weight_problem_sql, weight_sql, weight_unit_assumed_sql
 
 __all__ = [
-    "StagePlan", "stage_sql", "text_sql", "raw_text_sql", "mention_sql", "quote_ident", "derived_countries", "warning_exprs",
+    "StagePlan", "stage_sql", "text_sql", "raw_text_sql", "mention_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
     "warning_counts_sql",
     "WARNING_FLAGS",
 ]
@@ -76,6 +77,20 @@ def text_sql(value: str) -> str:
 
 def _is_country(target: str) -> bool:
     return target.endswith("_country") or target == "country_of_origin"
+
+
+def country_sources(mapping: Mapping) -> dict[str, str]:
+    """Where each role's country comes from under ``mapping``: ``column`` or ``address`` (last line).
+
+    Examples
+    --------
+    >>> from tracekit.ingest.mapping import resolve_mapping
+    >>> country_sources(resolve_mapping("ams", ["shipper_party_name", "shipper_party_address_1",
+    ...                                         "shipper_party_address_2", "consignee_name"]))
+    {'shipper': 'address', 'consignee': 'column', 'notify': 'column'}
+    """
+    derived = derived_countries(mapping)
+    return {role: "address" if f"{role}_country" in derived else "column" for role in PARTY_ROLES}
 
 
 def derived_countries(mapping: Mapping) -> dict[str, list[str]]:
@@ -306,12 +321,16 @@ def _re_class(ch: str) -> str:
     return "\\t" if ch == "\t" else ("\\" + ch if ch in "\\]^-[" else ch)
 
 
-def mention_sql(stage: str, roles_present: list[str], condition: str = "reason IS NULL") -> str:
+def mention_sql(stage: str, roles_present: list[str], condition: str = "reason IS NULL",
+                country_sources: MappingABC[str, str] | None = None) -> str:
     """SELECT of party mentions (one per shipment and role with any party data) from a relation.
 
     ``stage`` is a table of canonical shipment columns (the stage, or ``shipments``) and ``condition``
     picks its rows (loaded ones: ``reason IS NULL`` on a stage, ``source_id = N`` on ``shipments``).
+    ``country_sources`` names, per role, where that role's country came from (``column``,
+    ``address``…); a mention with a country records it in ``country_source``.
     """
+    country_sources = country_sources or {}
     parts = []
     for code, role in enumerate(PARTY_ROLES):
         if role not in roles_present:
@@ -321,6 +340,9 @@ def mention_sql(stage: str, roles_present: list[str], condition: str = "reason I
         any_data = " OR ".join(f"{quote_ident(c)} IS NOT NULL" for c in cols)
         parts.append(
             f"SELECT shipment_id * 4 + {code} AS mention_id, shipment_id, source_id, line, "  # noqa: S608
-            f"{_lit(role)} AS role, {attrs}, date FROM {stage} WHERE ({condition}) AND ({any_data})"
+            f"{_lit(role)} AS role, {attrs}, "
+            f"CASE WHEN {quote_ident(role + '_country')} IS NOT NULL "
+            f"THEN {_lit(country_sources.get(role, 'column'))} END AS country_source, "
+            f"date FROM {stage} WHERE ({condition}) AND ({any_data})"
         )
     return " UNION ALL ".join(parts) if parts else ""

@@ -1,4 +1,4 @@
-"""The tables the resolve stage owns (schema version 1; see docs/ARCHITECTURE.md)."""
+"""The tables the resolve stage owns (schema version 2; see docs/ARCHITECTURE.md)."""
 
 from __future__ import annotations
 

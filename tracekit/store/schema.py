@@ -16,7 +16,7 @@ from tracekit.store.engine import Store
 
 __all__ = ["SCHEMA_VERSION", "CORE_TABLES", "ensure_schema", "ensure_table", "schema_version"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 _SHIPMENT_COLUMNS = ",\n    ".join(f"{f.name} {f.sql_type}" for f in SHIPMENT_FIELDS)
 _MENTION_COLUMNS = ",\n    ".join(f"{f.name} {f.sql_type}" for f in MENTION_COLUMNS)
@@ -89,7 +89,7 @@ def ensure_schema(store: Store) -> int:
     --------
     >>> from tracekit.store import Store
     >>> ensure_schema(Store(None))
-    1
+    2
     """
     found = schema_version(store)
     if found is None:

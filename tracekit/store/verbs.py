@@ -139,7 +139,7 @@ class StoreVerbs:
         >>> import tracekit
         >>> print(tracekit.Workspace().info())  # doctest: +NORMALIZE_WHITESPACE
         workspace in memory
-        schema version 1
+        schema version 2
         sources 0
         shipments 0
         party mentions 0

@@ -22,6 +22,7 @@ from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.plan import (
     WARNING_FLAGS,
     StagePlan,
+    country_sources,
     derived_countries,
     mention_sql,
     quote_ident,
@@ -137,7 +138,8 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
     roles = [r for r in PARTY_ROLES
              if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact"))]
     step("party mentions")
-    if mentions := mention_sql("shipments", roles, f"source_id = {source_id}"):
+    if mentions := mention_sql("shipments", roles, f"source_id = {source_id}",
+                                country_sources(mapping)):
         store.execute(f"INSERT INTO party_mentions BY NAME {mentions}")
     step("quarantine")
     store.execute("DROP TABLE IF EXISTS tk_left_out")
