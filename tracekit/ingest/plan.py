@@ -144,6 +144,13 @@ def _contact(plan: StagePlan, role: str, attr: str) -> str | None:
         f"(CASE WHEN NOT {is_email} THEN {_text(col)} END)"
 
 
+def _weight_unit(m: Mapping, ref) -> str | None:
+    """SQL of the weight's unit: its unit column (``ref`` of it), else the unit its header names, else None."""
+    if unit := m.column("weight_unit"):
+        return ref(unit)
+    return _lit(m.units["weight"]) if "weight" in m.units else None
+
+
 def _field_exprs(plan: StagePlan, wanted: frozenset[str] | None = None) -> dict[str, str]:
     m = plan.mapping
     lookups = _country_lookups(plan, wanted)
@@ -156,8 +163,7 @@ def _field_exprs(plan: StagePlan, wanted: frozenset[str] | None = None) -> dict[
         cols = m.columns.get(name)
         if name == "weight_kg":
             col = m.column("weight")
-            unit = m.column("weight_unit")
-            exprs[name] = weight_sql(_ref(col), _ref(unit) if unit else None) if col else "NULL"
+            exprs[name] = weight_sql(_ref(col), _weight_unit(m, _ref)) if col else "NULL"
         elif name in lookups:
             exprs[name] = f"{lookups[name][0]}.alpha2"
         elif not cols and contact:
@@ -247,9 +253,7 @@ def warning_exprs(plan: StagePlan) -> dict[str, str]:
                     if m.column("value_usd") else "false"),
         "w_quantity": (f"({_text(m.column('quantity'))} IS NOT NULL AND quantity IS NULL)"
                        if m.column("quantity") else "false"),
-        "w_weight_unit": (weight_unit_assumed_sql(alias[m.column("weight")],
-                                                  alias[m.column("weight_unit")] if m.column("weight_unit")
-                                                  else None)
+        "w_weight_unit": (weight_unit_assumed_sql(alias[m.column("weight")], _weight_unit(m, alias.get))
                           if m.column("weight") else "false"),
     }
     return flags
