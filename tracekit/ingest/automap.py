@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tracekit.ingest.content import ColumnProfile, content_fit
-from tracekit.ingest.headers import Evidence, header_currency, header_evidence, header_unit, header_words
+from tracekit.ingest.headers import header_currency, header_evidence, header_unit, header_words
 
 __all__ = ["Decision", "Proposal", "propose", "MIN_CONFIDENCE"]
 
@@ -132,7 +132,9 @@ def _candidates(headers: Sequence[str], profiles: MappingABC[str, ColumnProfile]
             else:
                 confidence = e.score * factor
                 reason += "; no sample to check the values"
-            out.append(_Candidate(h, target, round(confidence, 3), reason))
+            if target == "weight" and header_unit(h) == "KG":
+                confidence += 0.02  # of two weight columns (kg and lb), the one in kilograms needs no conversion
+            out.append(_Candidate(h, target, round(min(confidence, 1.0), 3), reason))
     return out, refused
 
 

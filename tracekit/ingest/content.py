@@ -79,7 +79,7 @@ def profile_sql(table: str) -> str:
         "hs": share.format(f"regexp_full_match({v}, '[0-9][0-9 .\\-]{{3,16}}') AND strlen({hs_code_sql(v)}) >= 4"),
         "date": share.format(f"{date_sql(v, 'DMY')} IS NOT NULL OR {date_sql(v, 'MDY')} IS NOT NULL"),
         "country": share.format(f"NOT regexp_matches({v}, '[0-9]') AND {country_key_sql(v)} IN "
-                                f"(SELECT key FROM {COUNTRY_TABLE})"),
+                                f"(SELECT key FROM {COUNTRY_TABLE})"),  # noqa: S608 - our own table name
         "number": share.format(f"{number_sql(v)} IS NOT NULL"),
         "weight": share.format(f"{weight_sql(v)} IS NOT NULL"),
         "weight_unit": share.format(f"rtrim({u}, '.') IN ({units})"),
@@ -87,7 +87,7 @@ def profile_sql(table: str) -> str:
         "phone": share.format(f"regexp_full_match({v}, '(TEL:?\\s*)?[+(]?[0-9][0-9 ().\\-/]{{5,}}(\\s*(EXT|X)\\.?\\s*[0-9]+)?') "
                               f"AND strlen(regexp_replace({v}, '[^0-9]', '', 'g')) >= 7"),
         "idlike": share.format(f"regexp_full_match({u}, '[A-Z0-9&Ñ][A-Z0-9&Ñ\\-/. ]{{1,40}}') AND regexp_matches({v}, "
-                               f"'[0-9]') AND strlen({v}) - strlen(replace({v}, ' ', '')) <= 4"),
+                               f"'[0-9]') AND strlen({v}) - strlen(replace({v}, ' ', '')) <= 8"),
         "unitlike": share.format(f"regexp_full_match({u}, '[A-Z]{{1,6}}\\.?')"),
         "container": share.format(f"regexp_full_match(replace({u}, ' ', ''), '[A-Z]{{4}}[0-9]{{6,7}}')"),
         "text": share.format(f"regexp_matches({v}, '[A-Za-z\\p{{L}}]{{3}}') AND (strlen({v}) >= 15 OR "
@@ -182,7 +182,9 @@ def content_fit(target: str, p: ColumnProfile) -> tuple[float, str]:  # noqa: C9
             return 1 - max(p.number, p.date), f"{_pct(max(p.number, p.date))} {of} are numbers or dates"
         extra = f"; {_pct(p.company)} look like company names" if p.company >= 0.2 else ""
         return max(p.letters, 0.0), f"{_pct(p.letters)} {of} are text{extra}"
-    if kind in ("address", "port_of_lading", "port_of_unlading", "place_of_receipt", "vessel", "carrier"):
+    if kind == "address":  # street, city, state or postcode: any text or number
+        return need(max(p.letters, p.idlike, p.number), "address parts")
+    if kind in ("port_of_lading", "port_of_unlading", "place_of_receipt", "vessel", "carrier"):
         return need(p.letters, "text")
     if kind in ("record_id", "house_bol", "master_bol", "tax_id", "container"):
         fit, why = need(max(p.idlike, p.container), "identifiers")

@@ -90,7 +90,7 @@ _CONCEPTS: dict[str, str] = {
     "domestic": "domestic", "seal": "seal", "size": "size", "voyage": "voyage", "invoice": "invoice",
     "factura": "invoice", "text": "text", "texto": "text", "operacion": "operation", "operation": "operation",
     "arancelario": "tariff", "arancel": "tariff", "piece": "quantity", "count": "count", "usd": "usd", "dolares": "usd", "dollars": "usd", "comercial": "commercial",
-    "commercial": "commercial", "mt": "mt", "kg": "kg", "kgs": "kg", "lb": "lb", "lbs": "lb",
+    "commercial": "commercial", "us": "us", "mt": "mt", "kg": "kg", "kgs": "kg", "lb": "lb", "lbs": "lb",
 }
 # Abbreviations standing for several concepts at once.
 _EXPANSIONS: dict[str, tuple[str, ...]] = {
@@ -98,7 +98,8 @@ _EXPANSIONS: dict[str, tuple[str, ...]] = {
     "mbl": ("master", "bill", "lading"), "mbol": ("master", "bill", "lading"),
     "hbl": ("house", "bill", "lading"), "hbol": ("house", "bill", "lading"),
     "eta": ("estimated", "arrival", "date"), "etd": ("estimated", "departure", "date"),
-    "sb": ("declaration",), "awb": ("bill", "lading"), "hscode": ("hs", "code"), "cve": ("code",),
+    "sb": ("declaration",), "hawb": ("house", "bill", "lading"), "mawb": ("master", "bill", "lading"),
+    "uqc": ("unit",), "awb": ("bill", "lading"), "hscode": ("hs", "code"), "cve": ("code",),
 }
 ROLE_WORDS: dict[str, frozenset[str]] = {
     "shipper": frozenset({"shipper", "exporter", "supplier", "consignor", "seller"}),
@@ -141,7 +142,15 @@ def _split(text: str) -> list[str]:
     text = re.sub(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])", " ", text)
     text = text.replace("#", " number ").replace("&", " and ")
     text = re.sub(r"\b([A-Za-z])[/.]\s*([A-Za-z])\b\.?", r"\1\2", text)  # B/L, e.mail → BL, email
-    return [w for w in re.split(r"[^0-9A-Za-z]+", text.lower()) if w]
+    words = [w for w in re.split(r"[^0-9A-Za-z]+", text.lower()) if w]
+    merged: list[str] = []  # runs of single letters are one abbreviation: B_L → bl, E/S → es
+    for word in words:
+        if len(word) == 1 and word.isalpha() and merged and len(merged[-1]) <= 2 and merged[-1].isalpha() \
+                and merged[-1] not in _CONCEPTS and merged[-1] not in _EXPANSIONS:
+            merged[-1] += word
+        else:
+            merged.append(word)
+    return merged
 
 
 @functools.cache
@@ -295,6 +304,8 @@ def _party_evidence(words: HeaderWords) -> list[Evidence]:
     said = next(w for w in words.concepts if w in ROLE_WORDS[role])
     if c & _NON_PARTY_FIELDS and not c & {"address", "country", "phone", "email", "taxid", "name"}:
         return []
+    if c & {"name", "company"} and "address" in c:
+        return [Evidence(f"{role}_name", 0.85, f"words '{said}' + name and address in one column (taken as the name)")]
     for attr, attr_words in _PARTY_ATTRIBUTES.items():
         if c & attr_words:
             if attr == "tax_id" or not c & (_NOT_THE_PARTY - {"code", "number"}):
@@ -354,7 +365,7 @@ def _field_evidence(words: HeaderWords) -> list[Evidence]:  # noqa: C901 - one r
     if port:
         if c & {"lading", "origin", "export", "departure", "foreign"}:
             add("port_of_lading", 0.9, "port + lading/origin words")
-        elif c & {"unlading", "destination", "arrival", "import", "entry"} or c == {"customs"}:
+        elif c & {"unlading", "destination", "arrival", "import", "entry", "us"} or c == {"customs"}:
             add("port_of_unlading", 0.9 if "customs" not in c else 0.7, "port + unlading/destination words")
         elif "receipt" in c:
             add("place_of_receipt", 0.9, "place of receipt")
