@@ -147,7 +147,7 @@ def _shrunk(fit: float, n: int, prior: float = 0.8, weight: int = 2) -> float:
 def _content_only(column: str, p: ColumnProfile) -> list[_Candidate]:
     """Proposals for a column whose header says nothing, from its values alone (only unmistakable kinds)."""
     out = []
-    if p.n >= 5 and p.hs >= 0.9 and p.date < 0.5 and p.number < 1.0:
+    if p.n >= 5 and p.hs_shape >= 0.9 and p.date < 0.5 and p.distinct_n > 1:
         out.append(_Candidate(column, "hs_code", 0.5, f"no header evidence; {p.hs:.0%} of values are HS-like codes"))
     if p.n >= 5 and p.date >= 0.9 and p.hs < 0.5:
         out.append(_Candidate(column, "date", 0.5, f"no header evidence; {p.date:.0%} of values are dates"))
@@ -155,6 +155,11 @@ def _content_only(column: str, p: ColumnProfile) -> list[_Candidate]:
         out.append(_Candidate(column, "description", 0.5,
                               f"no header evidence; {p.text:.0%} of values are long free text"))
     return out
+
+
+def _qualifiers(column: str) -> frozenset[str]:
+    """Words marking a variant of a field (``RAW SHIPPER ADDRESS1`` beside ``SHIPPER ADDRESS``)."""
+    return frozenset(header_words(column).concepts) & {"raw", "standardized", "parent", "domestic", "overseas"}
 
 
 def _multi(target: str) -> bool:
@@ -191,6 +196,11 @@ def propose(headers: Sequence[str], profiles: MappingABC[str, ColumnProfile] | N
                 lost.setdefault(cand.column, f"suggests {cand.target} ({cand.confidence:.2f}), but column "
                                              f"{owner[cand.target]!r} fits it better")
                 continue
+            if cand.target in owner and _qualifiers(cand.column) != _qualifiers(owner[cand.target]):
+                lost.setdefault(cand.column, f"another version of {cand.target} (words "
+                                             f"{', '.join(sorted(_qualifiers(cand.column) ^ _qualifiers(owner[cand.target])))}"
+                                             f"); column {owner[cand.target]!r} gives it")
+                continue
             owner.setdefault(cand.target, cand.column)
             columns.setdefault(cand.target, []).append(cand.column)
             by_column[cand.column] = Decision(cand.column, cand.target, cand.confidence, cand.reason)
@@ -202,9 +212,13 @@ def propose(headers: Sequence[str], profiles: MappingABC[str, ColumnProfile] | N
     for target in columns:
         columns[target].sort(key=headers.index)
     units = {}
-    if "weight" in columns and "weight_unit" not in columns and (unit := header_unit(columns["weight"][0])):
+    if "weight" in columns and (unit := header_unit(columns["weight"][0])):
         units["weight"] = unit
         by_column[columns["weight"][0]].reason += f"; unit {unit} from the header"
+        if unit_column := columns.pop("weight_unit", None):  # it belongs to another weight column
+            del by_column[unit_column[0]]
+            lost[unit_column[0]] = (f"a weight unit column, but the weight column {columns['weight'][0]!r} names "
+                                    f"its own unit ({unit})")
     decisions = []
     for h in headers:
         if h in by_column:

@@ -26,7 +26,7 @@ CURRENCY_CODES = ("USD", "INR", "MXN", "CNY", "RMB", "EUR", "GBP", "JPY", "KRW",
 _LEGAL_FORMS = (r"\b(LTD|LIMITED|LLC|L\.L\.C|INC|CORP|CORPORATION|CO|COMPANY|GMBH|AG|S\.?A\.?|SA DE CV|"
                 r"S\.? ?DE R\.?L|PVT|PTE|SDN BHD|BHD|JSC|OOO|SRL|SAS|BV|NV|PLC|KG|SPA|LLP|TRADING|INDUSTRIES|"
                 r"CHEMICAL|CHEMICALS|GROUP|ENTERPRISES?|INTERNATIONAL|IMPORTS?|EXPORTS?)\b")
-_STATS = ("n", "distinct_n", "hs", "date", "country", "number", "weight", "weight_unit", "email", "phone",
+_STATS = ("n", "distinct_n", "hs", "hs_shape", "date", "country", "number", "weight", "weight_unit", "email", "phone",
           "idlike", "unitlike", "container", "text", "company", "letters", "currency_other", "avg_len")
 
 
@@ -39,6 +39,7 @@ class ColumnProfile:
     n: int = 0
     distinct_n: int = 0
     hs: float = 0.0
+    hs_shape: float = 0.0  # written the way HS codes are: 2933.39, 2933.39.90, 293339, 2933399000
     date: float = 0.0
     country: float = 0.0
     number: float = 0.0
@@ -77,9 +78,11 @@ def profile_sql(table: str) -> str:
         "n": "count(*)",
         "distinct_n": "count(DISTINCT v)",
         "hs": share.format(f"regexp_full_match({v}, '[0-9][0-9 .\\-]{{3,16}}') AND strlen({hs_code_sql(v)}) >= 4"),
+        "hs_shape": share.format(f"regexp_full_match({v}, '[0-9]{{4}}[.][0-9]{{2}}([.][0-9]{{2,4}})?|[0-9]{{6}}|"
+                                 f"[0-9]{{8}}|[0-9]{{10}}')"),
         "date": share.format(f"{date_sql(v, 'DMY')} IS NOT NULL OR {date_sql(v, 'MDY')} IS NOT NULL"),
-        "country": share.format(f"NOT regexp_matches({v}, '[0-9]') AND {country_key_sql(v)} IN "
-                                f"(SELECT key FROM {COUNTRY_TABLE})"),  # noqa: S608 - our own table name
+        "country": share.format(f"NOT regexp_matches({v}, '[0-9]') AND {country_key_sql(v)} IN "  # noqa: S608
+                                f"(SELECT key FROM {COUNTRY_TABLE})"),
         "number": share.format(f"{number_sql(v)} IS NOT NULL"),
         "weight": share.format(f"{weight_sql(v)} IS NOT NULL"),
         "weight_unit": share.format(f"rtrim({u}, '.') IN ({units})"),

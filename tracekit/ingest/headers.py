@@ -348,7 +348,7 @@ def _field_evidence(words: HeaderWords) -> list[Evidence]:  # noqa: C901 - one r
         add("description", 0.9 if strong else 0.75, f"goods word(s) {', '.join(sorted(goods))}")
     if (c & {"quantity", "packages"} or "count" in c and not c & {"container"}) \
             and not c & {"unit", "type", "weight", "value"}:
-        add("quantity", 0.85, "word 'quantity'")
+        add("quantity", 0.88 if "quantity" in c else 0.8, "word 'quantity'" if "quantity" in c else "packages/count")
     if c & {"unit"} and not c & {"weight", "value", "price"}:
         add("quantity_unit", 0.8 if c & {"quantity", "packages"} or c == {"unit"} else 0.65, "word 'unit'")
     if c & {"packages"} and "type" in c:
@@ -390,7 +390,7 @@ def _field_evidence(words: HeaderWords) -> list[Evidence]:  # noqa: C901 - one r
         add("carrier", 0.85, "word 'carrier'")
     if "container" in c and not c & {"type", "size", "seal", "count"} and words.raw[:2] != ["no", "of"]:
         add("container", 0.85, "word 'container'")
-    if "bill" in c and "lading" in c or c & {"manifest"} and "number" in c:
+    if "bill" in c and "lading" in c:
         if "master" in c:
             add("master_bol", 0.9, "master bill of lading")
         elif "house" in c:
