@@ -151,7 +151,7 @@ def _content_only(column: str, p: ColumnProfile) -> list[_Candidate]:
         out.append(_Candidate(column, "hs_code", 0.5, f"no header evidence; {p.hs:.0%} of values are HS-like codes"))
     if p.n >= 5 and p.date >= 0.9 and p.hs < 0.5:
         out.append(_Candidate(column, "date", 0.5, f"no header evidence; {p.date:.0%} of values are dates"))
-    if p.n >= 5 and p.text >= 0.9 and p.avg_len >= 25 and p.company < 0.3:
+    if p.n >= 5 and p.text >= 0.9 and p.avg_len >= 25 and p.company < 0.3 and p.address < 0.3:
         out.append(_Candidate(column, "description", 0.5,
                               f"no header evidence; {p.text:.0%} of values are long free text"))
     return out

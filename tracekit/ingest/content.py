@@ -26,7 +26,9 @@ CURRENCY_CODES = ("USD", "INR", "MXN", "CNY", "RMB", "EUR", "GBP", "JPY", "KRW",
 _LEGAL_FORMS = (r"\b(LTD|LIMITED|LLC|L\.L\.C|INC|CORP|CORPORATION|CO|COMPANY|GMBH|AG|S\.?A\.?|SA DE CV|"
                 r"S\.? ?DE R\.?L|PVT|PTE|SDN BHD|BHD|JSC|OOO|SRL|SAS|BV|NV|PLC|KG|SPA|LLP|TRADING|INDUSTRIES|"
                 r"CHEMICAL|CHEMICALS|GROUP|ENTERPRISES?|INTERNATIONAL|IMPORTS?|EXPORTS?)\b")
-_STATS = ("n", "distinct_n", "hs", "hs_shape", "date", "country", "number", "weight", "weight_unit", "email", "phone",
+_STREET = (r"\b(RD|ROAD|ST|STREET|AVE|AVENUE|AV|BLVD|NO|FLOOR|FLR|FLAT|ROOM|RM|BLDG|BUILDING|SUITE|STE|CALLE|COL|"
+           r"ZONE|DISTRICT|PLOT|LOT|HIGHWAY|HWY|KM|PO BOX|ZIP|C\.P)\b")
+_STATS = ("n", "distinct_n", "hs", "hs_shape", "address", "date", "country", "number", "weight", "weight_unit", "email", "phone",
           "idlike", "unitlike", "container", "text", "company", "letters", "currency_other", "avg_len")
 
 
@@ -40,6 +42,7 @@ class ColumnProfile:
     distinct_n: int = 0
     hs: float = 0.0
     hs_shape: float = 0.0  # written the way HS codes are: 2933.39, 2933.39.90, 293339, 2933399000
+    address: float = 0.0  # street, building, floor or district words
     date: float = 0.0
     country: float = 0.0
     number: float = 0.0
@@ -80,6 +83,7 @@ def profile_sql(table: str) -> str:
         "hs": share.format(f"regexp_full_match({v}, '[0-9][0-9 .\\-]{{3,16}}') AND strlen({hs_code_sql(v)}) >= 4"),
         "hs_shape": share.format(f"regexp_full_match({v}, '[0-9]{{4}}[.][0-9]{{2}}([.][0-9]{{2,4}})?|[0-9]{{6}}|"
                                  f"[0-9]{{8}}|[0-9]{{10}}')"),
+        "address": share.format(f"regexp_matches({u}, {_q(_STREET)})"),
         "date": share.format(f"{date_sql(v, 'DMY')} IS NOT NULL OR {date_sql(v, 'MDY')} IS NOT NULL"),
         "country": share.format(f"NOT regexp_matches({v}, '[0-9]') AND {country_key_sql(v)} IN "  # noqa: S608
                                 f"(SELECT key FROM {COUNTRY_TABLE})"),

@@ -252,6 +252,28 @@ layout("heldout_speedi_consignment", "Tradewindow Speedi 'Consignment auto-add d
     ("ProductDescription", "goods", "description"), ("ProductHSCode", "hs", "hs_code"),
     ("ProductValueInvoiced", "usd", "value_usd"), ("NumberPackages", "count", "unmapped: "),
     ("PackageType", "unit", "unmapped: "), ("Weight", "kg", "weight")], held_out=True)
+layout("heldout_panjiva_us_import", "S&P Global Panjiva US import table (panjivaUSImport) column names, camelCase "
+       "with con/shp/ntf abbreviations, as used in public research code that queries it (e.g. GitHub code "
+       "listing 'panjivaRecordId, billOfLadingNumber, arrivalDate, conName, conFullAddress, ..., shpmtOrigin, "
+       "valueOfGoodsUSD'); see also https://panjiva.com and S&P Capital IQ Xpressfeed's Panjiva package", [
+    ("panjivaRecordId", "company_id", "record_id"), ("billOfLadingNumber", "bol", "house_bol"),
+    ("arrivalDate", "date_iso", "date"), ("conName", "consignee", "consignee_name"),
+    ("conFullAddress", "consignee_addr", "consignee_address"), ("conCity", "consignee_city", "consignee_address"),
+    ("conStateRegion", "consignee_state", "consignee_address"), ("conPostalCode", "consignee_zip", "consignee_address"),
+    ("conCountry", "consignee_country", "consignee_country"), ("conPanjivaId", "company_id", "unmapped: "),
+    ("shpName", "shipper", "shipper_name"), ("shpFullAddress", "shipper_addr", "shipper_address"),
+    ("shpCity", "shipper_city", "shipper_address"), ("shpStateRegion", "shipper_state", "shipper_address"),
+    ("shpPostalCode", "shipper_zip", "shipper_address"), ("shpCountry", "shipper_country", "shipper_country"),
+    ("shpPanjivaId", "company_id", "unmapped: "), ("carrier", "carrier", "carrier"),
+    ("notifyParty", "notify", "notify_name"), ("billOfLadingType", "bill_type", "unmapped: "),
+    ("masterBillOfLadingNumber", "bol_repeat", "master_bol"), ("shpmtOrigin", "origin_country", "country_of_origin"),
+    ("shpmtDestination", "dest_country", "destination_country"), ("portOfUnlading", "port_unlading", "port_of_unlading"),
+    ("portOfLading", "port_lading", "port_of_lading"), ("portOfLadingCountry", "origin_country", "unmapped: "),
+    ("placeOfReceipt", "port_lading", "place_of_receipt"), ("transportMethod", "mode", "unmapped: "),
+    ("vessel", "vessel", "vessel"), ("vesselIMO", "decl", "unmapped: "), ("volumeTEU", "count", "unmapped: "),
+    ("quantity", "qty", "quantity"), ("weightKg", "kg", "weight"), ("weightT", "count", "unmapped: "),
+    ("valueOfGoodsUSD", "usd", "value_usd"), ("manifestNumber", "decl", "unmapped: "),
+    ("numberOfContainers", "count", "unmapped: "), ("fileDate", "date_iso", "unmapped: ")], held_out=True)
 
 
 def main() -> None:
