@@ -78,3 +78,14 @@ def test_weight_unit_from_header_converts_pounds(ws):
     kg = ws.sql("SELECT line, weight_kg FROM shipments ORDER BY line")
     first = raw.set_index("line").loc[int(kg["line"][0]), "Gross Weight (LB)"]
     assert kg["weight_kg"][0] == pytest.approx(float(first.replace(",", "")) * 0.45359237)
+
+
+def test_name_and_address_in_one_column_are_split(ws):
+    ws.load(LAYOUTS / "name_address_single" / "data.csv", progress=False)
+    got = ws.sql("SELECT shipper_name, shipper_address, consignee_name, consignee_address FROM shipments "
+                 "ORDER BY line").iloc[0]
+    assert got["shipper_name"] == "SHANGHAI KELIN CHEMICAL CO., LTD."
+    assert got["shipper_address"] == "RM 1203, NO. 88 HUAIHAI RD, SHANGHAI 200021, CN"
+    assert got["consignee_name"] == "QUIMICA DEL NORTE SA DE CV"
+    mentions = ws.sql("SELECT role, name FROM party_mentions WHERE line = 2 ORDER BY role")
+    assert mentions["name"].tolist() == ["QUIMICA DEL NORTE SA DE CV", "SHANGHAI KELIN CHEMICAL CO., LTD."]

@@ -306,7 +306,9 @@ def _party_evidence(words: HeaderWords) -> list[Evidence]:
     if c & _NON_PARTY_FIELDS and not c & {"address", "country", "phone", "email", "taxid", "name"}:
         return []
     if c & {"name", "company"} and "address" in c:
-        return [Evidence(f"{role}_name", 0.85, f"words '{said}' + name and address in one column (taken as the name)")]
+        return [Evidence(f"{role}_name_address", 0.9,
+                         f"words '{said}' + name and address in one column (first line or up to the legal form: "
+                         "the name; the rest: the address)")]
     for attr, attr_words in _PARTY_ATTRIBUTES.items():
         if c & attr_words:
             if attr == "tax_id" or not c & (_NOT_THE_PARTY - {"code", "number"}):

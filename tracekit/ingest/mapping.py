@@ -3,7 +3,8 @@
 A mapping's *targets* are the canonical fields of :mod:`tracekit.ingest.fields`, except that weights
 arrive as ``weight`` (the number, maybe with its unit) plus ``weight_unit`` and become ``weight_kg``.
 Address targets (``shipper_address`` …) may take several columns, joined with ", " in order; every
-other target takes one. ``<role>_contact`` takes a column holding a phone or an e-mail (e-mail when it
+other target takes one. ``<role>_name_address`` takes a column holding a party's name and address together (split into the
+two). ``<role>_contact`` takes a column holding a phone or an e-mail (e-mail when it
 contains '@') and fills ``<role>_phone`` or ``<role>_email`` where no column of their own does. Source
 columns no target uses are *extras*: they stay in the source's raw table.
 
@@ -46,11 +47,16 @@ __all__ = ["TARGETS", "CONTACT_TARGETS", "MULTI_COLUMN_TARGETS", "Mapping", "res
 
 CONTACT_TARGETS: tuple[str, ...] = tuple(f"{role}_contact" for role in PARTY_ROLES)
 """A party's phone *or* e-mail in one column (CBP's ``comm_number``): e-mail when it holds '@'."""
+NAME_ADDRESS_TARGETS: tuple[str, ...] = tuple(f"{role}_name_address" for role in PARTY_ROLES)
+"""A party's name and address in one column (split by :mod:`tracekit.ingest.parties`), used for the
+name and the address where no column of their own gives them."""
 TARGETS: tuple[str, ...] = tuple(
-    [n for n in field_names() if n != "weight_kg"] + ["weight", "weight_unit", *CONTACT_TARGETS]
+    [n for n in field_names() if n != "weight_kg"] + ["weight", "weight_unit", *CONTACT_TARGETS,
+                                                      *NAME_ADDRESS_TARGETS]
 )
 MULTI_COLUMN_TARGETS: frozenset[str] = frozenset(f"{role}_address" for role in PARTY_ROLES)
-REQUIRED_ANY: tuple[str, ...] = ("shipper_name", "consignee_name")
+REQUIRED_ANY: tuple[str, ...] = ("shipper_name", "consignee_name", "shipper_name_address",
+                                  "consignee_name_address")
 _ALIASES = {"weight_kg": "weight"}
 
 
@@ -186,7 +192,8 @@ def missing_field_warnings(mapping: Mapping) -> list[str]:
     for target, (label, cost) in _MISSING.items():
         if target not in mapping.columns:
             out.append(f"NO {label.upper()} COLUMN: {cost}")
-    parties = {r: f"{r}_name" in mapping.columns for r in ("shipper", "consignee")}
+    parties = {r: f"{r}_name" in mapping.columns or f"{r}_name_address" in mapping.columns
+               for r in ("shipper", "consignee")}
     if not any(parties.values()):
         out.append("NO PARTY COLUMN: no rows can be resolved to companies; resolution and the graph will not "
                    "see this source")

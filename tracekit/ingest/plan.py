@@ -16,6 +16,7 @@ from tracekit.ingest.dates import DayOrder, date_sql
 from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES, field_names
 from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.numbers import number_sql, weight_problem_sql, weight_sql, weight_unit_assumed_sql
+from tracekit.ingest.parties import name_address_sql
 
 __all__ = [
     "StagePlan", "stage_sql", "text_sql", "raw_text_sql", "mention_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
@@ -161,6 +162,9 @@ def _field_exprs(plan: StagePlan, wanted: frozenset[str] | None = None) -> dict[
         role, _, attr = name.partition("_")
         contact = _contact(plan, role, attr) if role in PARTY_ROLES and attr in ("phone", "email") else None
         cols = m.columns.get(name)
+        if not cols and attr in ("name", "address") and (both := m.column(f"{role}_name_address")):
+            exprs[name] = name_address_sql(_text(both))[0 if attr == "name" else 1]
+            continue
         if name == "weight_kg":
             col = m.column("weight")
             exprs[name] = weight_sql(_ref(col), _weight_unit(m, _ref)) if col else "NULL"
@@ -214,7 +218,8 @@ def _problems(plan: StagePlan) -> list[tuple[str, str, str, str]]:
         return f"nullif(trim({alias[col]}), '')"
 
     out = []
-    names = [c for t in ("shipper_name", "consignee_name") for c in m.columns.get(t, [])]
+    names = [c for t in ("shipper_name", "consignee_name", "shipper_name_address", "consignee_name_address")
+             for c in m.columns.get(t, [])]
     out.append(("no_party", ", ".join(names), "shipper_name IS NULL AND consignee_name IS NULL",
                 _lit(f"no_party: {' and '.join(names)} empty")))
 

@@ -201,8 +201,8 @@ layout("name_address_single", "Single-column parties as on the bill-of-lading fo
        "'Consignee (name and address)' (FIATA/BIMCO-style B/L; ABBYY Vantage bill-of-lading fields "
        "https://docs.abbyy.com/vantage/documentation/skill-catalog/built-in-skills/bill-of-lading)", [
     ("B/L No.", "bol", "record_id"), ("Date of Issue", "date_dmy", "date"),
-    ("Shipper (Name and Address)", "name_address", "shipper_name"),
-    ("Consignee (Name and Address)", "name_address_c", "consignee_name"),
+    ("Shipper (Name and Address)", "name_address", "shipper_name_address"),
+    ("Consignee (Name and Address)", "name_address_c", "consignee_name_address"),
     ("Description of Goods", "goods", "description"), ("Gross Weight (LB)", "lb", "weight"),
     ("Port of Loading", "port_lading", "port_of_lading"), ("Port of Discharge", "port_unlading", "port_of_unlading")])
 layout("city_state_country", "Separate address, city, state, postcode and country columns per party: Tradewindow "
