@@ -173,7 +173,7 @@ def propose(headers: Sequence[str], profiles: MappingABC[str, ColumnProfile] | N
     --------
     >>> p = propose(["Goods Shipped", "Shipper", "Weight (kg)", "FOB Value (INR)", "Trade Mode"])
     >>> p.columns, p.units
-    ({'description': ['Goods Shipped'], 'weight': ['Weight (kg)'], 'shipper_name': ['Shipper']}, {'weight': 'KG'})
+    ({'description': ['Goods Shipped'], 'shipper_name': ['Shipper'], 'weight': ['Weight (kg)']}, {'weight': 'KG'})
     >>> [d.reason for d in p.decisions if d.target is None]
     ['value in INR: no exchange rate; kept as an extra column', 'no tracekit field matches its words (trade, mode); kept as an extra column']
     """
@@ -225,7 +225,8 @@ def propose(headers: Sequence[str], profiles: MappingABC[str, ColumnProfile] | N
             decisions.append(by_column[h])
             continue
         decisions.append(Decision(h, None, 0.0, _unmapped_reason(h, refused, lost, columns, profiles)))
-    return Proposal({t: columns[t] for t in columns}, decisions, units)
+    ordered = sorted(columns, key=lambda t: headers.index(columns[t][0]))
+    return Proposal({t: columns[t] for t in ordered}, decisions, units)
 
 
 def _unmapped_reason(h: str, refused: dict[str, str], lost: dict[str, str], columns: dict[str, list[str]],

@@ -146,8 +146,9 @@ def _split(text: str) -> list[str]:
     words = [w for w in re.split(r"[^0-9A-Za-z]+", text.lower()) if w]
     merged: list[str] = []  # runs of single letters are one abbreviation: B_L → bl, E/S → es
     for word in words:
-        if len(word) == 1 and word.isalpha() and merged and len(merged[-1]) <= 2 and merged[-1].isalpha() \
-                and merged[-1] not in _CONCEPTS and merged[-1] not in _EXPANSIONS:
+        previous = merged[-1] if merged else ""
+        if len(word) == 1 and word.isalpha() and previous.isalpha() and (
+                len(previous) == 1 or len(previous) == 2 and previous not in _CONCEPTS and previous not in _EXPANSIONS):
             merged[-1] += word
         else:
             merged.append(word)
