@@ -33,6 +33,10 @@ def test_layout_maps_as_expected_and_loads(ws, name):
     got = {c: t for t, cols in mapping.columns.items() for c in cols}
     want = expected(name)
     assert set(want) == set(got) | set(mapping.unmapped), "every column is mapped or unmapped"
+    if name.startswith("heldout_"):
+        # Never tuned on: the benchmark reports how many columns are right; here every column must still be
+        # mapped or kept with a reason, and the load must reconcile.
+        want = {}
     wrong = {}
     for column, target in want.items():
         if target.startswith("unmapped:"):

@@ -58,7 +58,7 @@ def _value(kind: str, rng: random.Random, i: int) -> str:  # noqa: C901 - one ge
         "consignee_street": lambda: g[1], "consignee_city": lambda: g[2], "consignee_state": lambda: g[3],
         "consignee_zip": lambda: g[4], "consignee_country": lambda: g[5], "notify": lambda: n[0] if i % 3 else "",
         "notify_addr": lambda: f"{n[1]}, {n[2]}" if i % 3 else "",
-        "goods": lambda: GOODS[i % len(GOODS)], "hs": lambda: HS[i % len(HS)], "hs8": lambda: HS[i % 3].replace(".", "")[:6] + "01",
+        "goods": lambda: GOODS[i % len(GOODS)], "hs": lambda: HS[i % len(HS)], "hs8": lambda: HS[i % len(HS)].replace(".", "")[:6] + "01",
         "kg": lambda: f"{rng.randint(20, 24000):,}", "lb": lambda: f"{rng.randint(40, 50000)}",
         "usd": lambda: _money(rng) if i % 11 else "", "usd_dollar": lambda: _money(rng, "dollar"),
         "inr": lambda: _money(rng, "int"), "mxn": lambda: _money(rng),
@@ -78,7 +78,9 @@ def _value(kind: str, rng: random.Random, i: int) -> str:  # noqa: C901 - one ge
         "pedimento": lambda: f"24  47  3005  4{i:06d}", "t_oper": lambda: "IMP",
         "tipo_cambio": lambda: f"{17 + rng.random():.4f}", "currency": lambda: "USD",
         "cha": lambda: rng.choice(["ABC Clearing Pvt Ltd", "Sea Link Customs Brokers"]),
-        "mode": lambda: "SEA", "bill_type": lambda: "H", "locode_cn": lambda: rng.choice(["CNSHA", "CNNGB", "INNSA"]),
+        "mode": lambda: "SEA", "doc_type": lambda: "EXPORT INVOICE", "pct": lambda: rng.choice(["18%", "12%", "0%"]),
+        "in_state": lambda: rng.choice(["GUJARAT", "MAHARASHTRA", "Telangana"]),
+        "gstin": lambda: rng.choice(["24AAACG1234D1Z5", "27AABCE5678F1Z2"]), "bill_type": lambda: "H", "locode_cn": lambda: rng.choice(["CNSHA", "CNNGB", "INNSA"]),
         "locode_us": lambda: rng.choice(["USLGB", "USNYC", "MXZLO"]), "email": lambda: f"ops{i}@buyer.example",
         "contact_name": lambda: rng.choice(["Maria Lopez", "John Smith", "Wei Chen"]), "wunit": lambda: rng.choice(["KG", "LB", "KGS"]), "phone": lambda: rng.choice(["+86 21 5555 0101", "(0592) 3611-5180", "sales@kelin.example"]), "count": lambda: str(rng.randint(1, 4)), "inv": lambda: f"INV-{9000 + i}",
         "name_address": lambda: f"{s[0]}\n{s[1]}\n{s[2]} {s[4]}, {s[5]}",
@@ -100,9 +102,16 @@ HELD_OUT_NOTE = ("HELD OUT: the expected mapping was written from the published 
                  "was first run on it; the mapper's rules were not tuned on this layout.")
 
 
+FIRST_RUN: dict[str, str] = {}
+
+
 def layout(name: str, source: str, columns: list[tuple[str, str, str]], rows: int = 20, delimiter: str = ",",
-           held_out: bool = False) -> None:
+           held_out: bool = False, first_run: str | None = None) -> None:
+    """``held_out``: expected mapping written before the mapper first ran on it, never tuned on since.
+    ``first_run``: was held out, scored this on the first run, and the rules were then improved on it."""
     LAYOUTS[name] = (source, columns, rows, delimiter, held_out)
+    if first_run:
+        FIRST_RUN[name] = first_run
 
 
 layout("ams_raw", "US CBP Automated Manifest System (AMS) raw extract column names, as in CBP's public AMS "
@@ -221,7 +230,7 @@ layout("city_state_country", "Separate address, city, state, postcode and countr
     ("Container Number", "container", "container"), ("Arrival Date", "date_iso", "date")])
 
 
-layout("heldout_techsalerator", "Techsalerator 'Import/Export Trade Data in North America' column list "
+layout("reseller_techsalerator", "Techsalerator 'Import/Export Trade Data in North America' column list "
        "(https://datarade.ai/data-products/import-export-trade-data-in-north-america-techsalerator)", [
     ("ESTIMATE ARRIVAL DATE", "date_iso", "unmapped: "), ("ACTUAL ARRIVAL DATE", "date_iso", "date"),
     ("SHIPPER NAME", "shipper", "shipper_name"), ("SHIPPER ADDRESS", "shipper_addr", "shipper_address"),
@@ -238,8 +247,8 @@ layout("heldout_techsalerator", "Techsalerator 'Import/Export Trade Data in Nort
     ("MANIFEST NO", "decl", "unmapped: "), ("MODE OF TRANSPORTATION", "mode", "unmapped: "),
     ("LOADING PORT", "port_lading", "port_of_lading"), ("UNLOADING PORT", "port_unlading", "port_of_unlading"),
     ("PLACE OF RECEIPT", "port_lading", "place_of_receipt"), ("CONTAINER ID", "container", "container")],
-       held_out=True)
-layout("heldout_speedi_consignment", "Tradewindow Speedi 'Consignment auto-add datafile format' data item names "
+       first_run="30/33")
+layout("forwarder_speedi_consignment", "Tradewindow Speedi 'Consignment auto-add datafile format' data item names "
        "(https://speediaccordhelp.tradewindow.io/support/solutions/articles/51000284646-consignment-auto-add-datafile-format)", [
     ("BillType", "bill_type", "unmapped: "), ("BillNo", "bol", "record_id"),
     ("OriginPortCode", "locode_cn", "port_of_lading"), ("DestinationPortCode", "locode_us", "port_of_unlading"),
@@ -251,8 +260,8 @@ layout("heldout_speedi_consignment", "Tradewindow Speedi 'Consignment auto-add d
     ("InvoiceCurrency", "currency", "unmapped: "), ("Quantity", "qty", "quantity"), ("Units", "unit", "quantity_unit"),
     ("ProductDescription", "goods", "description"), ("ProductHSCode", "hs", "hs_code"),
     ("ProductValueInvoiced", "usd", "value_usd"), ("NumberPackages", "count", "unmapped: "),
-    ("PackageType", "unit", "unmapped: "), ("Weight", "kg", "weight")], held_out=True)
-layout("heldout_panjiva_us_import", "S&P Global Panjiva US import table (panjivaUSImport) column names, camelCase "
+    ("PackageType", "unit", "unmapped: "), ("Weight", "kg", "weight")], first_run="21/23")
+layout("reseller_panjiva_us_import", "S&P Global Panjiva US import table (panjivaUSImport) column names, camelCase "
        "with con/shp/ntf abbreviations, as used in public research code that queries it (e.g. GitHub code "
        "listing 'panjivaRecordId, billOfLadingNumber, arrivalDate, conName, conFullAddress, ..., shpmtOrigin, "
        "valueOfGoodsUSD'); see also https://panjiva.com and S&P Capital IQ Xpressfeed's Panjiva package", [
@@ -273,7 +282,27 @@ layout("heldout_panjiva_us_import", "S&P Global Panjiva US import table (panjiva
     ("vessel", "vessel", "vessel"), ("vesselIMO", "decl", "unmapped: "), ("volumeTEU", "count", "unmapped: "),
     ("quantity", "qty", "quantity"), ("weightKg", "kg", "weight"), ("weightT", "count", "unmapped: "),
     ("valueOfGoodsUSD", "usd", "value_usd"), ("manifestNumber", "decl", "unmapped: "),
-    ("numberOfContainers", "count", "unmapped: "), ("fileDate", "date_iso", "unmapped: ")], held_out=True)
+    ("numberOfContainers", "count", "unmapped: "), ("fileDate", "date_iso", "unmapped: ")], first_run="30/38")
+layout("heldout_in_export_invoice", "Indian export invoice fields as labelled for document extraction (Exporter, "
+       "exporter_address1/city/state/pincode, iecCode, GSTIN, buyerName, consignee_name/address1/countryName, "
+       "destination_country, port_of_loading, discharge_port, Description, RITC_code, Total_Amount_usd, "
+       "gross_weight…) in a public model's label set "
+       "(https://huggingface.co/Spacyzipa/sam_13_01_24_epoch4/blob/main/added_tokens.json)", [
+    ("document_type", "doc_type", "unmapped: "), ("invoice_no", "inv", "unmapped: "), ("invoice_date", "date_dmy", "date"),
+    ("Exporter", "shipper", "shipper_name"), ("exporter_address1", "shipper_street", "shipper_address"),
+    ("exporter_city", "shipper_city", "shipper_address"), ("exporter_state", "shipper_state", "shipper_address"),
+    ("exporter_pincode", "shipper_zip", "shipper_address"), ("iecCode", "iec", "shipper_tax_id"),
+    ("GSTIN", "gstin", "unmapped: "), ("buyerName", "consignee", "unmapped: "),
+    ("consignee_name", "consignee", "consignee_name"), ("consignee_address1", "consignee_street", "consignee_address"),
+    ("consignee_countryName", "consignee_country", "consignee_country"),
+    ("destination_country", "dest_country", "destination_country"), ("port_of_loading", "port_lading", "port_of_lading"),
+    ("discharge_port", "port_unlading", "port_of_unlading"), ("destination_port", "port_unlading", "unmapped: "),
+    ("Description", "goods", "description"), ("RITC_code", "hs8", "hs_code"), ("Quantity_Unit", "unit", "quantity_unit"),
+    ("total_pieces", "qty", "quantity"), ("Rate_Price_usd", "usd", "unmapped: "), ("Total_Amount_usd", "usd", "value_usd"),
+    ("currency", "currency", "unmapped: "), ("gross_weight", "kg", "weight"), ("net_weight", "kg", "unmapped: "),
+    ("shipment_mode", "mode", "unmapped: "), ("freightAmount", "usd", "unmapped: "), ("insuranceAmount", "usd", "unmapped: "),
+    ("State_of_Origin", "in_state", "unmapped: "), ("District_of_Origin", "shipper_city", "unmapped: "),
+    ("IGST_Rate", "pct", "unmapped: "), ("adCode", "inv", "unmapped: ")], held_out=True)
 
 
 def main() -> None:
@@ -289,6 +318,10 @@ def main() -> None:
         (folder / "expected.json").write_text(json.dumps({h: e for h, _, e in columns}, indent=1, ensure_ascii=False)
                                               + "\n", encoding="utf-8")
         note = f"\n{HELD_OUT_NOTE}\n" if held_out else ""
+        if name in FIRST_RUN:
+            note = (f"\nHeld out at first (expected mapping written before the mapper's first run on it, which got "
+                    f"{FIRST_RUN[name]} columns right); the rules were then improved on it, so it now counts as "
+                    "a development layout.\n")
         (folder / "README.md").write_text(f"# {name}\n\nHeaders from: {source}\n{note}\nValues are fictional; "
                                           "regenerate with `python -m tests.ingest.layouts.make_layouts`.\n",
                                           encoding="utf-8")
