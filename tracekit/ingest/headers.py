@@ -321,8 +321,6 @@ def _party_evidence(words: HeaderWords) -> list[Evidence]:
     if c & _NOT_THE_PARTY:
         return []
     score = 0.95 if c & {"name", "company", "party"} else 0.85
-    if c & {"raw"}:
-        score -= 0.1
     return [Evidence(f"{role}_name", score, f"party word '{said}'")]
 
 
@@ -427,6 +425,8 @@ def header_evidence(header: str) -> tuple[Evidence, ...]:
     if words.read_as:
         fixes = ", ".join(f"'{a}' read as '{b}'" for a, b in words.read_as.items())
         found = [Evidence(e.target, round(e.score - 0.05, 3), f"{e.reason} ({fixes})") for e in found]
+    if "raw" in words.concepts:  # "RAW SHIPPER NAME" beside "SHIPPER NAME": the cleaned column first
+        found = [Evidence(e.target, round(e.score - 0.1, 3), f"{e.reason} (a raw variant)") for e in found]
     best: dict[str, Evidence] = {}
     for e in found:
         if e.target not in best or e.score > best[e.target].score:
