@@ -6,6 +6,8 @@ mapping says unmapped, that it is left as an extra column). Figures, one JSON li
 * ``mapping_accuracy`` per field (the expected target; ``(unmapped)`` for columns that must stay extras)
   and ``mapping_accuracy_all``, separately for the fixtures the mapper was developed on (``tuned``) and
   for the ``heldout_*`` fixtures whose expected mapping was written before the mapper first saw them;
+* ``mapping_seconds_per_source``: what the automatic mapping costs a load per source (sniff, bounded sample,
+  one profile query, the mapping), median over the fixture files;
 * the baseline, measured in the same run on the same files: the exact-synonym mapper tracekit used
   before (its header table and matching logic are copied below by value, from git history at a2267a3).
 
@@ -143,11 +145,14 @@ def main(argv: list[str] | None = None) -> None:
     started = time.perf_counter()
     totals: dict[tuple[str, str], dict[str, list[bool]]] = defaultdict(lambda: defaultdict(list))
     folders = sorted(p for p in LAYOUTS.iterdir() if (p / "expected.json").exists())
+    seconds: list[float] = []
     with tracekit.Workspace() as ws:
         for folder in folders:
             expected = json.loads((folder / "expected.json").read_text(encoding="utf-8"))
             kind = "held_out" if folder.name.startswith("heldout_") else "tuned"
+            t0 = time.perf_counter()
             source = ws.preview(folder / "data.csv").sources[0]
+            seconds.append(time.perf_counter() - t0)
             new = _targets(source.mapping.columns) if source.mapping else {}
             old = _targets(old_auto(list(expected)))
             for who, got in (("tracekit", new), ("baseline", old)):
@@ -173,6 +178,9 @@ def main(argv: list[str] | None = None) -> None:
                "baseline_exact_synonyms": round(base_hits / n, 3) if n else None,
                "fields_to_map_tracekit": f"{sum(mapped)}/{len(mapped)}",
                "fields_to_map_baseline": f"{sum(base_mapped)}/{len(base_mapped)}"})
+    seconds.sort()
+    _emit({"figure": "mapping_seconds_per_source", "median": round(seconds[len(seconds) // 2], 3),
+           "max": round(seconds[-1], 3), "note": "sniff + sample + one profile query + mapping, per fixture file"})
     _emit({"figure": "mapping_bench_seconds", "value": round(time.perf_counter() - started, 2)})
 
 

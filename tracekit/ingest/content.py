@@ -12,9 +12,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from tracekit.ingest.codes import COUNTRY_TABLE, country_key_sql, hs_code_sql
-from tracekit.ingest.dates import date_sql
-from tracekit.ingest.numbers import UNIT_FACTORS, number_sql, weight_sql
+from tracekit.ingest.codes import COUNTRY_TABLE, country_key_sql
+from tracekit.ingest.dates import MONTHS
+from tracekit.ingest.numbers import NUMBER, UNIT_FACTORS, WEIGHT
 
 __all__ = ["ColumnProfile", "profile_sql", "profiles_from_rows", "content_fit", "SAMPLE_ROWS", "CURRENCY_CODES"]
 
@@ -28,6 +28,17 @@ _LEGAL_FORMS = (r"\b(LTD|LIMITED|LLC|L\.L\.C|INC|CORP|CORPORATION|CO|COMPANY|GMB
                 r"CHEMICAL|CHEMICALS|GROUP|ENTERPRISES?|INTERNATIONAL|IMPORTS?|EXPORTS?)\b")
 _STREET = (r"\b(RD|ROAD|ST|STREET|AVE|AVENUE|AV|BLVD|NO|FLOOR|FLR|FLAT|ROOM|RM|BLDG|BUILDING|SUITE|STE|CALLE|COL|"
            r"ZONE|DISTRICT|PLOT|LOT|HIGHWAY|HWY|KM|PO BOX|ZIP|C\.P)\b")
+# One pattern for every date form the loader reads (tracekit.ingest.dates), with months, days and years in
+# range: a probe, cheap to plan, where the loader's full parser is ~100x costlier to compile.
+_MONTH, _DAY, _YEAR = r"(0?[1-9]|1[0-2])", r"(0?[1-9]|[12][0-9]|3[01])", r"(19[0-9]{2}|20[0-9]{2}|2100)"
+_MON = "(" + "|".join(MONTHS) + ")[A-Z]*\\.?"
+_DATE_PROBE = "|".join([
+    rf"{_YEAR}[-/]{_MONTH}[-/]{_DAY}([ T].*)?", rf"{_YEAR}(0[1-9]|1[0-2])(0[1-9]|[12][0-9]|3[01])",
+    rf"{_DAY}[/.-]{_DAY}[/.-]{_YEAR}([ T].*)?", rf"{_DAY}[-/. ]*{_MON}[-/. ,]*{_YEAR}", rf"{_MON}[ -]+{_DAY},?[ -]+{_YEAR}",
+])
+DISTINCT_TESTED = 400
+"""Distinct values tested per column (the most frequent; shares are weighted by frequency): bounds the cost
+of profiling a column of names or ids to a few hundred regex tests, whatever the sample size."""
 _STATS = ("n", "distinct_n", "hs", "hs_shape", "address", "date", "country", "number", "weight", "weight_unit", "email", "phone",
           "idlike", "unitlike", "container", "text", "company", "letters", "currency_other", "avg_len")
 
@@ -73,22 +84,28 @@ def _q(text: str) -> str:
 def profile_sql(table: str) -> str:
     """One query profiling every column of ``table`` (all text): a row per column, in :data:`_STATS` order
     after ``column`` and ``rows``, then the most common currency code. Needs the country lookup table."""
+    # Each distinct value is tested once (weighted by how often it occurs), and the costly parsers run only
+    # on values a cheap test lets through: names and descriptions never reach the date or number parsers.
     v, u = "v", "upper(v)"
     units = ", ".join(_q(x) for x in UNIT_FACTORS)
-    share = "avg(CASE WHEN {} THEN 1.0 ELSE 0.0 END)"
+    share = "(sum(CASE WHEN {} THEN k ELSE 0 END) / sum(k))"
     currency = "regexp_extract(upper(v), '\\b(" + "|".join(CURRENCY_CODES) + ")\\b', 1)"
+    digit_first = f"(ascii({v}) BETWEEN 48 AND 57)"
+    numeric_start = f"({digit_first} OR ascii({v}) IN (36, 43, 45) OR starts_with({u}, 'US'))"
     exprs = {
-        "n": "count(*)",
-        "distinct_n": "count(DISTINCT v)",
-        "hs": share.format(f"regexp_full_match({v}, '[0-9][0-9 .\\-]{{3,16}}') AND strlen({hs_code_sql(v)}) >= 4"),
+        "n": "any_value(nn)",
+        "distinct_n": "any_value(dn)",
+        "hs": share.format(f"{digit_first} AND regexp_full_match({v}, '[0-9][0-9 .\\-]{{3,16}}') "
+                           f"AND strlen(regexp_replace({v}, '[^0-9]', '', 'g')) BETWEEN 4 AND 14"),
         "hs_shape": share.format(f"regexp_full_match({v}, '[0-9]{{4}}[.][0-9]{{2}}([.][0-9]{{2,4}})?|[0-9]{{6}}|"
                                  f"[0-9]{{8}}|[0-9]{{10}}')"),
         "address": share.format(f"regexp_matches({u}, {_q(_STREET)})"),
-        "date": share.format(f"{date_sql(v, 'DMY')} IS NOT NULL OR {date_sql(v, 'MDY')} IS NOT NULL"),
-        "country": share.format(f"NOT regexp_matches({v}, '[0-9]') AND {country_key_sql(v)} IN "  # noqa: S608
-                                f"(SELECT key FROM {COUNTRY_TABLE})"),
-        "number": share.format(f"{number_sql(v)} IS NOT NULL"),
-        "weight": share.format(f"{weight_sql(v)} IS NOT NULL"),
+        "date": share.format(f"strlen({v}) BETWEEN 6 AND 40 AND regexp_full_match({u}, {_q(_DATE_PROBE)})"),
+        "country": share.format(f"strlen({v}) <= 60 AND NOT regexp_matches({v}, '[0-9]') AND "  # noqa: S608
+                                f"{country_key_sql(v)} IN (SELECT key FROM {COUNTRY_TABLE})"),
+        "number": share.format(f"{numeric_start} AND regexp_matches({u}, {_q(NUMBER)})"),
+        "weight": share.format(f"{numeric_start} AND regexp_matches({u}, {_q(WEIGHT)}) AND "
+                               f"regexp_extract({u}, {_q(WEIGHT)}, 3) IN ('', {units})"),
         "weight_unit": share.format(f"rtrim({u}, '.') IN ({units})"),
         "email": share.format(f"regexp_full_match({v}, '[^@\\s]+@[^@\\s]+\\.[A-Za-z]{{2,}}')"),
         "phone": share.format(f"regexp_full_match({v}, '(TEL:?\\s*)?[+(]?[0-9][0-9 ().\\-/]{{5,}}(\\s*(EXT|X)\\.?\\s*[0-9]+)?') "
@@ -103,13 +120,15 @@ def profile_sql(table: str) -> str:
         "letters": share.format(f"regexp_matches({v}, '[A-Za-z\\p{{L}}]') AND NOT regexp_full_match({v}, "
                                 f"'[0-9 .,:/\\-]+')"),
         "currency_other": share.format(f"{currency} NOT IN ('', 'USD')"),
-        "avg_len": f"avg(length({v}))",
+        "avg_len": f"sum(length({v}) * k) / sum(k)",
     }
     stats = ",\n  ".join(f"{e} AS {k}" for k, e in exprs.items())
     return (f"SELECT col, (SELECT count(*) FROM {table}) AS rows,\n  {stats},\n"  # noqa: S608
-            f"  mode({currency}) FILTER (WHERE {currency} <> '') AS currency\n"
-            f"FROM (SELECT col, trim(val) AS v FROM (UNPIVOT {table} ON COLUMNS(*) INTO NAME col VALUE val)"
-            f" WHERE trim(val) <> '') GROUP BY col")
+            f"  arg_max({currency}, k) FILTER (WHERE {currency} <> '') AS currency\n"
+            f"FROM (SELECT *, count(*) OVER w AS dn, sum(k) OVER w AS nn, row_number() OVER (w ORDER BY k DESC, v) AS r "
+            f"FROM (SELECT col, trim(val) AS v, count(*) AS k FROM (UNPIVOT {table} ON COLUMNS(*) INTO NAME col "
+            f"VALUE val) WHERE trim(val) <> '' GROUP BY col, v) WINDOW w AS (PARTITION BY col))\n"
+            f"WHERE r <= {DISTINCT_TESTED} GROUP BY col")
 
 
 def profiles_from_rows(rows: list[tuple], columns: list[str], samples: dict[str, list[str]] | None = None
