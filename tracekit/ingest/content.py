@@ -112,7 +112,7 @@ def profile_sql(table: str) -> str:
                               f"AND strlen(regexp_replace({v}, '[^0-9]', '', 'g')) >= 7"),
         "idlike": share.format(f"regexp_full_match({u}, '[A-Z0-9&Ñ][A-Z0-9&Ñ\\-/. ]{{1,40}}') AND regexp_matches({v}, "
                                f"'[0-9]') AND strlen({v}) - strlen(replace({v}, ' ', '')) <= 8"),
-        "unitlike": share.format(f"regexp_full_match({u}, '[A-Z]{{1,6}}\\.?')"),
+        "unitlike": share.format(f"regexp_full_match({u}, '([A-Z]{{1,6}}|\\p{{Han}}{{1,3}})\\.?')"),
         "container": share.format(f"regexp_full_match(replace({u}, ' ', ''), '[A-Z]{{4}}[0-9]{{6,7}}')"),
         "text": share.format(f"regexp_matches({v}, '[A-Za-z\\p{{L}}]{{3}}') AND (strlen({v}) >= 15 OR "
                              f"regexp_matches({v}, '\\S+\\s+\\S+\\s+\\S+'))"),

@@ -18,100 +18,11 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
+from tracekit.ingest.vocabulary import CJK_TERMS, CONCEPTS, CURRENCIES, EXPANSIONS, ROLE_WORDS, UNITS
+
 __all__ = ["HeaderWords", "header_words", "header_evidence", "header_unit", "header_currency", "ROLE_WORDS",
            "Evidence"]
 
-# Word → concept (several words may stand for one concept; a concept may be two words).
-_CONCEPTS: dict[str, str] = {
-    # parties
-    "shipper": "shipper", "shippers": "shipper", "shpr": "shipper", "shp": "shipper", "exporter": "exporter",
-    "exportador": "exporter", "supplier": "supplier", "proveedor": "supplier", "consignor": "consignor",
-    "seller": "seller", "vendedor": "seller", "vendor": "seller", "remitente": "shipper", "embarcador": "shipper",
-    "sender": "shipper", "consignee": "consignee", "cnee": "consignee", "consignatario": "consignee",
-    "destinatario": "consignee", "importer": "importer", "importador": "importer", "buyer": "buyer",
-    "comprador": "buyer", "purchaser": "buyer", "receiver": "consignee", "recipient": "consignee",
-    "notify": "notify", "ntfy": "notify", "ntf": "notify", "notificar": "notify", "con": "consignee",
-    "shpmt": "shipment", "shpt": "shipment", "shipmt": "shipment", "region": "state",
-    "name": "name", "nombre": "name", "razon": "name", "social": "name", "denominacion": "name",
-    "company": "company", "empresa": "company", "party": "party", "firm": "company",
-    "address": "address", "addr": "address", "adr": "address", "adress": "address", "domicilio": "address",
-    "direccion": "address", "street": "address", "calle": "address", "city": "city", "ciudad": "city",
-    "town": "city", "municipio": "city", "state": "state", "estado": "state", "province": "state",
-    "provincia": "state", "zip": "zip", "postal": "zip", "postcode": "zip", "cp": "zip", "colonia": "district",
-    "district": "district", "line": "line",
-    "phone": "phone", "tel": "phone", "telephone": "phone", "telefono": "phone", "fax": "phone",
-    "mobile": "phone", "email": "email", "mail": "email", "correo": "email",
-    "contact": "contact", "contacto": "contact", "comm": "contact", "communication": "contact",
-    "tax": "taxid", "taxid": "taxid", "rfc": "taxid", "iec": "taxid", "gstin": "taxid", "vat": "taxid",
-    "ein": "taxid", "tin": "taxid", "uscc": "taxid", "ruc": "taxid", "nit": "taxid", "cuit": "taxid",
-    "cnpj": "taxid", "fiscal": "taxid", "curp": "taxid",
-    # dates
-    "date": "date", "fecha": "date", "dt": "date", "day": "date", "arrival": "arrival", "llegada": "arrival",
-    "arribo": "arrival", "actual": "actual", "estimated": "estimated", "estimate": "estimated",
-    "payment": "payment", "pago": "payment", "departure": "departure", "salida": "departure",
-    "entrada": "entry", "entry": "entry",
-    # goods
-    "description": "description", "desc": "description", "descr": "description", "dscr": "description",
-    "descripcion": "description", "goods": "goods", "cargo": "goods", "mercancia": "goods",
-    "mercancias": "goods", "mercaderia": "goods", "merchandise": "goods", "product": "product",
-    "producto": "product", "commodity": "commodity", "item": "item", "articulo": "item", "contents": "goods",
-    "hs": "hs", "hts": "hs", "hsn": "hs", "harmonized": "harmonized", "tariff": "tariff", "fraccion": "tariff",
-    "arancelaria": "tariff", "partida": "tariff", "ncm": "hs",
-    "quantity": "quantity", "qty": "quantity", "qnty": "quantity", "cantidad": "quantity",
-    "pieces": "quantity", "pcs": "quantity", "packages": "packages", "package": "packages", "pkgs": "packages",
-    "pkg": "packages", "bultos": "packages",
-    "unit": "unit", "units": "unit", "uom": "unit", "unidad": "unit", "measure": "unit", "medida": "unit",
-    "weight": "weight", "wt": "weight", "wgt": "weight", "wght": "weight", "peso": "weight", "mass": "weight",
-    "gross": "gross", "bruto": "gross", "net": "net", "neto": "net",
-    "value": "value", "valor": "value", "amount": "amount", "amt": "amount", "monto": "amount",
-    "importe": "amount", "price": "price", "precio": "price", "cost": "price", "fob": "fob", "cif": "cif",
-    "currency": "currency", "moneda": "currency", "divisa": "currency",
-    # places
-    "port": "port", "puerto": "port", "place": "place", "lugar": "place", "lading": "lading",
-    "loading": "lading", "embarque": "lading", "carga": "lading", "unlading": "unlading",
-    "discharge": "unlading", "descarga": "unlading", "unloading": "unlading", "receipt": "receipt",
-    "recepcion": "receipt", "customs": "customs", "aduana": "customs", "foreign": "foreign",
-    "origin": "origin", "orig": "origin", "origen": "origin", "provenance": "origin", "procedencia": "origin",
-    "destination": "destination", "dest": "destination", "destino": "destination", "dst": "destination",
-    "country": "country", "ctry": "country", "cntry": "country", "pais": "country", "nation": "country",
-    "export": "export", "exportacion": "export", "import": "import", "importacion": "import",
-    # transport and documents
-    "vessel": "vessel", "vsl": "vessel", "buque": "vessel", "ship": "ship", "carrier": "carrier",
-    "scac": "carrier", "naviera": "carrier", "transportista": "carrier", "container": "container",
-    "containers": "container", "cntr": "container", "ctnr": "container", "contenedor": "container",
-    "master": "master", "house": "house", "bill": "bill", "lading#": "lading",
-    "number": "number", "no": "number", "nbr": "number", "num": "number", "nr": "number", "nro": "number",
-    "numero": "number", "id": "id", "identifier": "id", "ref": "reference", "reference": "reference",
-    "code": "code", "codigo": "code", "clave": "code", "record": "record", "declaration": "declaration",
-    "decl": "declaration", "pedimento": "declaration", "manifest": "manifest", "shipment": "shipment",
-    "shipping": "shipping", "shipped": "shipped", "trade": "trade", "mode": "mode", "type": "type",
-    "tipo": "type", "total": "total", "declared": "declared", "in": "in", "of": "of", "de": "of", "del": "of",
-    "la": "of", "el": "of", "and": "and", "y": "and", "raw": "raw", "standardized": "standardized",
-    "parent": "parent", "ultimate": "parent", "registered": "registered", "overseas": "overseas",
-    "domestic": "domestic", "seal": "seal", "size": "size", "voyage": "voyage", "invoice": "invoice",
-    "factura": "invoice", "text": "text", "texto": "text", "operacion": "operation", "operation": "operation",
-    "arancelario": "tariff", "arancel": "tariff", "piece": "quantity", "count": "count", "usd": "usd", "dolares": "usd", "dollars": "usd", "comercial": "commercial",
-    "commercial": "commercial", "us": "us", "mt": "mt", "kg": "kg", "kgs": "kg", "lb": "lb", "lbs": "lb",
-}
-# Abbreviations standing for several concepts at once.
-_EXPANSIONS: dict[str, tuple[str, ...]] = {
-    "pol": ("port", "lading"), "pod": ("port", "unlading"), "bl": ("bill", "lading"), "bol": ("bill", "lading"),
-    "mbl": ("master", "bill", "lading"), "mbol": ("master", "bill", "lading"),
-    "hbl": ("house", "bill", "lading"), "hbol": ("house", "bill", "lading"),
-    "eta": ("estimated", "arrival", "date"), "etd": ("estimated", "departure", "date"),
-    "sb": ("declaration",), "hawb": ("house", "bill", "lading"), "mawb": ("master", "bill", "lading"),
-    "uqc": ("unit",), "awb": ("bill", "lading"), "hscode": ("hs", "code"), "cve": ("code",),
-}
-ROLE_WORDS: dict[str, frozenset[str]] = {
-    "shipper": frozenset({"shipper", "exporter", "supplier", "consignor", "seller"}),
-    "consignee": frozenset({"consignee", "importer", "buyer"}),
-    "notify": frozenset({"notify"}),
-}
-_CURRENCIES = frozenset({"usd", "inr", "mxn", "cny", "rmb", "eur", "gbp", "jpy", "krw", "brl", "cad", "hkd",
-                         "twd", "vnd", "thb", "idr", "myr", "pen", "cop", "clp", "ars", "try", "rub", "aud"})
-_UNITS = {"kg": "KG", "kgs": "KG", "kilos": "KG", "kilograms": "KG", "lb": "LB", "lbs": "LB", "pounds": "LB",
-          "mt": "MT", "tons": "MT", "tonnes": "MT", "tonne": "MT", "ton": "MT", "t": "MT", "g": "G",
-          "grams": "G"}
 _FUZZY_MIN = 5
 
 
@@ -142,13 +53,12 @@ def _split(text: str) -> list[str]:
     text = re.sub(r"(?<=[A-Z])(?=[A-Z][a-z]{2,})", " ", text)  # HSCode → HS Code
     text = re.sub(r"(?<=[A-Za-z])(?=[0-9])|(?<=[0-9])(?=[A-Za-z])", " ", text)
     text = text.replace("#", " number ").replace("&", " and ")
-    text = re.sub(r"\b([A-Za-z])[/.]\s*([A-Za-z])\b\.?", r"\1\2", text)  # B/L, e.mail → BL, email
     words = [w for w in re.split(r"[^0-9A-Za-z]+", text.lower()) if w]
     merged: list[str] = []  # runs of single letters are one abbreviation: B_L → bl, E/S → es
     for word in words:
         previous = merged[-1] if merged else ""
         if len(word) == 1 and word.isalpha() and previous.isalpha() and (
-                len(previous) == 1 or len(previous) == 2 and previous not in _CONCEPTS and previous not in _EXPANSIONS):
+                len(previous) == 1 or len(previous) == 2 and previous not in CONCEPTS and previous not in EXPANSIONS):
             merged[-1] += word
         else:
             merged.append(word)
@@ -157,17 +67,17 @@ def _split(text: str) -> list[str]:
 
 @functools.cache
 def _vocabulary() -> tuple[str, ...]:
-    return tuple(w for w in (*_CONCEPTS, *_EXPANSIONS) if len(w) >= _FUZZY_MIN - 1)
+    return tuple(w for w in (*CONCEPTS, *EXPANSIONS) if len(w) >= _FUZZY_MIN - 1)
 
 
 def _concepts_of(word: str) -> tuple[tuple[str, ...], str | None]:
     """(concepts, corrected spelling or None) of one folded lower-case word."""
-    if word in _EXPANSIONS:
-        return _EXPANSIONS[word], None
-    if word in _CONCEPTS:
-        return (_CONCEPTS[word],), None
-    if word.endswith("s") and word[:-1] in _CONCEPTS:
-        return (_CONCEPTS[word[:-1]],), None
+    if word in EXPANSIONS:
+        return EXPANSIONS[word], None
+    if word in CONCEPTS:
+        return (CONCEPTS[word],), None
+    if word.endswith("s") and word[:-1] in CONCEPTS:
+        return (CONCEPTS[word[:-1]],), None
     if len(word) >= 4 and word.isalpha() and (pieces := _segment(word)):
         return tuple(c for piece in pieces for c in _concepts_of(piece)[0]), None
     if len(word) >= _FUZZY_MIN and word.isalpha():
@@ -182,7 +92,7 @@ def _concepts_of(word: str) -> tuple[tuple[str, ...], str | None]:
 @functools.lru_cache(maxsize=4096)
 def _segment(word: str) -> list[str] | None:
     """Known words that spell ``word`` end to end, fewest pieces (``shipperpartyname``), or None."""
-    known = set(_CONCEPTS) | set(_EXPANSIONS)
+    known = set(CONCEPTS) | set(EXPANSIONS)
     best: list[list[str] | None] = [[]] + [None] * len(word)
     for end in range(1, len(word) + 1):
         for start in range(max(0, end - 16), end):
@@ -193,6 +103,15 @@ def _segment(word: str) -> list[str] | None:
                     best[end] = candidate
     found = best[len(word)]
     return found if found and len(found) > 1 else None
+
+
+def _cjk(text: str) -> str:
+    """Chinese header terms replaced by their concept words (``毛重(千克)`` → `` gross weight ( kg )``)."""
+    if not any("\u4e00" <= ch <= "\u9fff" for ch in text):
+        return text
+    for term in sorted(CJK_TERMS, key=len, reverse=True):
+        text = text.replace(term, " " + " ".join(CJK_TERMS[term]) + " ")
+    return text
 
 
 @functools.lru_cache(maxsize=4096)
@@ -207,8 +126,10 @@ def header_words(header: str) -> HeaderWords:
     (['description', 'commercial'], ['shipper', 'party', 'name'])
     >>> w = header_words("SHIPER"); w.concepts, w.read_as
     (['shipper'], {'shiper': 'shipper'})
+    >>> header_words("毛重（千克）").concepts, header_words("境外收货人").concepts
+    (['gross', 'weight', 'kg'], ['overseas', 'consignee', 'name'])
     """
-    folded = _fold(header)
+    folded = _cjk(_fold(header))
     bracketed = [w for part in re.findall(r"[(\[]([^)\]]*)[)\]]", folded) for w in _split(part)]
     raw = _split(folded)
     if raw[:2] == ["e", "mail"]:
@@ -237,11 +158,11 @@ def header_unit(header: str) -> str | None:
     """
     words = header_words(header)
     for word in words.bracketed:
-        if word in _UNITS:
-            return _UNITS[word]
+        if word in UNITS:
+            return UNITS[word]
     for word in words.raw:  # unbracketed: only unambiguous unit words ("WEIGHT_KG", "Weight in KG")
-        if word in _UNITS and len(word) >= 2 and word != "mt" or word == "mt" and "weight" in words.concepts:
-            return _UNITS[word]
+        if word in UNITS and len(word) >= 2 and word != "mt" or word == "mt" and "weight" in words.concepts:
+            return UNITS[word]
     return None
 
 
@@ -254,7 +175,7 @@ def header_currency(header: str) -> str | None:
     ['INR', 'USD', None, 'MXN']
     """
     for word in header_words(header).raw:
-        if word in _CURRENCIES:
+        if word in CURRENCIES:
             return word.upper()
         if word in ("dolares", "dollars", "dollar"):
             return "USD"

@@ -78,7 +78,10 @@ def _value(kind: str, rng: random.Random, i: int) -> str:  # noqa: C901 - one ge
         "pedimento": lambda: f"24  47  3005  4{i:06d}", "t_oper": lambda: "IMP",
         "tipo_cambio": lambda: f"{17 + rng.random():.4f}", "currency": lambda: "USD",
         "cha": lambda: rng.choice(["ABC Clearing Pvt Ltd", "Sea Link Customs Brokers"]),
-        "mode": lambda: "SEA", "doc_type": lambda: "EXPORT INVOICE", "pct": lambda: rng.choice(["18%", "12%", "0%"]),
+        "mode": lambda: "SEA", "shipper_han": lambda: ["上海科林化工有限公司", "武汉玉林化工有限公司", "河北钴桦塑料有限公司"][i % 3],
+        "goods_zh": lambda: ["4-哌啶酮盐酸盐一水合物（25公斤桶装）", "N-苯乙基-4-哌啶酮，工业级", "塑料家居用品，杂项"][i % 3],
+        "port_zh": lambda: ["上海", "宁波", "青岛"][i % 3], "dest_code": lambda: ["MEX", "USA", "MX", "HKG"][i % 4],
+        "trade_mode_zh": lambda: rng.choice(["一般贸易", "进料加工"]), "unit_zh": lambda: rng.choice(["千克", "桶", "件"]), "doc_type": lambda: "EXPORT INVOICE", "pct": lambda: rng.choice(["18%", "12%", "0%"]),
         "in_state": lambda: rng.choice(["GUJARAT", "MAHARASHTRA", "Telangana"]),
         "gstin": lambda: rng.choice(["24AAACG1234D1Z5", "27AABCE5678F1Z2"]), "bill_type": lambda: "H", "locode_cn": lambda: rng.choice(["CNSHA", "CNNGB", "INNSA"]),
         "locode_us": lambda: rng.choice(["USLGB", "USNYC", "MXZLO"]), "email": lambda: f"ops{i}@buyer.example",
@@ -196,6 +199,16 @@ layout("cn_export_declaration", "Chinese customs export declaration in English, 
     ("Gross Weight (kg)", "kg", "weight"), ("Total Value (USD)", "usd", "value_usd"),
     ("Port of Departure", "port_lading", "port_of_lading"), ("Destination Country", "dest_country", "destination_country"),
     ("Trade Mode", "trade_mode", "unmapped: no tracekit field")])
+layout("cn_export_declaration_zh", "Chinese customs export declaration with its Chinese column names (海关编号, "
+       "出口日期, 境内发货人, 境外收货人, 商品编号, 商品名称及规格型号, 数量及单位, 毛重(千克), 总价, 币制, 离境口岸, "
+       "运抵国(地区), 监管方式), as in GACC's 'Standards on Completion of Customs Declaration Forms for Import/Export Goods' "
+       "(http://english.customs.gov.cn/Statics/7d65e215-13ed-4a3e-baa1-797f01e5e902.html; Chinese form: "
+       "https://exp.czl.net/en/12769.html)", [
+    ("海关编号", "decl", "record_id"), ("出口日期", "date_iso", "date"), ("境内发货人", "shipper_han", "shipper_name"),
+    ("境外收货人", "consignee", "consignee_name"), ("商品编号", "hs8", "hs_code"), ("商品名称", "goods_zh", "description"),
+    ("数量", "qty", "quantity"), ("单位", "unit_zh", "quantity_unit"), ("毛重(千克)", "kg", "weight"),
+    ("总价(美元)", "usd", "value_usd"), ("离境口岸", "port_zh", "port_of_lading"), ("运抵国(地区)", "dest_code", "destination_country"),
+    ("监管方式", "trade_mode_zh", "unmapped: no tracekit field")])
 layout("in_shipping_bill", "Indian export declaration (shipping bill) in English: SB No, SB Date, IEC, exporter, "
        "consignee, HS code, description, quantity, UQC, FOB in INR, port of loading, destination "
        "(https://sezonline-ndml.co.in/Help/SB/SBMain.html; https://cargofide.com/documents/shipping-bill)", [
