@@ -123,6 +123,18 @@ def test_missing_fields_are_loud_in_the_report(ws, write, capsys):
     assert len(report.to_json()["field_warnings"]) == 3
 
 
+def test_cli_prints_missing_field_warnings_even_with_json(tmp_path, write, capsys):
+    from tracekit.cli import main
+
+    path = write("f.csv", "Consignee,Weight\nACME,10\n")
+    assert main(["load", str(path), "--workspace", str(tmp_path / "ws"), "--json"]) == 0
+    captured = capsys.readouterr()
+    assert "WARNING" in captured.err and "NO DATE COLUMN" in captured.err
+    assert json.loads(captured.out)["sources"][0]["field_warnings"]
+    assert main(["load", str(path), "--workspace", str(tmp_path / "ws2")]) == 0
+    assert "!! WARNING NO SHIPPER COLUMN" in capsys.readouterr().out
+
+
 def test_no_party_column_fails_with_the_reason_per_column():
     from tracekit.errors import MappingError
 

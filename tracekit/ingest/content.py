@@ -114,11 +114,13 @@ def profile_sql(table: str) -> str:
                                f"'[0-9]') AND strlen({v}) - strlen(replace({v}, ' ', '')) <= 8"),
         "unitlike": share.format(f"regexp_full_match({u}, '([A-Z]{{1,6}}|\\p{{Han}}{{1,3}})\\.?')"),
         "container": share.format(f"regexp_full_match(replace({u}, ' ', ''), '[A-Z]{{4}}[0-9]{{6,7}}')"),
-        "text": share.format(f"regexp_matches({v}, '[A-Za-z\\p{{L}}]{{3}}') AND (strlen({v}) >= 15 OR "
-                             f"regexp_matches({v}, '\\S+\\s+\\S+\\s+\\S+'))"),
+        # Non-ASCII text (Han, accented names) counts as letters: a byte/character count test, far cheaper to
+        # plan than a Unicode letter class.
+        "text": share.format(f"(regexp_matches({v}, '[A-Za-z]{{3}}') OR strlen({v}) > length({v})) AND "
+                             f"(strlen({v}) >= 15 OR regexp_matches({v}, '\\S+\\s+\\S+\\s+\\S+'))"),
         "company": share.format(f"regexp_matches({u}, {_q(_LEGAL_FORMS)})"),
-        "letters": share.format(f"regexp_matches({v}, '[A-Za-z\\p{{L}}]') AND NOT regexp_full_match({v}, "
-                                f"'[0-9 .,:/\\-]+')"),
+        "letters": share.format(f"(regexp_matches({v}, '[A-Za-z]') OR strlen({v}) > length({v})) AND NOT "
+                                f"regexp_full_match({v}, '[0-9 .,:/\\-]+')"),
         "currency_other": share.format(f"{currency} NOT IN ('', 'USD')"),
         "avg_len": f"sum(length({v}) * k) / sum(k)",
     }
