@@ -187,3 +187,21 @@ def test_preview_of_a_frame_and_of_a_failing_source(ws):
     assert "ERROR" in str(result)
     frame = result.to_frame()
     assert list(frame["column"]) == ["Trade Mode", "Colour"] and frame["target"].isna().all()
+
+
+@pytest.mark.parametrize(("currency", "mapped"), [("USD", True), ("EUR", False)])
+def test_a_currency_column_decides_whether_a_value_is_usd(ws, write, currency, mapped):
+    rows = "".join(f"ACME {i},BUYER,\"{1000 + i:,}.50\",{currency}\n" for i in range(8))
+    m = ws.preview(write("f.csv", "Shipper,Consignee,Total Value,Currency\n" + rows)).sources[0].mapping
+    assert (m.column("value_usd") == "Total Value") is mapped
+    if mapped:
+        assert "column Currency says USD" in m.decision("Total Value").reason
+        assert m.unmapped["Currency"].startswith("the currency of 'Total Value'")
+    else:
+        assert m.unmapped["Total Value"] == "value in EUR (column Currency): no exchange rate; kept as an extra column"
+
+
+def test_money_in_another_currency_written_in_the_values_is_not_usd(ws, write):
+    rows = "".join(f"ACME {i},BUYER,\"INR {1000 + i:,}\"\n" for i in range(8))
+    m = ws.preview(write("f.csv", "Shipper,Consignee,Amount\n" + rows)).sources[0].mapping
+    assert "value_usd" not in m.columns and "value in INR" in m.unmapped["Amount"]

@@ -73,7 +73,7 @@ def _declarant(headers: Sequence[str], columns_hint: set[str]) -> tuple[str, str
 
 
 def _value_check(column: str, profile: ColumnProfile | None, currency_columns: dict[str, ColumnProfile]
-                 ) -> tuple[float, str] | None:
+                 ) -> tuple[float, str]:
     """(factor, note) for a value column by its currency; factor 0 refuses it (not USD)."""
     said = header_currency(column)
     if said and said != "USD":
@@ -120,7 +120,7 @@ def _candidates(headers: Sequence[str], profiles: MappingABC[str, ColumnProfile]
                     refused.setdefault(h, f"header suggests record_id ({e.reason}), but values repeat "
                                           f"({profile.distinct_n:,} distinct of {profile.n:,} sample values: one "
                                           "row per line item?); as a record id the repeats would be quarantined as "
-                                          "duplicates")
+                                          "duplicates; kept as an extra column")
                     continue
                 fit, why = content_fit(target, profile)
                 fit = _shrunk(fit, profile.n)
