@@ -205,3 +205,10 @@ def test_money_in_another_currency_written_in_the_values_is_not_usd(ws, write):
     rows = "".join(f"ACME {i},BUYER,\"INR {1000 + i:,}\"\n" for i in range(8))
     m = ws.preview(write("f.csv", "Shipper,Consignee,Amount\n" + rows)).sources[0].mapping
     assert "value_usd" not in m.columns and "value in INR" in m.unmapped["Amount"]
+
+
+def test_cells_listing_several_hs_codes_are_judged_by_the_first(ws, write):
+    rows = "".join(f'ACME {i},BUYER,"2933.{30 + i}; 2921.42"\n' for i in range(8))
+    report = ws.load(write("f.csv", "Shipper,Consignee,HS Codes\n" + rows), progress=False)
+    assert report.sources[0].mapping.column("hs_code") == "HS Codes"
+    assert ws.sql("SELECT hs_code FROM shipments ORDER BY line")["hs_code"][0] == "293330"

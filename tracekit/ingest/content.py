@@ -91,13 +91,15 @@ def profile_sql(table: str) -> str:
     share = "(sum(CASE WHEN {} THEN k ELSE 0 END) / sum(k))"
     currency = "regexp_extract(upper(v), '\\b(" + "|".join(CURRENCY_CODES) + ")\\b', 1)"
     digit_first = f"(ascii({v}) BETWEEN 48 AND 57)"
+    first_code = f"trim(regexp_replace({v}, '[,;|/].*$', ''))"
     numeric_start = f"({digit_first} OR ascii({v}) IN (36, 43, 45) OR starts_with({u}, 'US'))"
     exprs = {
         "n": "any_value(nn)",
         "distinct_n": "any_value(dn)",
-        "hs": share.format(f"{digit_first} AND regexp_full_match({v}, '[0-9][0-9 .\\-]{{3,16}}') "
-                           f"AND strlen(regexp_replace({v}, '[^0-9]', '', 'g')) BETWEEN 4 AND 14"),
-        "hs_shape": share.format(f"regexp_full_match({v}, '[0-9]{{4}}[.][0-9]{{2}}([.][0-9]{{2,4}})?|[0-9]{{6}}|"
+        # A cell may list several codes ("2933.39; 2921.42"): the loader keeps the first, so judge the first.
+        "hs": share.format(f"{digit_first} AND regexp_full_match({first_code}, '[0-9][0-9 .\\-]{{3,16}}') "
+                           f"AND strlen(regexp_replace({first_code}, '[^0-9]', '', 'g')) BETWEEN 4 AND 14"),
+        "hs_shape": share.format(f"regexp_full_match({first_code}, '[0-9]{{4}}[.][0-9]{{2}}([.][0-9]{{2,4}})?|[0-9]{{6}}|"
                                  f"[0-9]{{8}}|[0-9]{{10}}')"),
         "address": share.format(f"regexp_matches({u}, {_q(_STREET)})"),
         "date": share.format(f"strlen({v}) BETWEEN 6 AND 40 AND regexp_full_match({u}, {_q(_DATE_PROBE)})"),
