@@ -180,13 +180,40 @@ def _peel_places(syllables: list[str]) -> tuple[list[str], list[str]]:
     return places, syllables[i:]
 
 
+def _place_width(syllables: list[str], skip: int) -> int:
+    """Syllables taken by the place names after the first ``skip`` ones (see :func:`_peel_places`)."""
+    i, seen = 0, 0
+    while i < len(syllables):
+        for width in _HAN_PLACE_LENGTHS:
+            if _HAN_PLACES.get(tuple(syllables[i:i + width])) and len(syllables) - i >= width:
+                if seen >= skip:
+                    return len(syllables) - i
+                seen += 1
+                i += width
+                break
+        else:
+            break
+    return 0
+
+
 def _han_run(run: str, out: list[str], flags: dict) -> None:
     """Tokens for a run of Han characters: places, streets, buildings, areas."""
+    if run in V.HAN_BUILDING_WORDS:  # "Golden Lotus中心": the name is in Latin letters
+        out.append("bldg")
+        return
+    if run in V.HAN_STREET_TYPES:
+        out.append(V.HAN_STREET_TYPES[run])
+        return
     pos = 0
     for m in _HAN_DESIGNATOR.finditer(run):
         name, word = m.group(1), m.group(2)
         pos = m.end()
         places, rest = _peel_places(_pinyin(name))
+        if not rest and places and word in V.HAN_STREET_TYPES:
+            # a street named after a place (中山路, 廣東道 = Canton Road): the last "place" is its name
+            syllables = _pinyin(name)
+            rest = syllables[len(syllables) - _place_width(syllables, len(places) - 1):]
+            places = places[:-1]
         out.extend(p for place in places for p in (_BOUNDARY, place))
         joined = "".join(rest)
         if word in V.HAN_STREET_TYPES:
@@ -240,35 +267,19 @@ _PRE = [
     (re.compile(r"\b(g|ug|lg|m)\s*/\s*f\b"), r" fl \1 "),                             # G/F
     (re.compile(r"#\s*"), " no "),
     (re.compile(r"\b(road|rd|street|st)\.?\s+(central|east|west)\b"), lambda m: f"{m[1]} {m[2][0]}"),
-    (re.compile(r"\bn\s*[o°º]\s*\.\s*(?=\d)"), " no "),                               # No.21
+    (re.compile(r"\bn\s*[o°º]\s*\.?\s*(?=\d)"), " no "),                              # No.21, NO241
     (re.compile(r"(\d+)\s*(?:st|nd|rd|th)\s+(?:floor|fl|flr|piso)\b"), r" fl \1 "),   # 12th Floor
 ]
 _TOKEN = re.compile(r"[a-z0-9]+|\|")
-
-
-def _join_initials(tokens: list[str]) -> list[str]:
-    """Runs of single letters are one word: "T.S.T." → tst, "N.T." → nt, "C.P." → cp."""
-    out, run = [], []
-    for tok in [*tokens, ""]:
-        if len(tok) == 1 and tok.isalpha():
-            run.append(tok)
-            continue
-        if len(run) > 1:
-            out.append("".join(run))
-        elif run:
-            out.append(run[0])
-        run = []
-        if tok:
-            out.append(tok)
-    return out
+_INITIALS = re.compile(r"(?<![a-z0-9])(?:[a-z]\.){2,}")  # "T.S.T." → tst, "N.T." → nt, "C.P." → cp
 
 
 def _latin_tokens(text: str, hk: bool) -> list[str]:
     text = ascii_text(text).lower().replace("'", "")
     for pattern, repl in _PRE:
         text = pattern.sub(repl, text)
-    tokens = _join_initials(_TOKEN.findall(text))
-    text = " ".join(tokens)
+    text = _INITIALS.sub(lambda m: " " + m.group(0).replace(".", "") + " ", text)
+    text = " ".join(_TOKEN.findall(text))
     text = _PHRASE_RE.sub(lambda m: _phrase(m.group(1), hk), text)
     return text.split()
 
@@ -330,6 +341,7 @@ def _parse_tokens(tokens: list[str], parts: AddressParts) -> None:
     n = len(items)
     # words: (index, token) of free words; segments of consecutive words split at anything else
     plain: list[tuple[int, str]] = []     # unbound numbers
+    numbered: list[tuple[int, str]] = []  # numbers after No. / # / 號
     words: dict[int, str] = {}
     types: list[int] = []
     buildings: list[int] = []
@@ -343,12 +355,15 @@ def _parse_tokens(tokens: list[str], parts: AddressParts) -> None:
         if kind in _BINDS and (nxt[0] == "num" or (len(nxt[1]) == 1 and nxt[1].isalpha() and kind != "no")
                                or (kind == "floor" and nxt[1] in ("g", "ug", "lg", "m"))):
             slot, value = _BINDS[kind], _number(nxt[1])
-            if slot == "street_no" and parts.street_no:
-                slot = "unit" if not parts.unit else "numbers"
-            if slot == "numbers":
-                parts.numbers.append(value)
+            if slot == "floor" and len(value) > 3:  # "Miami, FL 33101": a state, not a floor
+                i += 1
+                continue
+            if slot == "street_no":
+                numbered.append((i + 1, value))
             elif slot != "postcode" and not getattr(parts, slot):
                 setattr(parts, slot, value)
+            elif slot != "postcode":
+                parts.numbers.append(value)
             i += 2
             continue
         if kind == "num":
@@ -411,6 +426,13 @@ def _parse_tokens(tokens: list[str], parts: AddressParts) -> None:
                 parts.street_no = value
                 plain.remove((idx, value))
                 break
+    if not parts.street_no and numbered:
+        parts.street_no = numbered.pop(0)[1]
+    for _, value in numbered:  # a second "No." / "#": the unit ("123 Main St # 200")
+        if parts.unit:
+            parts.numbers.append(value)
+        else:
+            parts.unit = value
     if not parts.street_no and not street_at:
         for idx, value in plain:  # no street: the first number that is not a postcode
             if not (value.isdigit() and len(value) >= 5):
@@ -435,7 +457,7 @@ def _parse_tokens(tokens: list[str], parts: AddressParts) -> None:
 
 
 def _drop_countries(words: list[str]) -> list[str]:
-    """Leave out country names (a country is compared on its own); two-letter codes only at the end."""
+    """Leave out country names (a country is compared on its own), not two-letter codes (TX, CA, FL)."""
     out = list(words)
     i = 0
     while i < len(out):
@@ -444,7 +466,7 @@ def _drop_countries(words: list[str]) -> list[str]:
             if len(window) < width:
                 continue
             text = " ".join(window)
-            if (len(text) > 2 or i + width == len(out)) and normalise_country(text):
+            if len(text) > 2 and normalise_country(text):
                 del out[i:i + width]
                 break
         else:

@@ -89,7 +89,7 @@ SUPPLEMENT_FORMS: dict[str, str] = {
 # Kinds of designator: each binds the number or code written after it ("Flat 7B", "12/F", "No. 21").
 UNIT_WORDS = frozenset({"apt", "rm", "unt", "ste", "of", "int", "shop", "whse", "dept", "kab", "pom"})
 FLOOR_WORDS = frozenset({"fl"})
-BLOCK_WORDS = frozenset({"blk", "twr", "wing", "k", "bat"})
+BLOCK_WORDS = frozenset({"blk", "twr", "k", "bat"})
 NUMBER_WORDS = frozenset({"no", "d"})
 POSTCODE_WORDS = frozenset({"cp", "zip"})
 POBOX_WORDS = frozenset({"pobox"})
@@ -119,7 +119,8 @@ PHRASES: dict[str, str] = {
     "zip code": "cp", "pin code": "cp", "numero exterior": "no", "num ext": "no", "no ext": "no",
     "numero interior": "int", "num int": "int", "no int": "int", "new area": "kv", "sin numero": "sn",
     "s n": "sn", "ground floor": "fl g", "g f": "fl g", "g fl": "fl g", "u g": "ug", "l g": "lg",
-    "upper ground": "ug", "lower ground": "lg", "industrial estate": "ind est",
+    "upper ground": "ug", "lower ground": "lg", "industrial estate": "ind est", "p r china": "china",
+    "pr china": "china",
 }
 
 # Hong Kong regions (Cap. 547): English forms and abbreviations → code. "Hong Kong" alone is the
