@@ -34,6 +34,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from pypinyin import lazy_pinyin
 from rigour.text import ascii_text
 
 from tracekit.ingest.codes import normalise_country
@@ -120,8 +121,16 @@ def _is_code(token: str) -> bool:
 
 # --- Chinese script → the same tokens an English rendering gives ---------------------------------
 
+@lru_cache(maxsize=100_000)
+def _pinyin_cached(text: str) -> tuple[str, ...]:
+    # pypinyin reads words, not characters, so polyphones come out as in English renderings
+    # (长江 changjiang, 重庆 chongqing), where ICU's character-level transliteration says zhangjiang.
+    return tuple(s for syllable in lazy_pinyin(text, errors="ignore")
+                 for s in ascii_text(syllable).lower().split())
+
+
 def _pinyin(text: str) -> list[str]:
-    return ascii_text(text).lower().split()
+    return list(_pinyin_cached(text))
 
 
 def _han_places() -> dict[tuple[str, ...], str]:
