@@ -70,6 +70,14 @@ def random_place(rng: random.Random, kind: str | None = None, off_table: bool = 
                  rng.randrange({"cn": len(CN_CITIES), "mx": len(MX_CITIES)}.get(kind, len(US_CITIES))))
 
 
+def next_street(place: Place) -> int:
+    """Another street of the same kind (off the table stays off the table)."""
+    if place.street < 0:
+        return -1 - ((-1 - place.street + 1) % len(HK_OFF_TABLE))
+    count = {"hk": len(HK_STREETS), "cn": len(CN_STREETS), "mx": len(MX_STREETS), "us": len(US_STREETS)}
+    return (place.street + 1) % count[place.kind]
+
+
 def _finish(rng: random.Random, parts: list[str], tail: list[str]) -> str:
     """Join parts and a reordered tail with random punctuation and case."""
     if len(tail) > 1 and rng.random() < 0.4:

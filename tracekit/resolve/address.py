@@ -492,7 +492,8 @@ def _parse(text: str, country: str | None) -> AddressParts:
     if _HAN.search(text):
         text = _han_tokens(text, flags)
     _parse_tokens(_latin_tokens(text, hk), parts)
-    parts.han_street = bool(flags.get("han_street"))
+    # Mainland streets are written in pinyin in English too; only Hong Kong's English names differ
+    parts.han_street = bool(flags.get("han_street")) and hk
     parts.places = sorted(set(parts.places) - {"hk"})
     return parts
 
@@ -538,8 +539,11 @@ def bridge_keys(parsed: dict[str, AddressParts]) -> dict[str, str | None]:
     A Chinese street name missing from the street table keys by its pinyin (彌敦道 without the
     table would be ``midun rd``), which an English rendering never gives. Such an address takes the
     key of the Latin-script addresses with the same street number, type, block, floor, unit and
-    places — but only when all of those name one street: two buildings with the same numbers on
-    different streets are not merged.
+    places — but only in Hong Kong (mainland streets are written in pinyin in English too), only for
+    a fully numbered flat (street number and unit or floor), and only when all of those name one
+    street in the batch: two buildings with the same numbers on different streets are not merged.
+    What it cannot see: a look-alike whose English rendering is absent from the batch (measured by
+    ``tests/benchmarks/bench_address.py``, ``false_join_rate``).
     """
     keys = {text: parts.key() for text, parts in parsed.items()}
     streets: dict[tuple, set[str]] = {}
@@ -547,7 +551,7 @@ def bridge_keys(parsed: dict[str, AddressParts]) -> dict[str, str | None]:
         if parts.street and parts.street_no and not _HAN.search(text):
             streets.setdefault(parts.signature(), set()).add(keys[text])
     for text, parts in parsed.items():
-        if parts.han_street and parts.street_no:
+        if parts.han_street and parts.street_no and (parts.unit or parts.floor):
             twins = streets.get(parts.signature(), set())
             if len(twins) == 1:
                 keys[text] = next(iter(twins))
