@@ -283,8 +283,26 @@ _TOKEN = re.compile(r"[a-z0-9]+|\|")
 _INITIALS = re.compile(r"(?<![a-z0-9])(?:[a-z]\.){2,}")  # "T.S.T." → tst, "N.T." → nt, "C.P." → cp
 
 
+_LATIN_EXTRA = str.maketrans({"ß": "ss", "ø": "o", "æ": "ae", "œ": "oe", "đ": "d", "ł": "l", "ı": "i", "þ": "th",
+                              "ð": "d", "º": "o", "ª": "a", "°": "o", "’": "'", "‘": "'"})
+
+
+def _ascii(text: str) -> str:
+    """ASCII form: accents dropped in Python for Latin script (fast), rigour's transliteration otherwise."""
+    if text.isascii():
+        return text
+    stripped = "".join(c for c in unicodedata.normalize("NFKD", text.translate(_LATIN_EXTRA))
+                       if not unicodedata.combining(c))
+    return stripped if stripped.isascii() else ascii_text(text)
+
+
+@lru_cache(maxsize=50_000)
+def _country(text: str) -> str | None:
+    return normalise_country(text)
+
+
 def _latin_tokens(text: str, hk: bool) -> list[str]:
-    text = ascii_text(text).lower().replace("'", "")
+    text = _ascii(text).lower().replace("'", "")
     for pattern, repl in _PRE:
         text = pattern.sub(repl, text)
     text = _INITIALS.sub(lambda m: " " + m.group(0).replace(".", "") + " ", text)
@@ -475,7 +493,7 @@ def _drop_countries(words: list[str]) -> list[str]:
             if len(window) < width:
                 continue
             text = " ".join(window)
-            if len(text) > 2 and normalise_country(text):
+            if len(text) > 2 and _country(text):
                 del out[i:i + width]
                 break
         else:
