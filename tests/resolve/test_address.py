@@ -89,17 +89,25 @@ def test_state_abbreviation_is_not_a_floor():
     assert address_key("75 Maple St, Miami, FL 33101") == address_key("75 MAPLE ST MIAMI FL")
 
 
-def test_bridge_takes_the_one_english_twin_only():
-    """A Chinese street name off the table keys by pinyin; bridging joins it to its one twin."""
+def test_bridge_takes_the_one_english_twin_that_sounds_alike():
+    """A Chinese street name off the table keys by pinyin; the bridge finds its English twin by sound."""
     han = "香港九龍觀塘興芳路223號7樓7B室"   # Hing Fong Road: not in the street table
-    english = "Flat 7B, 7/F, 223 Hing Fong Road, Kwun Tong, Kowloon"
-    other = "Flat 7B, 7/F, 223 Hoi Yuen Road, Kwun Tong, Kowloon"
-    assert address_key(han) != address_key(english)
-    keys = bridge_keys({t: parse_address(t) for t in (han, english)})
-    assert keys[han] == keys[english]
-    # two English addresses with the same numbers on different streets: the Chinese one joins neither
-    keys = bridge_keys({t: parse_address(t) for t in (han, english, other)})
-    assert keys[han] not in (keys[english], keys[other])
+    twin = "Flat 7B, 7/F, 223 Hing Fong Road, Kwun Tong, Kowloon"
+    next_door = "Flat 7B, 7/F, 223 Hoi Yuen Road, Kwun Tong, Kowloon"   # same numbers, other street
+    sound_alike = "Flat 7B, 7/F, 223 Hing Fung Road, Kwun Tong, Kowloon"
+
+    def bridged(*texts):
+        return bridge_keys({t: parse_address(t) for t in (han, *texts)})
+
+    assert address_key(han) != address_key(twin)
+    assert bridged(twin)[han] == address_key(twin)
+    assert bridged(twin, next_door)[han] == address_key(twin)
+    assert bridged(next_door)[han] == address_key(han)  # the twin absent: no merge with the street next door
+    keys = bridged(twin, sound_alike)  # two candidates: neither
+    assert keys[han] not in (keys[twin], keys[sound_alike])
+    mainland = "武汉市江汉区解放路887号2106室"  # mainland streets are pinyin in English: never bridged
+    assert bridge_keys({t: parse_address(t) for t in (mainland, "Room 2106, 887 Zhongshan Rd, Jianghan, Wuhan")}
+                       )[mainland] == address_key(mainland)
 
 
 @settings(max_examples=150, deadline=None)

@@ -20,8 +20,9 @@ streets and places whose English name is a translation, not a romanisation (彌�
 come from a small table (:mod:`tracekit.resolve.address_vocab`, cited there). The limit: a
 Chinese street name not in that table keys by its pinyin and will not meet an English name that is
 not pinyin. :func:`bridge_keys` then lets such an address take the key of the one address written
-in Latin script with the same street number, floor, unit and places; if two such addresses exist
-(two buildings), it takes neither.
+in Latin script with the same street number, floor, unit and places whose street name sounds like
+the Chinese one in Cantonese (Hong Kong Government romanisation, from the ``cantonese-romanisation``
+package); if there is none, or two, it takes none.
 
 Word forms come from rigour's address tables (OpenSanctions) and USPS Publication 28; see
 :mod:`tracekit.resolve.address_vocab`.
@@ -88,6 +89,8 @@ class AddressParts:
     numbers: list[str] = field(default_factory=list)  # other short numbers, in order
     places: list[str] = field(default_factory=list)   # sorted, distinct
     han_street: bool = False  # street name romanised from Chinese without a table entry
+    han_name: str = ""        # that street name in Chinese characters
+    street_words: tuple[str, ...] = ()  # the street name's words as written (before joining)
 
     def key(self) -> str | None:
         street = " ".join(x for x in (self.street_no, self.street, self.street_type, self.street_dir) if x)
@@ -231,6 +234,7 @@ def _han_run(run: str, out: list[str], flags: dict) -> None:
             english = _HK_STREETS.get(joined)
             if english is None:
                 flags["han_street"] = True
+                flags["han_name"] = name[len(name) - len(rest):]
             out += [_BOUNDARY, english or joined, V.HAN_STREET_TYPES[word]]
             if pos < len(run) and run[pos] in _HAN_DIRECTION:
                 out.append(_HAN_DIRECTION[run[pos]])
@@ -437,6 +441,7 @@ def _parse_tokens(tokens: list[str], parts: AddressParts) -> None:
         else:
             continue
         parts.street = "".join(words[k] for k in name)
+        parts.street_words = tuple(words[k] for k in name)
         parts.street_type = V.STREET_TYPE_CLASS.get(items[t][1], items[t][1])
         used.update(name)
         street_at = (min(name + [t]), max(name + [t]))
@@ -512,6 +517,7 @@ def _parse(text: str, country: str | None) -> AddressParts:
     _parse_tokens(_latin_tokens(text, hk), parts)
     # Mainland streets are written in pinyin in English too; only Hong Kong's English names differ
     parts.han_street = bool(flags.get("han_street")) and hk
+    parts.han_name = flags.get("han_name", "") if parts.han_street else ""
     parts.places = sorted(set(parts.places) - {"hk"})
     return parts
 
@@ -557,20 +563,51 @@ def bridge_keys(parsed: dict[str, AddressParts]) -> dict[str, str | None]:
     A Chinese street name missing from the street table keys by its pinyin (彌敦道 without the
     table would be ``midun rd``), which an English rendering never gives. Such an address takes the
     key of the Latin-script addresses with the same street number, type, block, floor, unit and
-    places — but only in Hong Kong (mainland streets are written in pinyin in English too), only for
-    a fully numbered flat (street number and unit or floor), and only when all of those name one
-    street in the batch: two buildings with the same numbers on different streets are not merged.
-    What it cannot see: a look-alike whose English rendering is absent from the batch (measured by
-    ``tests/benchmarks/bench_address.py``, ``false_join_rate``).
+    places, and a street name that reads like the Chinese one in Cantonese — but only in Hong Kong
+    (mainland streets are written in pinyin in English too), only for a fully numbered flat (street
+    number and unit or floor), and only when exactly one such street is in the batch.
     """
     keys = {text: parts.key() for text, parts in parsed.items()}
-    streets: dict[tuple, set[str]] = {}
+    streets: dict[tuple, dict[str, tuple[str, ...]]] = {}
     for text, parts in parsed.items():
         if parts.street and parts.street_no and not _HAN.search(text):
-            streets.setdefault(parts.signature(), set()).add(keys[text])
+            streets.setdefault(parts.signature(), {})[keys[text]] = parts.street_words
     for text, parts in parsed.items():
         if parts.han_street and parts.street_no and (parts.unit or parts.floor):
-            twins = streets.get(parts.signature(), set())
-            if len(twins) == 1:
-                keys[text] = next(iter(twins))
+            twins = streets.get(parts.signature(), {})
+            sounding = [key for key, words in twins.items() if _sounds_like(parts.han_name, words)]
+            if len(sounding) == 1:
+                keys[text] = sounding[0]
     return keys
+
+
+@lru_cache(maxsize=1)
+def _cantonese():
+    from cantoroman import Cantonese
+
+    return Cantonese()
+
+
+@lru_cache(maxsize=100_000)
+def _sounds_like(han: str, words: tuple[str, ...]) -> bool:
+    """Whether an English street name can be the Cantonese reading of ``han`` (建榮 ~ Kin Wing).
+
+    Hong Kong's English street names that are not translations are in the Government's Cantonese
+    romanisation, whose per-character readings the ``cantonese-romanisation`` package lists. Spellings
+    drift (觀 is written Kwun), so half the syllables agreeing is enough; a different street
+    (大有 Tai Yau against Kin Wing) agrees on none.
+    """
+    readings = [set(r) for r in _cantonese().getRoman(han)]
+    if not readings or not all(readings):
+        return False
+    if len(words) == len(readings):
+        agree = sum(w in r for w, r in zip(words, readings, strict=True))
+        return 2 * agree >= len(readings)
+    return _spells("".join(words), readings)
+
+
+def _spells(text: str, readings: list[set[str]]) -> bool:
+    """Whether ``text`` is one reading per character run together ("tsimshatsui")."""
+    if not readings:
+        return not text
+    return any(text.startswith(r) and _spells(text[len(r):], readings[1:]) for r in readings[0])
