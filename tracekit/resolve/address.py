@@ -66,7 +66,16 @@ _WORDS: dict[str, str] = {**_rigour_forms(), **V.SUPPLEMENT_FORMS}
 _PHRASE_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(
     re.escape(p) for p in sorted({**V.PHRASES, **V.HK_REGIONS, **{k: k for k in V.HK_PLACES}},
                                  key=len, reverse=True)) + r")(?![a-z0-9])")
-_HK_CODES = frozenset(V.HK_REGIONS.values())
+_HK_REGION_CODES = frozenset(V.HK_REGIONS.values())
+
+
+def _district_code(han: str) -> str:
+    """One token per Hong Kong district or area, whichever way it is written (TST, 尖沙咀)."""
+    return "hkd" + "".join(lazy_pinyin(han))
+
+
+_HK_DISTRICT_CODES = frozenset(_district_code(han) for _, han in V.HK_PLACES.values())
+_HK_CODES = _HK_REGION_CODES | _HK_DISTRICT_CODES
 _HK_MARKERS = re.compile(r"\b(hong kong|hk|h k|kowloon|kln|new territories|n t)\b|香港|九龍|九龙|新界")
 _CN_DIGITS = {"一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9, "十": 10,
               "两": 2, "兩": 2, "〇": 0, "零": 0}
@@ -101,8 +110,11 @@ class AddressParts:
                   f"u{self.unit}" if self.unit else "", f"pob{self.pobox}" if self.pobox else "",
                   f"lot{self.plot}" if self.plot else ""]
         parts += [f"n{n}" for n in self.numbers]
-        # Hong Kong regions are derived from the district; a numbered street already says where it is
-        parts += [p for p in self.places if not (self.street and self.street_no and p in _HK_CODES)]
+        # A numbered street already says where it is in Hong Kong; a district says which region
+        located = bool(self.street and self.street_no)
+        district = any(p in _HK_DISTRICT_CODES for p in self.places)
+        parts += [p for p in self.places if not (p in _HK_CODES and located)
+                  and not (p in _HK_REGION_CODES and district)]
         key = " ".join(p for p in parts if p)
         return key or None
 
@@ -141,8 +153,8 @@ def _han_places() -> dict[tuple[str, ...], str]:
     places: dict[tuple[str, ...], str] = {}
     for han, latin in HAN_PLACE_NAMES.items():
         places[tuple(_pinyin(han))] = latin.replace(" ", "")
-    for _, (region, han) in V.HK_PLACES.items():
-        places[tuple(_pinyin(han))] = region
+    for _, han in V.HK_PLACES.values():
+        places[tuple(_pinyin(han))] = _district_code(han)
     for han, token in {"香港": "hk", "九龍": "kln", "九龙": "kln", "新界": "nt", "香港島": "hki", "香港岛": "hki",
                        "中國": "china", "中国": "china"}.items():
         places[tuple(_pinyin(han))] = token
@@ -322,7 +334,7 @@ def _phrase(phrase: str, hk: bool) -> str:
         return f"{_BOUNDARY} {V.HK_REGIONS[phrase]} {_BOUNDARY}"
     if phrase in V.HK_AMBIGUOUS_PLACES and not hk:
         return phrase
-    return f"{_BOUNDARY} {V.HK_PLACES[phrase][0]} {_BOUNDARY}"
+    return f"{_BOUNDARY} {_district_code(V.HK_PLACES[phrase][1])} {_BOUNDARY}"
 
 
 def _classify(tokens: list[str]) -> list[tuple[str, str]]:
@@ -430,7 +442,13 @@ def _parse_tokens(tokens: list[str], parts: AddressParts) -> None:
         while j < n and j in words:
             after.append(j)
             j += 1
-        if before:
+        numeric_name = _numbered_street(items, t, plain)
+        if numeric_name:
+            name = numeric_name  # "11251 NW 2 Street", "123 5th Avenue"
+            for k in name:
+                words[k] = _number(items[k][1])
+            plain = [p for p in plain if p[0] not in name]
+        elif before:
             name = before
         elif after:
             name = after
@@ -483,9 +501,27 @@ def _parse_tokens(tokens: list[str], parts: AddressParts) -> None:
             used.update(name)
             building_words.append("".join(words[k] for k in name) + " " + items[b][1])
     parts.building = " ".join(building_words)
-    parts.numbers += [value for _, value in plain if not (value.isdigit() and len(value) >= 4)]  # not postcodes
+    # Long bare numbers after a named street are postcodes (written or left out at whim); without a
+    # street they may be what identifies the place (a box, a grid reference), so they stay.
+    parts.numbers += [value for _, value in plain if not (street_at and value.isdigit() and len(value) >= 4)]
     tail = [words[k] for k in sorted(words) if k not in used and words[k] not in _STOPWORDS]
     parts.places += _drop_countries(tail)
+
+
+_COMPASS = frozenset({"n", "s", "e", "w", "ne", "nw", "se", "sw"})
+
+
+def _numbered_street(items: list[tuple[str, str]], t: int, plain: list[tuple[int, str]]) -> list[int]:
+    """Positions of a numbered street's name before the type at ``t``, when a house number precedes it."""
+    plain_at = {i for i, _ in plain}
+    if t - 1 not in plain_at:
+        return []
+    k = t - 2
+    name = [t - 1]
+    if k >= 0 and items[k][1] in _COMPASS:
+        name.insert(0, k)
+        k -= 1
+    return name if k in plain_at else []
 
 
 def _drop_countries(words: list[str]) -> list[str]:
@@ -529,7 +565,7 @@ def parse_address(text: str | None, country: str | None = None) -> AddressParts 
     --------
     >>> p = parse_address("Flat 7B, 12/F, 21 Nathan Road, Tsim Sha Tsui, Kowloon")
     >>> p.street_no, p.street, p.street_type, p.floor, p.unit, p.places
-    ('21', 'nathan', 'rd', '12', '7b', ['kln'])
+    ('21', 'nathan', 'rd', '12', '7b', ['hkdjianshaju', 'kln'])
     """
     if not text or not text.strip():
         return None

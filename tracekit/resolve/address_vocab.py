@@ -84,6 +84,8 @@ SUPPLEMENT_FORMS: dict[str, str] = {
     "sector": "sec", "phase": "phase", "ph": "phase", "mz": "mz", "manzana": "mz", "lt": "lot",
     "lote": "lot", "lot": "lot", "plot": "lot", "po": "po", "pob": "pobox", "pobox": "pobox",
     "apdo": "pobox", "casilla": "pobox", "sn": "sn",
+    # rigour abbreviates these to forms that are designators here (international → int = interior)
+    "international": "international", "intl": "international", "internacional": "international",
 }
 
 # Kinds of designator: each binds the number or code written after it ("Flat 7B", "12/F", "No. 21").
@@ -98,7 +100,7 @@ PLOT_WORDS = frozenset({"lot", "mz"})
 BUILDING_WORDS = frozenset({"bldg", "ctr", "mans", "house", "twr", "sq", "cmrc", "ind", "est", "cplx",
                             "plaza", "shpg", "res", "gd", "condo", "hts", "pk"})
 # Area words that name no place on their own ("Pudong New Area", "Baohe District", "Col. Centro").
-AREA_WORDS = frozenset({"kv", "city", "prov", "cty", "col", "sec", "town", "vlg", "twp", "rn", "muni",
+AREA_WORDS = frozenset({"kv", "city", "prov", "cty", "col", "sec", "town", "vlg", "twp", "rn", "muni", "rep",
                         "new", "sar", "special", "administrative", "region", "zone", "state"})
 
 # Street types: the canonical form each keys as. Avenue and boulevard are one class: 大道 is
@@ -115,7 +117,7 @@ DIRECTIONS = {"central": "c", "ctr": "c", "c": "c", "east": "e", "e": "e", "west
 # Multi-word forms, matched on lower-case ASCII with punctuation spaced out, before single words.
 PHRASES: dict[str, str] = {
     "p o box": "pobox", "po box": "pobox", "post office box": "pobox", "p o b": "pobox",
-    "apartado postal": "pobox", "codigo postal": "cp", "c p": "cp", "postal code": "cp",
+    "apartado postal": "pobox", "apartado aereo": "pobox", "aereo apartado": "pobox", "apartado": "pobox", "codigo postal": "cp", "c p": "cp", "postal code": "cp",
     "zip code": "cp", "pin code": "cp", "numero exterior": "no", "num ext": "no", "no ext": "no",
     "numero interior": "int", "num int": "int", "no int": "int", "new area": "kv", "sin numero": "sn",
     "s n": "sn", "ground floor": "fl g", "g f": "fl g", "g fl": "fl g", "u g": "ug", "l g": "lg",
@@ -131,8 +133,8 @@ HK_REGIONS: dict[str, str] = {
     "new kowloon": "kln", "lantau": "nt",
 }
 
-# District or area → (region, Chinese name). The key keeps only the region: an address names its
-# district, its region, both or neither (Tsim Sha Tsui, Kowloon / TST / 九龍尖沙咀).
+# District or area → (region, Chinese name). A district written any way (Tsim Sha Tsui / TST / 尖沙咀)
+# is one token; the region is left out beside a district, and both beside a numbered street.
 HK_PLACES: dict[str, tuple[str, str]] = {
     # the 18 districts (Cap. 547, Schedule 1)
     "central and western": ("hki", "中西區"), "wan chai": ("hki", "灣仔"), "wanchai": ("hki", "灣仔"),
