@@ -75,6 +75,27 @@ def test_different_places_do_not_share_a_key(a, b):
     assert address_key(a) != address_key(b)
 
 
+# Addresses as the OFAC SDN list (2022-01, add.csv) writes them: real data the key was not built on.
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("Room 3605 36/F Wu Chung House, 213 Queens Road East, Wan Chai, Hong Kong",
+     "Rm 3605, 36/F Wu Chung Hse, 213 Queens Rd E, Wan Chai, Hong Kong Island, Hong Kong", True),
+    ("2465 Cawthra Rd., #203, Mississauga, Ontario L5A 3P2, Canada",
+     "2465 Cawthra Rd., Unit 203, Mississauga, Ontario L5A 3P2, Canada", True),
+    ("Av. Juarez No. 496, Col. Centro, Guadalajara, Jalisco, Mexico",
+     "Avenida Juarez 496, Col. Centro, Guadalajara, Jalisco 44100, Mexico", True),
+    ("Rue des Bataves 69, 1040 Etterbeek, Brussels, Belgium", "69 Rue des Bataves, 1040 Etterbeek, Brussels, Belgium",
+     True),
+    ("Apartado Aereo 51110, Barranquilla, Colombia", "Aereo Apartado 51881, Barranquilla, Colombia", False),
+    ("Tsim Sha Tsui, Kowloon, Hong Kong", "Kowloon Bay, Kowloon, Hong Kong", False),
+    ("11251 NW 2 Street, Plantation, FL 33325, United States",
+     "11201 NW 2 Street, Plantation, FL 33325, United States", False),
+    ("42S VF 88722 63166, Kunduz City, Kunduz Province, Afghanistan",
+     "42S VF 88651 63126, Kunduz City, Kunduz District, Afghanistan", False),
+])
+def test_real_addresses(a, b, same):
+    assert (address_key(a) == address_key(b)) is same
+
+
 def test_parts_and_empty():
     parts = parse_address("Flat 7B, 12/F, Block 2, 21 Nathan Road, TST")
     assert (parts.street_no, parts.street, parts.street_type, parts.block, parts.floor, parts.unit) == \
