@@ -10,7 +10,9 @@ graph, as in ``shell_clusters``. Figures, each with today's key (``normalize_add
 * ``false_join_rate``: share of planted clusters whose component also holds another cluster's firm
   (different buildings, flats or streets sharing a key). Decoys share street numbers, flats and
   floors with a planted cluster on another street, or sit next door;
-* ``keys_per_s``: distinct addresses keyed per second (cold caches).
+* ``keys_per_s``: distinct addresses keyed per second (cold caches);
+* ``keys_joining_spellings``: on the real OFAC SDN address list (``../shared``, or ``TRACEKIT_SHARED``),
+  how many keys join two or more distinct spellings, ours and the baseline's.
 
 Prints one JSON line per figure. ``--quick`` plants fewer clusters. The seed differs from the ones
 the key was developed on.
@@ -107,6 +109,33 @@ def _cold() -> None:
     normalize_address.cache_clear()
 
 
+def ofac_spellings() -> None:
+    """Real addresses (OFAC SDN 2022-01): how many keys join two or more distinct spellings.
+
+    No truth labels: the groups the new key adds were reviewed by hand (docs/benchmarks.md).
+    """
+    import csv
+    import os
+    from pathlib import Path
+
+    shared = Path(os.environ.get("TRACEKIT_SHARED") or Path(__file__).resolve().parents[2].parent / "shared")
+    path = shared / "data" / "ofac-sdn-2022-01" / "add.csv"
+    if not path.exists():
+        print("# OFAC list absent: skipped", file=sys.stderr)
+        return
+    with path.open(encoding="latin-1") as f:
+        texts = list(dict.fromkeys(", ".join(p for p in r[2:5] if p.strip() != "-0-")
+                                   for r in csv.reader(f) if len(r) >= 5 and r[2].strip() != "-0-"))
+    for label, keys in (("ours", new_keys(texts)), ("baseline", [normalize_address(t) for t in texts])):
+        groups: dict[str, int] = {}
+        for key in keys:
+            if key:
+                groups[key] = groups.get(key, 0) + 1
+        joined = [n for n in groups.values() if n > 1]
+        emit(bench="address", data=f"OFAC SDN 2022-01 addresses, {len(texts)} distinct", figure="keys_joining_spellings",
+             key=label, value=len(joined), spellings=sum(joined), target="info", met=True)
+
+
 def main(argv=None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     n_clusters = 250 if "--quick" in argv else 2000
@@ -134,6 +163,7 @@ def main(argv=None) -> None:
     emit(bench="address", data=f"{len(distinct)} distinct addresses", figure="keys_per_s",
          value=len(distinct) / ours_s, baseline="normalize_address", baseline_value=len(distinct) / old_s,
          target="info", met=True)
+    ofac_spellings()
 
 
 if __name__ == "__main__":

@@ -110,18 +110,22 @@ class AddressParts:
                   f"u{self.unit}" if self.unit else "", f"pob{self.pobox}" if self.pobox else "",
                   f"lot{self.plot}" if self.plot else ""]
         parts += [f"n{n}" for n in self.numbers]
+        parts += self.key_places()
+        key = " ".join(p for p in parts if p)
+        return key or None
+
+    def key_places(self) -> list[str]:
+        """The places the key keeps."""
         # A numbered street already says where it is in Hong Kong; a district says which region
         located = bool(self.street and self.street_no)
         district = any(p in _HK_DISTRICT_CODES for p in self.places)
-        parts += [p for p in self.places if not (p in _HK_CODES and located)
-                  and not (p in _HK_REGION_CODES and district)]
-        key = " ".join(p for p in parts if p)
-        return key or None
+        return [p for p in self.places if not (p in _HK_CODES and located)
+                and not (p in _HK_REGION_CODES and district)]
 
     def signature(self) -> tuple:
         """Everything but the street name: what a Chinese rendering shares with an English one."""
         return (self.street_no, self.street_type, self.street_dir, self.block, self.floor, self.unit,
-                self.pobox, self.plot, tuple(self.numbers), tuple(self.places))
+                self.pobox, self.plot, tuple(self.numbers), tuple(self.key_places()))
 
 
 def _number(token: str) -> str:
