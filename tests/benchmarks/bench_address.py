@@ -30,6 +30,7 @@ import numpy as np
 
 from tests.resolve.address_variants import STYLES, next_street, random_place, render
 from tracekit.resolve import address as address_module
+from tracekit.resolve import address_han
 from tracekit.resolve.address import bridge_keys, parse_address
 from tracekit.resolve.normalize import normalize_address
 
@@ -105,7 +106,7 @@ def new_keys(texts: list[str]) -> list[str | None]:
 
 def _cold() -> None:
     address_module._parse.cache_clear()
-    address_module._pinyin_cached.cache_clear()
+    address_han.clear_caches()
     normalize_address.cache_clear()
 
 
