@@ -159,3 +159,34 @@ def test_different_numbers_or_flats_never_share_a_key(seed, kind):
     a = address_key(render(rng, place))
     b = address_key(render(rng, other))
     assert a != b
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=80))
+def test_any_text_gives_a_key_or_none(text):
+    key = address_key(text)
+    assert key is None or (key and key == key.strip() and "|" not in key)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.integers(0, 2**32), st.sampled_from(sorted(STYLES)), st.data())
+def test_spacing_punctuation_and_case_do_not_change_a_key(seed, kind, data):
+    """Free perturbations on top of any rendering: commas, dots, spaces and case are noise."""
+    rng = random.Random(seed)
+    text = render(rng, random_place(rng, kind))
+    noisy = text
+    for _ in range(data.draw(st.integers(0, 4))):
+        edit = data.draw(st.sampled_from(["comma", "dot", "spaces", "upper", "lower", "strip"]))
+        if edit == "comma":
+            noisy = noisy.replace(" ", ", ", 1) if ", " not in noisy else noisy.replace(", ", " ", 1)
+        elif edit == "dot":
+            noisy = noisy.replace(".", "") if "." in noisy else noisy.replace(" RD ", " RD. ")
+        elif edit == "spaces":
+            noisy = noisy.replace(" ", "  ")
+        elif edit == "upper":
+            noisy = noisy.upper()
+        elif edit == "lower":
+            noisy = noisy.lower()
+        else:
+            noisy = f"  {noisy} ,"
+    assert address_key(noisy) == address_key(text), (text, noisy)
