@@ -31,7 +31,7 @@ import numpy as np
 from tests.resolve.address_variants import STYLES, next_street, random_place, render
 from tracekit.resolve import address as address_module
 from tracekit.resolve import address_han
-from tracekit.resolve.address import bridge_keys, parse_address
+from tracekit.resolve.address import address_keys
 from tracekit.resolve.normalize import normalize_address
 
 SEED = 2026
@@ -99,9 +99,8 @@ def measure(mentions: list[dict], keys: list[str | None]) -> dict[str, tuple[flo
 
 
 def new_keys(texts: list[str]) -> list[str | None]:
-    parsed = {t: p for t in dict.fromkeys(texts) if (p := parse_address(t)) is not None}
-    keys = bridge_keys(parsed)
-    return [keys.get(t) for t in texts]
+    keys = address_keys(dict.fromkeys(texts))  # what resolution runs (features.py)
+    return [keys[t] for t in texts]
 
 
 def _cold() -> None:

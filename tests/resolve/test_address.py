@@ -9,7 +9,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from tests.resolve.address_variants import STYLES, next_street, random_place, render
-from tracekit.resolve.address import address_key, bridge_keys, parse_address
+from tracekit.resolve.address import address_key, address_keys, bridge_keys, parse_address
 
 HK_ONE_FLAT = [
     "Flat 7B, 21 Nathan Road, Tsim Sha Tsui, Kowloon, Hong Kong",
@@ -190,3 +190,11 @@ def test_spacing_punctuation_and_case_do_not_change_a_key(seed, kind, data):
         else:
             noisy = f"  {noisy} ,"
     assert address_key(noisy) == address_key(text), (text, noisy)
+
+
+def test_address_keys_matches_bridge_keys():
+    rng = random.Random(11)
+    texts = list(dict.fromkeys(render(rng, random_place(rng, kind, off_table=kind == "hk"))
+                               for kind in ("hk", "cn", "us") for _ in range(40)))
+    assert address_keys(texts) == bridge_keys({t: p for t in texts if (p := parse_address(t)) is not None}) | {
+        t: None for t in texts if parse_address(t) is None}

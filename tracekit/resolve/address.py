@@ -32,6 +32,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from functools import lru_cache
 
 from rigour.text import ascii_text
@@ -42,7 +43,7 @@ from tracekit.resolve.address_han import HAN as _HAN
 from tracekit.resolve.address_han import district_code, han_tokens, sounds_like
 from tracekit.resolve.address_parse import AddressParts, parse_tokens
 
-__all__ = ["AddressParts", "parse_address", "address_key", "bridge_keys"]
+__all__ = ["AddressParts", "parse_address", "address_key", "address_keys", "bridge_keys"]
 
 _PHRASE_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(
     re.escape(p) for p in sorted({**V.PHRASES, **V.HK_REGIONS, **{k: k for k in V.HK_PLACES}},
@@ -146,6 +147,10 @@ def address_key(text: str | None, country: str | None = None) -> str | None:
     return parts.key() if parts else None
 
 
+def _bridgeable(parts: AddressParts) -> bool:
+    return bool(parts.han_street and parts.street_no and (parts.unit or parts.floor))
+
+
 def bridge_keys(parsed: dict[str, AddressParts]) -> dict[str, str | None]:
     """Keys for many addresses at once, letting a Chinese rendering meet its one English twin.
 
@@ -157,14 +162,43 @@ def bridge_keys(parsed: dict[str, AddressParts]) -> dict[str, str | None]:
     number and unit or floor), and only when exactly one such street is in the batch.
     """
     keys = {text: parts.key() for text, parts in parsed.items()}
+    pending = {text: parts for text, parts in parsed.items() if _bridgeable(parts)}
+    keys.update(_bridge(pending, parsed.items()))
+    return keys
+
+
+def _bridge(pending: dict[str, AddressParts], latin) -> dict[str, str]:
+    """New keys of the ``pending`` Chinese addresses, from their twins among ``(text, parts)`` pairs."""
+    wanted = {parts.signature() for parts in pending.values()}
     streets: dict[tuple, dict[str, tuple[str, ...]]] = {}
-    for text, parts in parsed.items():
-        if parts.street and parts.street_no and not _HAN.search(text):
-            streets.setdefault(parts.signature(), {})[keys[text]] = parts.street_words
-    for text, parts in parsed.items():
-        if parts.han_street and parts.street_no and (parts.unit or parts.floor):
-            twins = streets.get(parts.signature(), {})
-            sounding = [key for key, words in twins.items() if sounds_like(parts.han_name, words)]
-            if len(sounding) == 1:
-                keys[text] = sounding[0]
+    for text, parts in latin:
+        if parts.street and parts.street_no and not _HAN.search(text) and parts.signature() in wanted:
+            streets.setdefault(parts.signature(), {})[parts.key()] = parts.street_words
+    out = {}
+    for text, parts in pending.items():
+        twins = streets.get(parts.signature(), {})
+        sounding = [key for key, words in twins.items() if sounds_like(parts.han_name, words)]
+        if len(sounding) == 1:
+            out[text] = sounding[0]
+    return out
+
+
+def address_keys(texts: Iterable[str]) -> dict[str, str | None]:
+    """:func:`bridge_keys` for many distinct addresses, holding only their keys in memory.
+
+    A second pass re-reads only the Latin-script addresses that hold a pending Chinese address's
+    street number, so the cost stays near one parse per address.
+    """
+    keys: dict[str, str | None] = {}
+    pending: dict[str, AddressParts] = {}
+    for text in texts:
+        parts = parse_address(text)
+        keys[text] = parts.key() if parts else None
+        if parts is not None and _bridgeable(parts):
+            pending[text] = parts
+    if pending:
+        numbers = {parts.street_no for parts in pending.values()}
+        candidates = ((t, p) for t in keys if not _HAN.search(t) and any(n in t for n in numbers)
+                      and (p := parse_address(t)) is not None)
+        keys.update(_bridge(pending, candidates))
     return keys

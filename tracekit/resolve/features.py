@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracekit.resolve.address import bridge_keys, parse_address
+from tracekit.resolve.address import address_keys
 from tracekit.resolve.normalize import (
     normalize_email,
     normalize_name,
@@ -53,9 +53,8 @@ def _keys(store: Store, column: str, source: str, fn) -> pd.DataFrame:
 def _address_keys(store: Store, source: str) -> pd.DataFrame:
     """Address keys of the distinct addresses, a Chinese rendering meeting its one English twin."""
     values = store.df(f"SELECT DISTINCT address AS v FROM {source} WHERE address IS NOT NULL")  # noqa: S608
-    parsed = {v: p for v in values["v"].tolist() if (p := parse_address(v)) is not None}
-    keys = bridge_keys(parsed)
-    values["k"] = [keys.get(v) for v in values["v"].tolist()]
+    keys = address_keys(values["v"].tolist())
+    values["k"] = [keys[v] for v in values["v"].tolist()]
     return values
 
 
