@@ -48,6 +48,7 @@ __all__ = ["AddressParts", "parse_address", "address_key", "address_keys", "brid
 _PHRASE_RE = re.compile(r"(?<![a-z0-9])(" + "|".join(
     re.escape(p) for p in sorted({**V.PHRASES, **V.HK_REGIONS, **{k: k for k in V.HK_PLACES}},
                                  key=len, reverse=True)) + r")(?![a-z0-9])")
+_DIGITS = re.compile(r"\d+")
 _HK_MARKERS = re.compile(r"\b(hong kong|hk|h k|kowloon|kln|new territories|n t)\b|香港|九龍|九龙|新界")
 
 
@@ -197,8 +198,9 @@ def address_keys(texts: Iterable[str]) -> dict[str, str | None]:
         if parts is not None and _bridgeable(parts):
             pending[text] = parts
     if pending:
-        numbers = {parts.street_no for parts in pending.values()}
-        candidates = ((t, p) for t in keys if not _HAN.search(t) and any(n in t for n in numbers)
+        numbers = {m.group() if (m := _DIGITS.match(parts.street_no)) else "" for parts in pending.values()}
+        candidates = ((t, p) for t in keys if not _HAN.search(t)
+                      and ("" in numbers or numbers.intersection(_DIGITS.findall(t)))
                       and (p := parse_address(t)) is not None)
         keys.update(_bridge(pending, candidates))
     return keys
