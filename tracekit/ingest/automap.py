@@ -18,7 +18,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from tracekit.ingest.content import ColumnProfile, content_fit
-from tracekit.ingest.headers import header_currency, header_evidence, header_unit, header_words
+from tracekit.ingest.headers import (
+    ROLE_WORDS,
+    HeaderWords,
+    header_currency,
+    header_evidence,
+    header_unit,
+    header_words,
+)
 
 __all__ = ["Decision", "Proposal", "propose", "MIN_CONFIDENCE"]
 
@@ -162,6 +169,11 @@ def _qualifiers(column: str) -> frozenset[str]:
     return frozenset(header_words(column).concepts) & {"raw", "standardized", "parent", "domestic", "overseas"}
 
 
+def _roles_named(words: HeaderWords) -> set[str]:
+    """Party roles a header's words name."""
+    return {role for role, role_words in ROLE_WORDS.items() if set(words.concepts) & role_words}
+
+
 def _multi(target: str) -> bool:
     return target.endswith("_address")
 
@@ -240,6 +252,11 @@ def _unmapped_reason(h: str, refused: dict[str, str], lost: dict[str, str], colu
         value = columns.get("value_usd")
         return f"the currency of {value[0]!r}; kept as an extra column" if value else \
             "a currency with no value column; kept as an extra column"
+    party_part = set(words.concepts) & {"address", "city", "state", "zip", "district", "country", "phone", "email",
+                                        "contact", "name"}
+    if party_part and not _roles_named(words):
+        return (f"a party's {sorted(party_part)[0]} with no party named (shipper, consignee, notify…); kept as an "
+                "extra column")
     if profiles and h in profiles and profiles[h].n == 0:
         return "empty in the sample and no tracekit field matches its words; kept as an extra column"
     evidence = header_evidence(h)

@@ -78,7 +78,9 @@ def _value(kind: str, rng: random.Random, i: int) -> str:  # noqa: C901 - one ge
         "pedimento": lambda: f"24  47  3005  4{i:06d}", "t_oper": lambda: "IMP",
         "tipo_cambio": lambda: f"{17 + rng.random():.4f}", "currency": lambda: "USD",
         "cha": lambda: rng.choice(["ABC Clearing Pvt Ltd", "Sea Link Customs Brokers"]),
-        "mode": lambda: "SEA", "shipper_han": lambda: ["上海科林化工有限公司", "武汉玉林化工有限公司", "河北钴桦塑料有限公司"][i % 3],
+        "mode": lambda: "SEA", "blank": lambda: "", "phone_only": lambda: f"+1 973 555 {1000 + i}",
+        "ship_type": lambda: "EXPORT", "terms": lambda: rng.choice(["FOB", "CIF", "DDP"]),
+        "sku": lambda: f"P-{1000 + i % 7}", "shipper_han": lambda: ["上海科林化工有限公司", "武汉玉林化工有限公司", "河北钴桦塑料有限公司"][i % 3],
         "goods_zh": lambda: ["4-哌啶酮盐酸盐一水合物（25公斤桶装）", "N-苯乙基-4-哌啶酮，工业级", "塑料家居用品，杂项"][i % 3],
         "port_zh": lambda: ["上海", "宁波", "青岛"][i % 3], "dest_code": lambda: ["MEX", "USA", "MX", "HKG"][i % 4],
         "trade_mode_zh": lambda: rng.choice(["一般贸易", "进料加工"]), "unit_zh": lambda: rng.choice(["千克", "桶", "件"]), "doc_type": lambda: "EXPORT INVOICE", "pct": lambda: rng.choice(["18%", "12%", "0%"]),
@@ -316,6 +318,23 @@ layout("heldout_in_export_invoice", "Indian export invoice fields as labelled fo
     ("shipment_mode", "mode", "unmapped: "), ("freightAmount", "usd", "unmapped: "), ("insuranceAmount", "usd", "unmapped: "),
     ("State_of_Origin", "in_state", "unmapped: "), ("District_of_Origin", "shipper_city", "unmapped: "),
     ("IGST_Rate", "pct", "unmapped: "), ("adCode", "inv", "unmapped: ")], held_out=True)
+layout("heldout_qad_manual_shipment", "QAD TransMan 'Manual Shipment' screen fields as a forwarder's export: Consignor, "
+       "Ship To, Consignee, Contact, Address 1-4, City, State/Province, Phone, Postal/Zip Code, Consignee Country, "
+       "Order Number, Despatch Date, Carrier, Currency, Product Code, Product Description, Quantity, Weight "
+       "(https://www.qad.com/documentation/TransMan/2012_R01/BaseWebUI_UG_v04_10/07_Manual_Shipment.08.2.html)", [
+    ("Consignor", "shipper", "shipper_name"), ("Ship To", "consignee", "unmapped: "),
+    ("Consignee", "consignee", "consignee_name"), ("Contact", "contact_name", "unmapped: "),
+    ("Address 1", "consignee_street", "consignee_address"), ("Address 2", "consignee_state", "consignee_address"),
+    ("Address 3", "blank", "consignee_address"), ("Address 4", "blank", "consignee_address"),
+    ("City", "consignee_city", "consignee_address"), ("State/Province", "consignee_state", "consignee_address"),
+    ("Phone", "phone_only", "consignee_phone"), ("Postal/Zip Code", "consignee_zip", "consignee_address"),
+    ("Consignee Country", "consignee_country", "consignee_country"), ("Order Number", "inv", "unmapped: "),
+    ("Buyer's Ref No", "inv", "unmapped: "), ("Service/Route", "mode", "unmapped: "),
+    ("Despatch Date", "date_dmy", "date"), ("Shipment Type", "ship_type", "unmapped: "),
+    ("Customer", "consignee", "unmapped: "), ("Delivery Terms", "terms", "unmapped: "), ("Carrier", "carrier", "carrier"),
+    ("Transport Mode", "mode", "unmapped: "), ("Currency", "currency", "unmapped: "), ("Product Code", "sku", "unmapped: "),
+    ("Product Description", "goods", "description"), ("Quantity", "qty", "quantity"), ("Weight", "kg", "weight")],
+       held_out=True)
 
 
 def main() -> None:
