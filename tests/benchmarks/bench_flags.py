@@ -119,12 +119,8 @@ def _descriptions(n: int, distinct_every: int = 10, seed: int = 0) -> list[str]:
     texts = [t for col in ("desc_en", "desc_es") for cell in products[col] for t in str(cell).split("|")]
     chem = [t.term for t in builtin_terms() if t.kind in ("name", "synonym", "abbreviation", "vague")]
     pool = texts * 20 + chem  # about 1 in 60 descriptions names a listed term
-    variants = n // distinct_every
-    out = []
-    for _ in range(n):
-        lot = rng.randrange(variants)
-        out.append(f"{rng.choice(pool)} LOT {lot:06d} 25KG/DRUM")
-    return out
+    distinct = [f"{rng.choice(pool)} LOT {lot:06d} 25KG/DRUM" for lot in range(max(1, n // distinct_every))]
+    return [rng.choice(distinct) for _ in range(n)]
 
 
 def throughput(n: int) -> None:

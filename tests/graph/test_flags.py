@@ -94,7 +94,7 @@ def test_placeholder_parties_new_company_and_relay(world):
     relay = ws.sql("SELECT reason, evidence FROM graph_shipment_flags WHERE flag = 'relay'")
     assert "received flagged goods (precursor_named: 4-piperidone" in relay["reason"][0]
     assert json.loads(relay["evidence"][0])["received"] == [(1 << 32) | 2]
-    entity = ws.sql(f"SELECT flag FROM graph_flags WHERE entity_id = {ids['HK Trade']}")
+    entity = ws.sql("SELECT flag FROM graph_flags WHERE entity_id = ?", [ids["HK Trade"]])
     assert {"precursor", "relay"} <= set(entity["flag"])
 
 

@@ -50,6 +50,7 @@ _SALT_WORDS = {
 _HAN_SALTS = ("盐酸盐", "一水合物", "水合物", "盐酸", "枸橼酸盐", "柠檬酸盐")
 _CAS_DASHED = re.compile(r"(?<![\d\-‐‑–—])(\d{2,7})[\-‐‑–—](\d{2})[\-‐‑–—](\d)(?![\d\-‐‑–—])")
 _CAS_BARE = re.compile(r"\bcas\s*(?:no\.?|nr\.?|number|#|n[°º]\.?)?\s*[:.]?\s*(\d{5,10})(?![\d\-‐‑–—])", re.IGNORECASE)
+_CAS_HINT = re.compile(r"\d[\-‐‑–—]\d|cas", re.IGNORECASE)
 _CAS_CONTEXT = re.compile(r"cas\W{0,6}$", re.IGNORECASE)
 FINDING_COLUMNS = ["description", "finding", "chemical", "matched_text", "term", "kind", "language", "list",
                    "source", "form", "distance", "file", "line"]
@@ -262,7 +263,7 @@ class Matcher:
         return findings
 
     def _cas(self, text: str) -> list[Finding]:
-        if not any(c.isdigit() for c in text):
+        if not _CAS_HINT.search(text):  # no digit-dash-digit and no "CAS": nothing to read
             return []
         norm = unicodedata.normalize("NFKC", text)
         out: list[Finding] = []

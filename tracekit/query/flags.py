@@ -148,8 +148,9 @@ def flags(ws, *, flag=None, chemical: str | None = None, min_score: float = 0.0,
     if top is not None:
         entities = entities.head(int(top))
     entities.insert(0, "rank", np.arange(1, len(entities) + 1))
-    counts = store.df(f"SELECT flag, count(DISTINCT shipment_id) AS n FROM graph_shipment_flags WHERE {where} "
-                      "GROUP BY flag ORDER BY n DESC, flag", params)  # noqa: S608 - placeholders only
+    counts_sql = (f"SELECT flag, count(DISTINCT shipment_id) AS n FROM graph_shipment_flags WHERE {where} "  # noqa: S608
+                  "GROUP BY flag ORDER BY n DESC, flag")
+    counts = store.df(counts_sql, params)
     described = ", ".join(x for x in (f"flag={flag}" if flag else "", f"chemical={chemical}" if chemical else "",
                                       f"min_score={min_score:g}" if min_score else "") if x) or "all flags"
     result = FlagsResult(title="flags", graph=nx.DiGraph(), frame=frame[SHIPMENT_COLUMNS], filters=described,
