@@ -126,6 +126,9 @@ def flags(ws, *, flag=None, chemical: str | None = None, min_score: float = 0.0,
     """
     graph_index(ws)  # graph tables and flags up to date with the data and the watch lists
     store = ws.store
+    if not store.table_exists("graph_shipment_flags"):
+        raise TracekitError("the flags have not been built yet and the workspace is open read-only: "
+                            "open it writable once (ws.flags() builds them)")
     where, params = _where(flag, chemical)
     frame = store.df(_SHIPMENTS_SQL.format(where=where), params)
     frame = frame[frame["score"] >= float(min_score)].reset_index(drop=True)
