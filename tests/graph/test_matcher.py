@@ -71,6 +71,7 @@ def test_every_listed_term_is_found_in_a_description(term, left, right, upper):
     ("4-苯胺基哌啶 99%", "4-AP"),
     ("4-PIPERIDONA", "4-piperidone"),
     ("4-哌啶酮盐酸盐", "4-piperidone"),
+    ("哌啶-4-酮鹽酸鹽", "4-piperidone"),
     ("FENTANILO CITRATO", "fentanyl"),
     ("芬太尼", "fentanyl"),
 ])
@@ -123,6 +124,7 @@ def test_small_misspellings_match(text, chemical):
     ("4-piperidone hydrochloride monohydrate", "hydrochloride monohydrate"),
     ("4-哌啶酮盐酸盐 一水合物", "盐酸盐 一水合物"),
     ("4-PIPERIDONA CLORHIDRATO", "clorhidrato"),
+    ("4-哌啶酮一水合物鹽酸鹽", "一水合物 鹽酸鹽"),
 ])
 def test_salts_and_hydrates_map_to_the_parent(text, form):
     found = [f for f in match_text(text) if f.finding == "named"]

@@ -47,7 +47,7 @@ _SALT_WORDS = {
     "salt", "citrate", "tartrate", "hydrobromide", "hbr", "sulfate", "sulphate", "clorhidrato", "hidrato",
     "monohidrato", "sal", "citrato", "base", "free",
 }
-_HAN_SALTS = ("盐酸盐", "一水合物", "水合物", "盐酸", "枸橼酸盐", "柠檬酸盐")
+_HAN_SALTS = ("盐酸盐", "鹽酸鹽", "一水合物", "水合物", "盐酸", "鹽酸", "枸橼酸盐", "柠檬酸盐")
 _CAS_DASHED = re.compile(r"(?<![\d\-‐‑–—])(\d{2,7})[\-‐‑–—](\d{2})[\-‐‑–—](\d)(?![\d\-‐‑–—])")
 _CAS_BARE = re.compile(r"\bcas\s*(?:no\.?|nr\.?|number|#|n[°º]\.?)?\s*[:.]?\s*(\d{5,10})(?![\d\-‐‑–—])", re.IGNORECASE)
 _CAS_HINT = re.compile(r"\d[\-‐‑–—]\d|cas", re.IGNORECASE)
