@@ -69,6 +69,9 @@ def test_every_listed_term_is_found_in_a_description(term, left, right, upper):
     ("4-ANILINO-N-FENETILPIPERIDINA", "ANPP"),
     ("N-苯基-1-(2-苯乙基)-4-哌啶胺 样品", "ANPP"),
     ("4-苯胺基哌啶 99%", "4-AP"),
+    ("Dicloridrato de N-Fenil-4-Piperidinamina", "4-AP"),
+    ("NORFENTANILO", "norfentanyl"),
+    ("1-BOC-4-ANILINOPIPERIDINA", "1-boc-4-AP"),
     ("4-PIPERIDONA", "4-piperidone"),
     ("4-哌啶酮盐酸盐", "4-piperidone"),
     ("哌啶-4-酮鹽酸鹽", "4-piperidone"),
@@ -125,6 +128,7 @@ def test_small_misspellings_match(text, chemical):
     ("4-哌啶酮盐酸盐 一水合物", "盐酸盐 一水合物"),
     ("4-PIPERIDONA CLORHIDRATO", "clorhidrato"),
     ("4-哌啶酮一水合物鹽酸鹽", "一水合物 鹽酸鹽"),
+    ("CLORHIDRATO DE 4-PIPERIDONA", "clorhidrato"),
 ])
 def test_salts_and_hydrates_map_to_the_parent(text, form):
     found = [f for f in match_text(text) if f.finding == "named"]

@@ -45,7 +45,7 @@ _SEP_TABLE = str.maketrans({c: " " for c in _SEPARATORS})
 _SALT_WORDS = {
     "hcl", "hydrochloride", "dihydrochloride", "monohydrochloride", "hydrate", "monohydrate", "dihydrate",
     "salt", "citrate", "tartrate", "hydrobromide", "hbr", "sulfate", "sulphate", "clorhidrato", "hidrato",
-    "monohidrato", "sal", "citrato", "base", "free",
+    "monohidrato", "sal", "citrato", "base", "free", "diclorhidrato", "dicloridrato", "cloridrato",
 }
 _HAN_SALTS = ("盐酸盐", "鹽酸鹽", "一水合物", "水合物", "盐酸", "鹽酸", "枸橼酸盐", "柠檬酸盐")
 _CAS_DASHED = re.compile(r"(?<![\d\-‐‑–—])(\d{2,7})[\-‐‑–—](\d{2})[\-‐‑–—](\d)(?![\d\-‐‑–—])")
@@ -257,7 +257,8 @@ class Matcher:
                 continue
             original = text[origin[start]:origin[end - 1] + 1]
             finding = "vague" if term.kind == "vague" else "named"
-            form = _salt_form(folded, end) if finding == "named" else ""
+            form = " ".join(x for x in (_salt_before(folded, start), _salt_form(folded, end)) if x) \
+                if finding == "named" else ""
             findings.append(Finding(finding, term.chemical or None, original, term.term, term.kind, term.language,
                                     term.list, term.source, form, distance, term.file, term.line))
         return findings
@@ -315,6 +316,19 @@ def _salt_form(folded: str, end: int) -> str:
             continue
         break
     return " ".join(dict.fromkeys(words))
+
+
+def _salt_before(folded: str, start: int) -> str:
+    """Salt words written before the name, as Spanish does: "clorhidrato de 4-piperidona"."""
+    words = []
+    for token in reversed(folded[:start].split(" ")[-4:]):
+        if not token or token in ("de", "of"):
+            continue
+        if token in _SALT_WORDS:
+            words.append(token)
+            continue
+        break
+    return " ".join(reversed(words))
 
 
 def match_text(text: str | None, terms: Iterable[WatchTerm] | None = None) -> list[Finding]:
