@@ -107,6 +107,7 @@ def test_a_longer_name_is_not_also_read_as_the_shorter_one_inside_it():
 @pytest.mark.parametrize("text", [
     "PIPERIDINE 99%", "4-PIPERIDINOL", "4-HYDROXYPIPERIDINE", "3-PIPERIDONE", "2-PIPERIDONE", "PIPERAZINE",
     "4-AMINOPYRIDINE", "4-AMINOPIPERIDINE", "4-AMINOPHENOL", "1-BOC-3-PIPERIDONE", "PIPERIDINE HCL",
+    "1-BENZYL-4-PIPERIDONE", "N-METHYL-4-PIPERIDONE", "1-ETHOXYCARBONYL-4-PIPERIDONE",
 ])
 def test_near_miss_chemicals_are_not_flagged(text):
     assert _chemicals(text) == []

@@ -246,6 +246,7 @@ class Matcher:
         for hit in hits:
             if not any(hit[0] < e and s < hit[1] for s, e, *_ in kept):
                 kept.append(hit)
+        kept = [h for h in kept if not _substituted(folded, h[0], h[2])]
         findings = self._cas(text)
         if not kept:
             return findings
@@ -316,6 +317,18 @@ def _salt_form(folded: str, end: int) -> str:
             continue
         break
     return " ".join(dict.fromkeys(words))
+
+
+def _substituted(folded: str, start: int, key: str) -> bool:
+    """A ring name with a locant ("4 piperidone") preceded by a substituent ("1 benzyl", "n methyl"):
+    a different chemical (1-benzyl-4-piperidone is not 4-piperidone). Listed derivatives such as
+    N-phenethyl-4-piperidone are longer terms and win before this is asked."""
+    if not key[:1].isdigit():
+        return False
+    before = folded[:start].split()
+    if before and before[-1].isdigit():
+        before = before[:-1]
+    return bool(before) and before[-1].endswith("yl") and before[-1].isascii()
 
 
 def _salt_before(folded: str, start: int) -> str:
