@@ -79,10 +79,13 @@ CREATE OR REPLACE TEMP TABLE tk_flag_base AS
 SELECT s.shipment_id, s.description, nullif(s.hs_code, '') AS hs_code, s.date, s.weight_kg, s.value_usd,
        nullif(trim(s.port_of_lading), '') AS port_of_lading, s.country_of_origin,
        s.shipper_name, s.consignee_name, s.notify_name,
-       coalesce(s.shipper_country, e0.country) AS shipper_country,
+       -- the shipper's own country: never one inferred from this shipment's ports or route (circular)
+       CASE WHEN m0.country_source IN ('port', 'route') THEN e0.country
+            ELSE coalesce(m0.country, s.shipper_country, e0.country) END AS shipper_country,
        t.src, t.dst, t.notify, coalesce(left(s.hs_code, 6), '') AS hs6
 FROM shipments s
 LEFT JOIN graph_trade t ON t.shipment_id = s.shipment_id
+LEFT JOIN party_mentions m0 ON m0.mention_id = s.shipment_id * 4
 LEFT JOIN entities e0 ON e0.entity_id = t.src
 """
 
