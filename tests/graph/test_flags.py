@@ -218,3 +218,24 @@ def test_magic_tk_flags(tmp_path, monkeypatch):
     finally:
         ip.run_line_magic("tk", "close")
         ip.run_line_magic("unload_ext", "tracekit")
+
+
+def test_unit_value_outlier_and_vague_only_on_chemical_chapters(world):
+    bulk = [{"shipper": "Klang Chem", "consignee": "US Buyer", "date": f"2024-01-{1 + d % 28:02d}",
+             "hs": "3824999000", "description": "WATER TREATMENT CHEMICAL", "kg": 10000, "usd": 18000 + 100 * d}
+            for d in range(35)]
+    ws, _ = world(bulk + [
+        {"shipper": "HK Trade", "consignee": "US Buyer", "date": "2024-02-01", "hs": "3824999000",
+         "description": "WATER TREATMENT CHEMICAL", "kg": 200, "usd": 9000},
+        {"shipper": "HK Trade", "consignee": "US Buyer", "date": "2024-02-02", "hs": "8471300000",
+         "description": "SAID TO CONTAIN 20 LAPTOPS", "kg": 500, "usd": 50000},
+        {"shipper": "HK Trade", "consignee": "US Buyer", "date": "2024-02-03", "hs": "2942000000",
+         "description": "SAID TO CONTAIN ORGANIC COMPOUND NES", "kg": 50, "usd": 900},
+    ], CO)
+    flags = _flags(ws)
+    assert all("unit_value" not in flags.get(i, set()) for i in range(35)), "ordinary price spread"
+    assert "unit_value" in flags[35]
+    reason = ws.sql("SELECT reason FROM graph_shipment_flags WHERE flag = 'unit_value'")["reason"][0]
+    assert reason.startswith("declared at $45.00/kg") and "HS 382499" in reason
+    assert "vague_chemical" not in flags.get(36, set()), "a laptop bill is not a chemical declaration"
+    assert "vague_chemical" in flags[37]
