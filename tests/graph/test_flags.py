@@ -239,3 +239,19 @@ def test_unit_value_outlier_and_vague_only_on_chemical_chapters(world):
     assert reason.startswith("declared at $45.00/kg") and "HS 382499" in reason
     assert "vague_chemical" not in flags.get(36, set()), "a laptop bill is not a chemical declaration"
     assert "vague_chemical" in flags[37]
+
+
+def test_flags_follow_the_graph_fingerprint(world):
+    ws, ids = world([{"shipper": "Maker Chem", "consignee": "HK Trade", "date": "2024-01-05", "hs": "2933370000",
+                      "description": "NPP"},
+                     {"shipper": "Mex Import", "consignee": "US Buyer", "date": "2024-01-06", "hs": "6109100000",
+                      "description": "T-SHIRTS"}], CO)
+    graph_index(ws)
+    flagged = set(ws.sql("SELECT entity_id FROM graph_flags WHERE flag = 'precursor'")["entity_id"])
+    assert ids["HK Trade"] in flagged and ids["Mex Import"] not in flagged
+    # a resolution change (HK Trade's mention now resolves to Mex Import) changes the fingerprint
+    ws.store.execute("UPDATE mention_entities SET entity_id = ? WHERE entity_id = ?", [ids["Mex Import"],
+                                                                                       ids["HK Trade"]])
+    graph_index(ws)
+    flagged = set(ws.sql("SELECT entity_id FROM graph_flags WHERE flag = 'precursor'")["entity_id"])
+    assert ids["Mex Import"] in flagged and ids["HK Trade"] not in flagged
