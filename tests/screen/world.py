@@ -16,6 +16,8 @@ BROKER = "PACIFIC BRIDGE TRADING LIMITED"
 MAKER = "HUBEI YONGSHENG FINE CHEMICAL CO LTD"
 HOSTILE = "<img src=x onerror=alert(1)> CHEM LTD"
 BYSTANDER = "NORDIC OFFICE SUPPLIES AB"
+# On the hand-written FtM fixture as "Química Andina S.A. de C.V." (accents and legal form differ here).
+FTM_LISTED = "QUIMICA ANDINA SA DE CV"
 
 
 def write_world(folder: Path) -> Path:
@@ -30,6 +32,8 @@ def write_world(folder: Path) -> Path:
          "HK", "291400", "acetone", "90"],
         ["BL5", "2024-04-01", BYSTANDER, "Storgatan 1, Stockholm", "SE", "OSLO PAPER AS", "Karl Johans gate 1, Oslo",
          "NO", "482010", "notebooks", "20"],
+        ["BL6", "2024-04-02", BROKER, "Flat 7B, 21 Nathan Road, Kowloon", "HK", FTM_LISTED,
+         "Av. Juarez 100, Culiacan", "MX", "293339", "chemical raw material", "300"],
     ]
     path = folder / "manifest.csv"
     with path.open("w", newline="", encoding="utf-8") as f:

@@ -108,8 +108,9 @@ def read_ofac_csv(path: str | Path) -> pd.DataFrame:
                 raise ScreenListError(f"{alt_path}, row {number}, column 1 (ent_num): entry {ent} is not in "
                                       f"{sdn_path.name}")
             name = _clean(f["alt_name"])
-            if name:
-                rows.append({"entry_id": ent, "name": name, "name_type": _clean(f["alt_type"]).lower() or "aka",
+            if not name:
+                raise ScreenListError(f"{alt_path}, row {number}, column 4 (alt_name): the alias has no name")
+            rows.append({"entry_id": ent, "name": name, "name_type": _clean(f["alt_type"]).lower() or "aka",
                              **entries[ent], "source_file": str(alt_path), "source_row": number})
     address: dict[str, tuple[str, str]] = {}
     add_path = folder / "add.csv"

@@ -178,7 +178,8 @@ def screen(ws, *, min_score: float = DEFAULT_MIN_SCORE, lists=None, kinds=SCREEN
     """
     if not 1 <= int(max_hops) <= 6:
         raise TracekitError(f"max_hops={max_hops}: use 1 to 6 (beyond that everything is near everything)")
-    matches = screen_matches(ws.store, _entries(ws, lists, kinds), min_score=min_score)
+    entries = _entries(ws, lists, kinds)
+    matches = screen_matches(ws.store, entries, min_score=min_score)
     flt = TradeFilter()
     hops, graph = _proximity(ws, matches, int(max_hops), flt)
     for entity_id in matches["entity_id"].unique().tolist():
@@ -186,7 +187,7 @@ def screen(ws, *, min_score: float = DEFAULT_MIN_SCORE, lists=None, kinds=SCREEN
             graph.add_node(int(entity_id), label=str(matches.loc[matches["entity_id"] == entity_id,
                                                                  "entity_name"].iloc[0]), kind="company", flags=[])
         graph.nodes[int(entity_id)].setdefault("flags", []).append("listed")
-    return ScreenResult(title=f"screen against {', '.join(sorted(matches['list_name'].unique())) or 'lists'}",
+    return ScreenResult(title=f"screen against {', '.join(sorted(entries['list_name'].unique()))}",
                         graph=graph, frame=matches, filters=f"min_score {min_score}, kinds {', '.join(kinds)}",
                         highlight=[int(e) for e in matches["entity_id"].unique()], hops=hops,
                         meta={"min_score": min_score, "max_hops": int(max_hops)})

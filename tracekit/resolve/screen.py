@@ -36,6 +36,9 @@ MATCH_COLUMNS = ["entity_id", "entity_name", "entity_country", "matched_name", "
                  "listed_name", "matched_alias", "alias_type", "kind", "programs", "list_country", "score",
                  "name_sim", "distinctive_sim", "country_evidence", "legal_form_evidence", "explanation",
                  "source_file", "source_row"]
+# Blocks may be larger than in resolution: a list adds its own names to every block, and a missed hit
+# costs more here than a few more scored pairs.
+SCREEN_CAPS = BlockingCaps(token_cap=200, name_cap=2000)
 _PROFILE = ["profile_id", "name_key", "core_key", "legal_form", "country", "tax_id_key", "address_key"]
 
 
@@ -84,11 +87,10 @@ def _country_evidence(agreement: int, entity_country: str, list_country: str) ->
 
 
 def screen_matches(store: Store, entries: pd.DataFrame, *, min_score: float = DEFAULT_MIN_SCORE,
-                   caps: BlockingCaps = BlockingCaps(token_cap=200, name_cap=2000)) -> pd.DataFrame:
+                   caps: BlockingCaps = SCREEN_CAPS) -> pd.DataFrame:
     """Every (entity, list entry) pair scoring at least ``min_score``, best alias each, best first.
 
-    ``entries`` are rows of ``screen_list_entries`` (one per name). Blocks are allowed larger than
-    in resolution: a list adds its own names to every block, and a missed hit costs more here.
+    ``entries`` are rows of ``screen_list_entries`` (one per name).
     """
     if not 0 < min_score <= 1:
         raise TracekitError(f"min_score={min_score}: use a score between 0 and 1 (e.g. 0.8)")
@@ -128,7 +130,10 @@ def screen_matches(store: Store, entries: pd.DataFrame, *, min_score: float = DE
                                 zip(ent["legal_form"], lprof["legal_form"], strict=True)],
         "source_file": lst["source_file"], "source_row": lst["source_row"],
     })
-    out = out.sort_values(["score", "name_sim"], ascending=False, kind="stable")
+    # Among aliases scoring alike, the one whose legal form also agrees explains the hit best.
+    legal_rank = out["legal_form_evidence"].str.startswith("same").astype(int)
+    out = out.assign(_legal=legal_rank).sort_values(["score", "name_sim", "_legal"], ascending=False,
+                                                     kind="stable").drop(columns="_legal")
     out = out.drop_duplicates(["entity_id", "list_name", "entry_id"]).reset_index(drop=True)
     primary = entries.sort_values("name_type", key=lambda t: t != "primary", kind="stable") \
         .drop_duplicates(["list_name", "entry_id"]).set_index(["list_name", "entry_id"])["name"]
