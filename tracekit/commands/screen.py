@@ -16,7 +16,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
                         help="the list (OFAC folder/sdn.csv, FtM .json/.jsonl) for add; the entity for proximity")
     parser.add_argument("--name", help="name the list is stored under (add; default: the file name)")
     parser.add_argument("--format", default="auto", choices=["auto", "ofac", "ftm"], help="list format (add)")
-    parser.add_argument("--min-score", type=float, default=None, help="lowest match score, 0-1 (default 0.8)")
+    parser.add_argument("--min-score", type=float, default=None, help="lowest match score, 0-1 (default 0.83)")
     parser.add_argument("--list", dest="lists", action="append", metavar="NAME",
                         help="screen against this stored list only (repeatable)")
     parser.add_argument("--max-hops", type=int, default=3, help="trade hops searched from listed parties")
