@@ -57,7 +57,10 @@ def test_broker_is_one_hop_with_path_and_evidence_shipments(screened):
     assert BYSTANDER not in hops.index  # no trade path to the listed party
     proximity = ws.sanctions_proximity(BROKER)
     assert proximity["hops"] == 1 and proximity["path_entity_ids"][-1] == result.to_frame()["entity_id"].iloc[0]
-    assert ws.sanctions_proximity(BYSTANDER)["hops"] is None
+    assert json.loads(to_json_text(proximity))["path_entity_ids"][0] == str(proximity["entity_id"])
+    assert "hop 1: shipments" in str(proximity)
+    far = ws.sanctions_proximity(BYSTANDER)
+    assert far["hops"] is None and far["entity_name"] == BYSTANDER and "no listed party" in str(far)
 
 
 def test_hostile_names_escaped_and_ids_are_strings(screened):

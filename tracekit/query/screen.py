@@ -26,7 +26,7 @@ from tracekit.query.results import GraphResult, frame_records, html_table
 from tracekit.resolve.screen import DEFAULT_MIN_SCORE, SCREEN_KINDS, screen_matches
 from tracekit.store.screen_lists import ScreenLists
 
-__all__ = ["screen", "sanctions_proximity", "ScreenResult", "HOPS_COLUMNS", "MAX_HOPS"]
+__all__ = ["screen", "sanctions_proximity", "ScreenResult", "Proximity", "HOPS_COLUMNS", "MAX_HOPS"]
 
 MAX_HOPS = 3
 EVIDENCE_PER_HOP = 5
@@ -193,14 +193,32 @@ def screen(ws, *, min_score: float = DEFAULT_MIN_SCORE, lists=None, kinds=SCREEN
                         meta={"min_score": min_score, "max_hops": int(max_hops)})
 
 
-def sanctions_proximity(ws, entity, **options) -> dict:  # noqa: ANN001
+class Proximity(dict):
+    """One entity's row of ``.hops`` (a dict); ``to_json()`` writes ids as strings, ``str()`` a sentence."""
+
+    def to_json(self) -> dict:
+        return {k: _as_text_ids(v) if k in _ID_COLUMNS else v for k, v in self.items()}
+
+    def __str__(self) -> str:
+        if self.get("hops") is None:
+            return f"{self.get('entity_name') or self['entity_id']}: {self['path']}"
+        lines = [f"{self['entity_name']}: {self['hops']} hop(s) to {self['nearest_listed_name']} "
+                 f"({self['listed_as']})", f"path: {self['path']}"]
+        lines += [f"hop {k}: shipments {', '.join(map(str, ids))}"
+                  for k, ids in enumerate(self["evidence_shipment_ids"], start=1)]
+        return "\n".join(lines)
+
+
+def sanctions_proximity(ws, entity, **options) -> Proximity:  # noqa: ANN001
     """One entity's hops to the nearest listed party, with the path and evidence shipment ids."""
     entity_id = resolve_entity(ws, entity)
     result = screen(ws, **options)
     row = result.hops[result.hops["entity_id"] == entity_id]
     if len(row):
-        return row.iloc[0].to_dict()
+        return Proximity(row.iloc[0].to_dict())
     limit = result.meta["max_hops"]
-    return {"entity_id": entity_id, "entity_name": None, "hops": None, "path": f"no listed party within {limit} hops",
-            "path_entity_ids": [], "evidence_shipment_ids": []}
+    name = ws.store.scalar("SELECT name FROM entities WHERE entity_id = ?", [entity_id])
+    return Proximity({"entity_id": entity_id, "entity_name": name, "hops": None,
+                      "path": f"no listed party within {limit} trade hops", "path_entity_ids": [],
+                      "evidence_shipment_ids": []})
 
