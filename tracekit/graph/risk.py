@@ -170,7 +170,7 @@ WITH received AS (
   WHERE t.dst IS NOT NULL AND t.dst <> i.entity_id GROUP BY i.entity_id
 )
 SELECT i.entity_id, i.in_id, o.out_id, i.maker, o.buyer, i.received, o.shipped
-FROM first_in i JOIN onward o ON o.entity_id = i.entity_id""",
+FROM first_in i JOIN onward o ON o.entity_id = i.entity_id""",  # noqa: S608 - constants only
     """INSERT INTO tk_risk_raw
 SELECT r.entity_id, 'trace_position', 1,
        'received precursor-flagged goods from ' || coalesce(m.name, CAST(r.maker AS VARCHAR)) || ' (' || r.received
@@ -189,10 +189,10 @@ WITH seen AS (
   ) WHERE entity_id IS NOT NULL AND date IS NOT NULL GROUP BY entity_id
 )
 SELECT entity_id, first_seen, first_id FROM seen
-WHERE first_seen >= (SELECT max(date) FROM graph_trade) - INTERVAL {NEW_DAYS} DAY""",
+WHERE first_seen >= (SELECT max(date) FROM graph_trade) - INTERVAL {NEW_DAYS} DAY""",  # noqa: S608 - constants only
     f"""INSERT INTO tk_risk_raw SELECT entity_id, 'newly_appearing', 1,
        'first shipment on ' || CAST(first_seen AS VARCHAR) || ', within {NEW_DAYS} days of the latest data'
-FROM tk_risk_new""",
+FROM tk_risk_new""",  # noqa: S608 - constants only
     "INSERT INTO tk_risk_ev SELECT entity_id, 'newly_appearing', first_id FROM tk_risk_new",
 ]
 
@@ -205,7 +205,7 @@ def _shell_sql() -> list[str]:
         for kind in IDENTIFIER_KINDS)
     return [
         f"""CREATE OR REPLACE TEMP TABLE tk_risk_shared AS
-SELECT entity_id, kind, key, group_size - 1 AS others FROM graph_shared WHERE group_size <= {MAX_SHARE}""",
+SELECT entity_id, kind, key, group_size - 1 AS others FROM graph_shared WHERE group_size <= {MAX_SHARE}""",  # noqa: S608 - constants only
         """INSERT INTO tk_risk_raw
 SELECT entity_id, 'shell_cluster', max(others),
        'shares ' || string_agg(kind || ' ' || key || ' with ' || others || ' other(s)', '; ' ORDER BY others DESC, kind, key)
@@ -213,7 +213,7 @@ FROM tk_risk_shared GROUP BY entity_id""",
         f"""INSERT INTO tk_risk_ev
 SELECT DISTINCT k.entity_id, 'shell_cluster', k.mention_id // 4 FROM (
 {keyed}
-) k JOIN tk_risk_shared s ON s.entity_id = k.entity_id AND s.kind = k.kind AND s.key = k.key""",
+) k JOIN tk_risk_shared s ON s.entity_id = k.entity_id AND s.kind = k.kind AND s.key = k.key""",  # noqa: S608 - constants only
     ]
 
 
