@@ -105,7 +105,8 @@ ORDER BY r.score DESC, r.entity_id""")
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     ids = frame["entity_id"].head(_DRAWN).astype(int).tolist()
     return RiskResult(title="risk", graph=_graph(index, ids), frame=frame[RANK_COLUMNS],
-                      filters="all companies" if top is None else f"top {top}", highlight=ids)
+                      filters="all companies" if top is None else f"top {top}")
+    # no highlight: the explorer paints highlighted nodes red, which would hide the colour-by-risk fill
 
 
 def _one(ws, index, entity_id: int, weights) -> RiskResult:  # noqa: ANN001
