@@ -127,8 +127,8 @@ def test_weights_are_read_from_the_table(screen_world, tmp_path):
     assert reweighed.score == pytest.approx(shipped.score - 0.10)
     assert screen_world.risk(BROKER).score == pytest.approx(shipped.score)  # the shipped table again
     too_heavy = tmp_path / "heavy.csv"
-    too_heavy.write_text(text.replace("\nflags,0.35,", "\nflags,0.95,"), encoding="utf-8")
-    with pytest.raises(TracekitError, match="sum to 1.6"):
+    too_heavy.write_text(text.replace("\nflags,0.42,", "\nflags,0.99,"), encoding="utf-8")
+    with pytest.raises(TracekitError, match="sum to 1.57"):
         screen_world.risk(BROKER, weights=too_heavy)
     broken = tmp_path / "broken.csv"
     broken.write_text(text.replace("\nshell_cluster,0.15,", "\nshell_cluster,heavy,"), encoding="utf-8")

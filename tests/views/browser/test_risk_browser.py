@@ -56,7 +56,7 @@ def test_explorer_colours_by_risk(lab, browser):
             return [n.data('risk'), n.style('background-color').replace(/ /g, ''), n.classes()]; }}"""
         high_risk, high_before, _ = page.evaluate(read, BROKER)
         low_risk, low_before, _ = page.evaluate(read, BYSTANDER)
-        assert high_risk > 0.5 > low_risk  # the payload carries risk
+        assert high_risk >= 0.3 and low_risk < 0.3  # the payload carries risk: medium/high vs low
         assert high_before == low_before  # colour by kind: both companies alike
 
         page.locator(".widget-dropdown:has(label:text-is('colour')) select").select_option("risk")
