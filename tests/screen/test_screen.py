@@ -113,3 +113,26 @@ def test_screen_verb_is_shared_by_cli_and_magic(tmp_path):
         assert result.title == "screen against mine" and result.meta["min_score"] == 0.8
     finally:
         ws.close()
+
+
+def test_tk_magic_adds_a_list_and_screens(tmp_path, monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from tests.screen.world import write_world
+
+    monkeypatch.setenv("TRACEKIT_WORKSPACE", str(tmp_path / "ws"))
+    ip = InteractiveShell.instance()
+    ip.run_line_magic("load_ext", "tracekit")
+    try:
+        ip.user_ns.update(manifest=str(write_world(tmp_path)), ftm=str(FIXTURES / "lists.ftm.jsonl"))
+        ip.run_cell("%tk load {manifest}")
+        ip.run_cell("%tk resolve")
+        ip.run_cell("%tk screen add {ftm} --name mine")
+        ip.run_cell("%tk screen -o hits")
+        hits = ip.user_ns["hits"]
+        assert hits.to_frame()["entity_name"].tolist() == [FTM_LISTED]
+        assert hits.hops.set_index("entity_name").loc[BROKER, "hops"] == 1
+    finally:
+        ip.run_line_magic("tk", "close")
+        ip.run_line_magic("unload_ext", "tracekit")
+        ip.user_ns.pop("hits", None)
