@@ -84,6 +84,10 @@ def test_ftm_list_screens_without_the_shared_data(tmp_path):
         ws.screen_lists.add(FIXTURES / "lists.ftm.jsonl", name="mine")
         with pytest.raises(TracekitError, match="no screening list named 'other'"):
             ws.screen(lists="other")
+        with pytest.raises(TracekitError, match="kinds=.*use some of organization"):
+            ws.screen(kinds=("company",))
+        with pytest.raises(TracekitError, match="min_score=0: use a score between 0 and 1"):
+            ws.screen(min_score=0)
         result = ws.screen()
         hit = result.to_frame().iloc[0]
         assert len(result) == 1 and hit["entity_name"] == FTM_LISTED and hit["entry_id"] == "ftm-acme"

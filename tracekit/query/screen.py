@@ -157,6 +157,10 @@ def _entries(ws, lists, kinds) -> pd.DataFrame:  # noqa: ANN001
     unknown = sorted(set(wanted) - set(names))
     if unknown:
         raise TracekitError(f"no screening list named {', '.join(map(repr, unknown))}; lists: {', '.join(names)}")
+    kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    known = ("organization", "individual", "vessel", "aircraft")
+    if not kinds or set(kinds) - set(known):
+        raise TracekitError(f"kinds={kinds!r}: use some of {', '.join(known)}")
     entries = store_lists.entries()
     return entries[entries["list_name"].isin(wanted) & entries["kind"].isin(kinds)]
 
