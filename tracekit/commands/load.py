@@ -15,6 +15,11 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replace", action="store_true", help="reload sources loaded before")
     parser.add_argument("--encoding", default=None, help="text encoding (default: detected)")
     parser.add_argument("--delimiter", default=None, help="field delimiter (default: detected; 'tab' for TAB)")
+    parser.add_argument("--declaring-country", default=None, metavar="COUNTRY",
+                        help="a national customs file: the country that filed its declarations (name or ISO code)")
+    parser.add_argument("--declaration", default=None, choices=["import", "export"],
+                        help="with --declaring-country: import (the importer is in that country) or export "
+                             "(the exporter is)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
@@ -22,4 +27,5 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
          _arguments)
 def run(ws, args: argparse.Namespace):
     return ws.load(list(args.sources), mapping=args.mapping, replace=args.replace, encoding=args.encoding,
-                   delimiter=args.delimiter, progress=not (args.no_progress or args.json))
+                   delimiter=args.delimiter, progress=not (args.no_progress or args.json),
+                   declaring_country=args.declaring_country, declaration=args.declaration)

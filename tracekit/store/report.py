@@ -44,6 +44,19 @@ class SourceReport:
     date_order: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    declaration: dict[str, str] | None = None  # {"declaring_country": "MX", "declaration": "import"}
+    country_sources: dict[str, int] = field(default_factory=dict)  # mentions per party_mentions.country_source
+    country_conflicts: dict[str, int] = field(default_factory=dict)  # weaker evidence naming another country
+    localities: int = 0  # mentions whose address named a recognised city or locality
+
+    def evidence_text(self) -> str:
+        """One line: where party countries came from, the conflicts, the localities found."""
+        sources = ", ".join(f"{k} {v:,}" for k, v in self.country_sources.items()) or "none"
+        text = f"party countries from: {sources}; localities recognised: {self.localities:,}"
+        if self.country_conflicts:
+            text += ("; weaker evidence disagreeing (kept the stronger): "
+                     + ", ".join(f"{k} {v:,}" for k, v in self.country_conflicts.items()))
+        return text
 
     def to_json(self) -> dict:
         return {
@@ -53,6 +66,9 @@ class SourceReport:
             "warnings": dict(self.warnings), "mapping": self.mapping.to_json() if self.mapping else None,
             "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
             "date_order": dict(self.date_order), "notes": list(self.notes), "seconds": round(self.seconds, 3),
+            "declaration": dict(self.declaration) if self.declaration else None,
+            "country_sources": dict(self.country_sources), "country_conflicts": dict(self.country_conflicts),
+            "localities": self.localities,
         }
 
 
@@ -125,6 +141,11 @@ class LoadReport:
                 lines.append(f"  read as {how}")
             if s.date_order:
                 lines.append("  dates: " + ", ".join(f"{c} read {o}" for c, o in s.date_order.items()))
+            if s.declaration:
+                lines.append(f"  declaration: {s.declaration['declaration']} declarations filed in "
+                             f"{s.declaration['declaring_country']}")
+            if s.status != "skipped":
+                lines.append("  " + s.evidence_text())
             lines.extend(f"  note: {n}" for n in s.notes)
             if s.mapping:
                 lines.extend("  " + ln for ln in str(s.mapping).splitlines())

