@@ -37,12 +37,12 @@ from dataclasses import dataclass
 from tracekit.errors import SourceError
 from tracekit.ingest.codes import COUNTRY_TABLE, country_key_sql, normalise_country
 from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES
-from tracekit.ingest.gazetteer import GAZETTEER_TABLE, port_place_key_sql
+from tracekit.ingest.gazetteer import GAZETTEER_TABLE, port_place_key_sql, segments_sql
 from tracekit.ingest.mapping import Mapping
 
 __all__ = [
-    "COUNTRY_SOURCES", "DECLARATIONS", "Declaration", "declaration", "base_mentions_sql", "address_countries_sql",
-    "places_sql", "pairs_sql", "port_countries_sql", "final_mentions_sql", "evidence_counts_sql",
+    "COUNTRY_SOURCES", "DECLARATIONS", "Declaration", "declaration", "base_mentions_sql", "addresses_sql",
+    "tail_countries_sql", "places_sql", "port_countries_sql", "final_mentions_sql", "evidence_counts_sql",
 ]
 
 COUNTRY_SOURCES: tuple[str, ...] = ("column", "declaration", "address", "route", "port")
@@ -141,52 +141,61 @@ def _country_of(text: str) -> str:
             f"(CASE WHEN NOT regexp_matches({text}, '[0-9]') THEN {country_key_sql(text)} END))")
 
 
-def address_countries_sql(base: str) -> str:
-    """SELECT ``address``, ``token_country``: the country the end of each distinct address names.
+def addresses_sql(base: str) -> str:
+    """SELECT ``address``, ``s`` (its segments), ``last1``, ``last2`` (its last two) per distinct address."""
+    return (f"SELECT address, s, s[-1] AS last1, CASE WHEN len(s) > 1 THEN s[-2] ELSE '' END AS last2 FROM "  # noqa: S608
+            f"(SELECT address, {segments_sql('address')} AS s FROM "
+            f"(SELECT DISTINCT address FROM {base} WHERE address IS NOT NULL))")
+
+
+def tail_countries_sql(addresses: str) -> str:
+    """SELECT ``last1``, ``last2``, ``token_country``: the country each distinct address ending names.
 
     Tried in order: the last two segments together (``Hong Kong, China`` is HK; ``Korea, Republic of``),
-    the last segment, the last word. Two-letter state-like codes do not count (see the module docstring).
+    the last segment, its last word. Two-letter state-like codes do not count (see the module
+    docstring). Endings repeat across addresses, so this runs once per distinct ending.
     """
     state_like = ", ".join(_lit(c) for c in STATE_LIKE_CODES)
-    segs = "string_split_regex(address, '[,;|\\n\\r]')"
-    last_word = r"regexp_extract(address, '([A-Za-z\.]+)[\s\.\)]*$', 1)"
-    tries = [f"{segs}[-2] || ' ' || {segs}[-1]", f"{segs}[-1]", last_word]
+    last_word = r"regexp_extract(last1, '([A-Za-z\.]+)[\s\.\)]*$', 1)"
+    tries = ["nullif(last2, '') || ' ' || last1", "last1", last_word]
     lookups = ", ".join(f"k{i}.alpha2" for i in range(len(tries)))
     joins = "".join(
         f"\n  LEFT JOIN {COUNTRY_TABLE} k{i} ON k{i}.key = (CASE WHEN NOT regexp_matches(t{i}, '[0-9]') "
         f"AND {country_key_sql(f't{i}')} NOT IN ({state_like}) THEN {country_key_sql(f't{i}')} END)"
         for i in range(len(tries)))
     texts = ", ".join(f"{t} AS t{i}" for i, t in enumerate(tries))
-    return (f"SELECT a.address, coalesce({lookups}) AS token_country FROM (SELECT address, {texts} FROM "  # noqa: S608
-            f"(SELECT DISTINCT address FROM {base} WHERE address IS NOT NULL)) a{joins}")
+    return (f"SELECT a.last1, a.last2, coalesce({lookups}) AS token_country FROM (SELECT last1, last2, {texts} "  # noqa: S608
+            f"FROM (SELECT DISTINCT last1, last2 FROM {addresses})) a{joins}")
 
 
-def places_sql(pairs: str, candidates: str) -> str:
-    """SELECT ``address``, ``ctx``, ``city_country``, ``locality`` for each (address, context country).
+def places_sql(addresses: str, tails: str, candidates: str) -> str:
+    """SELECT per distinct address: ``token_country`` and what its best-placed gazetteer match says.
 
-    ``pairs`` holds distinct (``address``, ``ctx``): ``ctx`` is the country stronger evidence gives
-    (NULL when none). ``candidates`` is :func:`tracekit.ingest.gazetteer.place_candidates_sql`
-    materialised. The best-placed match decides; its country is the one in ``ctx`` if listed there,
-    else its only country, else the country where it is the main name of the largest place; otherwise
-    unknown. The locality follows the same choice, or stays when every country's place has that name.
+    ``places`` lists the match's places (country, locality; one per country), to be picked by the country
+    stronger evidence gives (:func:`final_mentions_sql`); ``default_country``/``default_locality`` hold
+    when that evidence is silent or names none of them: the only country, else the country where the
+    name is the main name of the largest place; otherwise no country, and the locality only when every
+    place has that name.
     """
     return f"""
-    SELECT address, ctx,
-      coalesce(max(country) FILTER (WHERE country = ctx),
-               CASE WHEN count(*) = 1 THEN max(country) END,
-               CASE WHEN count(*) FILTER (WHERE main = 1) = 1
-                     AND max(population) FILTER (WHERE main = 1) = max(population)
-                    THEN max(country) FILTER (WHERE main = 1) END) AS city_country,
-      coalesce(max(locality) FILTER (WHERE country = ctx),
-               CASE WHEN count(*) = 1 THEN max(locality) END,
-               CASE WHEN count(*) FILTER (WHERE main = 1) = 1
-                     AND max(population) FILTER (WHERE main = 1) = max(population)
-                    THEN max(locality) FILTER (WHERE main = 1) END,
-               CASE WHEN count(DISTINCT locality) = 1 THEN max(locality) END) AS locality
-    FROM (SELECT p.address, p.ctx, c.country, c.locality, c.population, c.main
-          FROM {pairs} p JOIN {candidates} c ON c.address = p.address
-          QUALIFY c.rank = min(c.rank) OVER (PARTITION BY p.address, p.ctx))
-    GROUP BY address, ctx"""  # noqa: S608
+    SELECT a.address, t.token_country, p.places, p.default_country, p.default_locality
+    FROM {addresses} a
+    LEFT JOIN {tails} t ON t.last1 = a.last1 AND t.last2 = a.last2
+    LEFT JOIN (
+      SELECT address, list({{'country': country, 'locality': locality}}) AS places,
+        coalesce(CASE WHEN count(*) = 1 THEN max(country) END,
+                 CASE WHEN count(*) FILTER (WHERE main = 1) = 1
+                       AND max(population) FILTER (WHERE main = 1) = max(population)
+                      THEN max(country) FILTER (WHERE main = 1) END) AS default_country,
+        coalesce(CASE WHEN count(*) = 1 THEN max(locality) END,
+                 CASE WHEN count(*) FILTER (WHERE main = 1) = 1
+                       AND max(population) FILTER (WHERE main = 1) = max(population)
+                      THEN max(locality) FILTER (WHERE main = 1) END,
+                 CASE WHEN count(DISTINCT locality) = 1 THEN max(locality) END) AS default_locality
+      FROM (SELECT c.* FROM {candidates} c
+            JOIN (SELECT address, min(rank) AS best FROM {candidates} GROUP BY address) b
+              ON b.address = c.address AND c.rank = b.best)
+      GROUP BY address) p ON p.address = a.address"""  # noqa: S608
 
 
 def port_countries_sql(base: str) -> str:
@@ -202,22 +211,16 @@ def port_countries_sql(base: str) -> str:
     FROM (SELECT DISTINCT port_text FROM {base} WHERE port_text IS NOT NULL)"""  # noqa: S608
 
 
-def _strong(b: str = "b", a: str = "a") -> str:
-    """The context country for reading an address's city: column, declaration, or the address's own words."""
-    return f"coalesce({b}.col_country, {b}.declared, {b}.line_country, {a}.token_country)"
-
-
-def pairs_sql(base: str, addresses: str) -> str:
-    return (f"SELECT DISTINCT b.address, {_strong()} AS ctx FROM {base} b "  # noqa: S608
-            f"JOIN {addresses} a ON a.address = b.address")
-
-
-def final_mentions_sql(base: str, addresses: str, places: str, ports: str) -> str:
+def final_mentions_sql(base: str, places: str, ports: str) -> str:
     """SELECT of the finished mentions: the strongest evidence's country, its source, the locality, and
     every piece of evidence (``e_*``) for the conflict counts."""
+    ctx = "coalesce(b.col_country, b.declared, b.line_country, p.token_country)"
+    in_ctx = f"list_filter(p.places, lambda x: x.country = {ctx})[1]"
+    city_country = f"coalesce({in_ctx}.country, p.default_country)"
+    locality = f"(CASE WHEN {in_ctx}.country IS NOT NULL THEN {in_ctx}.locality ELSE p.default_locality END)"
     evidence = {
         "column": "b.col_country", "declaration": "b.declared",
-        "address": "coalesce(b.line_country, a.token_country, p.city_country)",
+        "address": f"coalesce(b.line_country, p.token_country, {city_country})",
         "route": "b.route_country", "port": "o.port_country",
     }
     country = "coalesce(" + ", ".join(evidence.values()) + ")"
@@ -226,11 +229,10 @@ def final_mentions_sql(base: str, addresses: str, places: str, ports: str) -> st
     attrs = ", ".join(f"b.{a}" for a in PARTY_ATTRIBUTES if a != "country")
     return f"""
     SELECT b.mention_id, b.shipment_id, b.source_id, b.line, b.role, {attrs}, b.date,
-           {country} AS country, {source} AS country_source, p.locality,
-           a.token_country AS e_token, p.city_country AS e_city, {e_cols}
+           {country} AS country, {source} AS country_source, {locality} AS locality,
+           p.token_country AS e_token, {city_country} AS e_city, {e_cols}
     FROM {base} b
-    LEFT JOIN {addresses} a ON a.address = b.address
-    LEFT JOIN {places} p ON p.address = b.address AND p.ctx IS NOT DISTINCT FROM {_strong()}
+    LEFT JOIN {places} p ON p.address = b.address
     LEFT JOIN {ports} o ON o.port_text = b.port_text"""  # noqa: S608
 
 

@@ -19,13 +19,13 @@ from tracekit.ingest.codes import COUNTRY_TABLE, country_table
 from tracekit.ingest.evidence import (
     COUNTRY_SOURCES,
     Declaration,
-    address_countries_sql,
+    addresses_sql,
     base_mentions_sql,
     evidence_counts_sql,
     final_mentions_sql,
-    pairs_sql,
     places_sql,
     port_countries_sql,
+    tail_countries_sql,
 )
 from tracekit.ingest.fields import MENTION_COLUMNS
 from tracekit.ingest.gazetteer import GAZETTEER_TABLE, gazetteer_rows, place_candidates_sql
@@ -187,28 +187,28 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
                            f"{report.rows_loaded} + quarantined {report.rows_quarantined}")
 
 
-_MENTION_TEMPS = ("tk_mbase", "tk_maddr", "tk_mcand", "tk_mplace", "tk_mport", "tk_mfinal")
+_MENTION_TEMPS = ("tk_mbase", "tk_maddr", "tk_mtail", "tk_mcand", "tk_mplace", "tk_mport")
 
 
 def _write_mentions(store: Store, mapping: Mapping, source_id: int, roles: list[str],
                     declaration: Declaration | None, report: SourceReport) -> None:
     """Party mentions of the new shipments, each with its country from the strongest evidence and its locality.
 
-    Set-based throughout (:mod:`tracekit.ingest.evidence`): addresses and ports are read once per
-    distinct text, then joined back to the mentions.
+    Set-based throughout (:mod:`tracekit.ingest.evidence`): addresses, address endings, segments and
+    ports are read once per distinct text, then joined back to the mentions.
     """
     base = base_mentions_sql(mapping, source_id, roles, country_sources(mapping), declaration)
     store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mbase AS {base}")
-    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_maddr AS {address_countries_sql('tk_mbase')}")
-    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mcand AS {place_candidates_sql('tk_maddr')}")
-    pairs = f"({pairs_sql('tk_mbase', 'tk_maddr')})"
-    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mplace AS {places_sql(pairs, 'tk_mcand')}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_maddr AS {addresses_sql('tk_mbase')}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mtail AS {tail_countries_sql('tk_maddr')}")
+    for statement in place_candidates_sql("tk_maddr", "tk_mcand"):
+        store.execute(statement)
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mplace AS {places_sql('tk_maddr', 'tk_mtail', 'tk_mcand')}")
     store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mport AS {port_countries_sql('tk_mbase')}")
-    final = final_mentions_sql("tk_mbase", "tk_maddr", "tk_mplace", "tk_mport")
-    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mfinal AS {final}")
+    final = final_mentions_sql("tk_mbase", "tk_mplace", "tk_mport")
     columns = ", ".join(quote_ident(c.name) for c in MENTION_COLUMNS)
-    store.execute(f"INSERT INTO party_mentions ({columns}) SELECT {columns} FROM tk_mfinal")  # noqa: S608
-    counts = store.rows(evidence_counts_sql("tk_mfinal"))[0]
+    store.execute(f"INSERT INTO party_mentions ({columns}) SELECT {columns} FROM ({final})")  # noqa: S608
+    counts = store.rows(evidence_counts_sql(f"({final})"))[0]
     n = len(COUNTRY_SOURCES)
     report.country_sources = {s: int(c) for s, c in zip(COUNTRY_SOURCES, counts[:n], strict=True) if c}
     report.localities = int(counts[n])
