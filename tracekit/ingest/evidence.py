@@ -137,7 +137,7 @@ def base_mentions_sql(mapping: Mapping, source_id: int, roles: list[str], given:
 
 def _country_of(text: str) -> str:
     """Alpha-2 of ``text`` through the country table (correlated lookup), NULL when none or a digit."""
-    return (f"(SELECT c.alpha2 FROM {COUNTRY_TABLE} c WHERE c.key = "
+    return (f"(SELECT c.alpha2 FROM {COUNTRY_TABLE} c WHERE c.key = "  # noqa: S608
             f"(CASE WHEN NOT regexp_matches({text}, '[0-9]') THEN {country_key_sql(text)} END))")
 
 

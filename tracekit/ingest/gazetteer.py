@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (SQL built here from the module's own constants and table names, never from data)
 """Places named in party addresses: the city or locality, and the country it implies, found set-based.
 
 The gazetteer is GeoNames' list of places of 15,000 people or more (``data/gazetteer.csv.gz``, built by

@@ -29,6 +29,7 @@ import pyarrow as pa
 from tqdm.auto import tqdm
 
 from tracekit.errors import SourceError
+from tracekit.ingest.evidence import Declaration, declaration
 from tracekit.ingest.mapping import Mapping, resolve_mapping
 from tracekit.ingest.sources import Source, TextLayout, expand_sources, sniff_text
 from tracekit.ingest.tables import frame_to_table, read_xlsx
@@ -42,7 +43,6 @@ from tracekit.store.scan import (
     reconcile_lines,
     scan_text,
 )
-from tracekit.ingest.evidence import Declaration, declaration
 from tracekit.store.write import ensure_country_table, ensure_gazetteer_table, load_settings, write_rows
 
 __all__ = ["load", "raw_table_name", "delete_source"]

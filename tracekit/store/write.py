@@ -16,6 +16,7 @@ from dataclasses import replace
 import pyarrow as pa
 
 from tracekit.ingest.codes import COUNTRY_TABLE, country_table
+from tracekit.ingest.dates import DayOrder, choose_day_order, date_forms_probe_sql, describe_date_forms
 from tracekit.ingest.evidence import (
     COUNTRY_SOURCES,
     Declaration,
@@ -27,10 +28,8 @@ from tracekit.ingest.evidence import (
     port_countries_sql,
     tail_countries_sql,
 )
-from tracekit.ingest.fields import MENTION_COLUMNS
+from tracekit.ingest.fields import MENTION_COLUMNS, PARTY_ATTRIBUTES, PARTY_ROLES, field_names
 from tracekit.ingest.gazetteer import GAZETTEER_TABLE, gazetteer_rows, place_candidates_sql
-from tracekit.ingest.dates import DayOrder, choose_day_order, date_forms_probe_sql, describe_date_forms
-from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES, field_names
 from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.plan import (
     WARNING_FLAGS,

@@ -88,13 +88,13 @@ def build() -> list[tuple[str, str, str, int, str, int]]:
         names |= {(a, False) for a in city.get("alternatenames", [])}
         for name, main in names:
             if HAN.match(name):
-                key, script = name, "han"
+                key = name
                 if country_key(name) in country_keys:
                     continue
             else:
                 if not main and not name[:1].isupper():
                     continue
-                key, script = place_key(name) or "", "latin"
+                key = place_key(name) or ""
                 letters = key.replace(" ", "")
                 if (not key or not letters.isalpha() or len(letters) < (3 if main else 4)
                         or not letters.isascii()):
