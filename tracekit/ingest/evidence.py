@@ -1,3 +1,4 @@
+# ruff: noqa: S608  (SQL built here from the module's own constants and table names, never from data)
 """Party countries from every piece of evidence a record holds, strongest first, and the locality.
 
 Sources of a party mention's country, in the order they win (``party_mentions.country_source``):
@@ -37,7 +38,7 @@ from dataclasses import dataclass
 from tracekit.errors import SourceError
 from tracekit.ingest.codes import COUNTRY_TABLE, country_key_sql, normalise_country
 from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES
-from tracekit.ingest.gazetteer import GAZETTEER_TABLE, port_place_key_sql, segments_sql
+from tracekit.ingest.gazetteer import GAZETTEER_KEYS, GAZETTEER_TABLE, port_place_key_sql, segments_sql
 from tracekit.ingest.mapping import Mapping
 
 __all__ = [
@@ -168,34 +169,19 @@ def tail_countries_sql(addresses: str) -> str:
             f"FROM (SELECT DISTINCT last1, last2 FROM {addresses})) a{joins}")
 
 
-def places_sql(addresses: str, tails: str, candidates: str) -> str:
+def places_sql(addresses: str, tails: str, best: str) -> str:
     """SELECT per distinct address: ``token_country`` and what its best-placed gazetteer match says.
 
-    ``places`` lists the match's places (country, locality; one per country), to be picked by the country
-    stronger evidence gives (:func:`final_mentions_sql`); ``default_country``/``default_locality`` hold
-    when that evidence is silent or names none of them: the only country, else the country where the
-    name is the main name of the largest place; otherwise no country, and the locality only when every
-    place has that name.
+    ``places`` lists the match's places (country, locality; one per country), to be picked by the
+    country stronger evidence gives (:func:`final_mentions_sql`); ``default_country`` and
+    ``default_locality`` hold otherwise (:func:`tracekit.ingest.gazetteer.gazetteer_keys_sql`).
     """
     return f"""
-    SELECT a.address, t.token_country, p.places, p.default_country, p.default_locality
+    SELECT a.address, t.token_country, k.places, k.default_country, k.default_locality
     FROM {addresses} a
     LEFT JOIN {tails} t ON t.last1 = a.last1 AND t.last2 = a.last2
-    LEFT JOIN (
-      SELECT address, list({{'country': country, 'locality': locality}}) AS places,
-        coalesce(CASE WHEN count(*) = 1 THEN max(country) END,
-                 CASE WHEN count(*) FILTER (WHERE main = 1) = 1
-                       AND max(population) FILTER (WHERE main = 1) = max(population)
-                      THEN max(country) FILTER (WHERE main = 1) END) AS default_country,
-        coalesce(CASE WHEN count(*) = 1 THEN max(locality) END,
-                 CASE WHEN count(*) FILTER (WHERE main = 1) = 1
-                       AND max(population) FILTER (WHERE main = 1) = max(population)
-                      THEN max(locality) FILTER (WHERE main = 1) END,
-                 CASE WHEN count(DISTINCT locality) = 1 THEN max(locality) END) AS default_locality
-      FROM (SELECT c.* FROM {candidates} c
-            JOIN (SELECT address, min(rank) AS best FROM {candidates} GROUP BY address) b
-              ON b.address = c.address AND c.rank = b.best)
-      GROUP BY address) p ON p.address = a.address"""  # noqa: S608
+    LEFT JOIN {best} b ON b.address = a.address
+    LEFT JOIN {GAZETTEER_KEYS} k ON k.key = b.key"""  # noqa: S608
 
 
 def port_countries_sql(base: str) -> str:
@@ -211,29 +197,36 @@ def port_countries_sql(base: str) -> str:
     FROM (SELECT DISTINCT port_text FROM {base} WHERE port_text IS NOT NULL)"""  # noqa: S608
 
 
-def final_mentions_sql(base: str, places: str, ports: str) -> str:
-    """SELECT of the finished mentions: the strongest evidence's country, its source, the locality, and
-    every piece of evidence (``e_*``) for the conflict counts."""
+def final_mentions_sql(base: str, places: str, ports: str, *, attributes: bool = False) -> str:
+    """SELECT per mention: the strongest evidence's country, its source and the locality, with either the
+    mention's columns (``attributes=True``, to insert) or every piece of evidence (``e_*``, to count)."""
     ctx = "coalesce(b.col_country, b.declared, b.line_country, p.token_country)"
-    in_ctx = f"list_filter(p.places, lambda x: x.country = {ctx})[1]"
-    city_country = f"coalesce({in_ctx}.country, p.default_country)"
-    locality = f"(CASE WHEN {in_ctx}.country IS NOT NULL THEN {in_ctx}.locality ELSE p.default_locality END)"
+    # only a name with places in several countries needs the lambda (one in a few hundred addresses)
+    in_ctx = f"(CASE WHEN len(p.places) > 1 THEN list_filter(p.places, lambda x: x.country = {ctx})[1] END)"
+    attrs = ", ".join(f"b.{a}" for a in PARTY_ATTRIBUTES if a != "country")
+    head = f"b.mention_id, b.shipment_id, b.source_id, b.line, b.role, {attrs}, b.date" if attributes else "b.mention_id"
+    # inner: each piece of evidence once; outer: the strongest wins
+    inner = f"""
+      SELECT {head.replace('b.', '')}, e_column, e_declaration, line_country, e_token,
+             coalesce(c.country, default_country) AS e_city,
+             CASE WHEN c.country IS NOT NULL THEN c.locality ELSE default_locality END AS locality, e_route, e_port
+      FROM (SELECT {head}, b.col_country AS e_column, b.declared AS e_declaration, b.line_country,
+                   p.token_country AS e_token, p.default_country, p.default_locality, {in_ctx} AS c,
+                   b.route_country AS e_route, o.port_country AS e_port
+            FROM {base} b
+            LEFT JOIN {places} p ON p.address = b.address
+            LEFT JOIN {ports} o ON o.port_text = b.port_text)"""
     evidence = {
-        "column": "b.col_country", "declaration": "b.declared",
-        "address": f"coalesce(b.line_country, p.token_country, {city_country})",
-        "route": "b.route_country", "port": "o.port_country",
+        "column": "e_column", "declaration": "e_declaration", "address": "coalesce(line_country, e_token, e_city)",
+        "route": "e_route", "port": "e_port",
     }
     country = "coalesce(" + ", ".join(evidence.values()) + ")"
     source = "CASE " + " ".join(f"WHEN {e} IS NOT NULL THEN {_lit(s)}" for s, e in evidence.items()) + " END"
-    e_cols = ", ".join(f"{e} AS e_{s}" for s, e in evidence.items())
-    attrs = ", ".join(f"b.{a}" for a in PARTY_ATTRIBUTES if a != "country")
-    return f"""
-    SELECT b.mention_id, b.shipment_id, b.source_id, b.line, b.role, {attrs}, b.date,
-           {country} AS country, {source} AS country_source, {locality} AS locality,
-           p.token_country AS e_token, {city_country} AS e_city, {e_cols}
-    FROM {base} b
-    LEFT JOIN {places} p ON p.address = b.address
-    LEFT JOIN {ports} o ON o.port_text = b.port_text"""  # noqa: S608
+    if attributes:  # the finished mention, to insert
+        outer = "* EXCLUDE (e_column, e_declaration, line_country, e_token, e_city, e_route, e_port)"
+    else:  # the evidence only, to count
+        outer = f"*, {evidence['address']} AS e_address"
+    return f"SELECT {outer}, {country} AS country, {source} AS country_source FROM ({inner})"  # noqa: S608
 
 
 def evidence_counts_sql(final: str) -> str:

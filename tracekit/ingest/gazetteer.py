@@ -35,12 +35,14 @@ from importlib import resources
 from tracekit.ingest.codes import COUNTRY_TABLE, country_key_sql
 
 __all__ = [
-    "GAZETTEER_TABLE", "SEGMENTS_READ", "WORDS_READ", "HAN_CHARS_READ", "place_key", "place_key_sql", "gazetteer_rows",
+    "GAZETTEER_TABLE", "GAZETTEER_KEYS", "gazetteer_keys_sql", "SEGMENTS_READ", "WORDS_READ", "HAN_CHARS_READ", "place_key", "place_key_sql", "gazetteer_rows",
     "place_candidates_sql", "segments_sql", "port_place_key_sql",
 ]
 
 GAZETTEER_TABLE = "tk_gazetteer"
 """Name of the lookup table (``key``, ``locality``, ``country``, ``population``, ``script``, ``main``)."""
+GAZETTEER_KEYS = "tk_gazetteer_keys"
+"""Name of the per-key table :func:`gazetteer_keys_sql` gives (built from :data:`GAZETTEER_TABLE`)."""
 SEGMENTS_READ = 6
 WORDS_READ = 8
 HAN_CHARS_READ = 12
@@ -104,17 +106,37 @@ def gazetteer_rows() -> dict[str, list]:
     return columns
 
 
+def gazetteer_keys_sql() -> str:
+    """SELECT per gazetteer key: ``places`` (its (country, locality) pairs), ``default_country``, ``default_locality``.
+
+    The defaults hold when no stronger evidence names one of the places' countries: the only country,
+    else the country where the key is the main name of the largest place (``NEWARK`` → Newark, New
+    Jersey, not Newark-on-Trent); otherwise no country, and the locality only when every place has that
+    name (``LOS ANGELES`` in the US, Chile and Spain). Computed once per connection, not per load.
+    """
+    dominant = ("count(*) FILTER (WHERE main = 1) = 1 "
+                "AND max(population) FILTER (WHERE main = 1) = max(population)")
+    return f"""
+    SELECT key, list({{'country': country, 'locality': locality}}) AS places,
+      coalesce(CASE WHEN count(*) = 1 THEN max(country) END,
+               CASE WHEN {dominant} THEN max(country) FILTER (WHERE main = 1) END) AS default_country,
+      coalesce(CASE WHEN count(*) = 1 THEN max(locality) END,
+               CASE WHEN {dominant} THEN max(locality) FILTER (WHERE main = 1) END,
+               CASE WHEN count(DISTINCT locality) = 1 THEN max(locality) END) AS default_locality
+    FROM {GAZETTEER_TABLE} GROUP BY key"""
+
+
 def place_candidates_sql(addresses: str, into: str) -> list[str]:
-    """Statements creating temp table ``into``: ``address``, ``rank``, ``key``, ``country``, ``locality``,
-    ``population``, ``main``: every gazetteer match in each address.
+    """Statements creating temp table ``into``: ``address``, ``key``: the best-placed gazetteer match of each address.
 
     ``addresses`` is a relation with a distinct ``address`` column and its segments ``s``
-    (:func:`segments_sql`). ``rank`` orders the matches of one address, smaller first (see the module docstring); one match may have several rows, one per
-    country. Latin-script words are looked up per distinct *segment* (``SHANGHAI 200000``,
-    ``Newark, NJ 07105`` recur across many addresses), then joined back to the addresses holding
-    them. A segment that names a country (``Hong Kong``) is no place (not ``KONG``, Côte d'Ivoire).
-    Separate statements (temp tables ``<into>_segs``, ``<into>_match``) rather than one query
-    with common table expressions: the engine plans the joins far better that way.
+    (:func:`segments_sql`). The best match is the one nearest the end (Latin script) or the start
+    (Han script), the longer at a tie (see the module docstring). Latin-script words are looked up per
+    distinct *segment* (``SHANGHAI 200000``, ``Newark, NJ 07105`` recur across many addresses), then
+    joined back to the addresses holding them. A segment that names a country (``Hong Kong``) is no
+    place (not ``KONG``, Côte d'Ivoire). Separate statements (temp tables ``<into>_segs``,
+    ``<into>_match``) rather than one query with common table expressions: the engine plans the joins
+    far better that way.
     """
     words = (f"list_filter(string_split({place_key_sql('seg')}, ' '), "
              "lambda w: NOT regexp_matches(w, '[0-9]'))")
@@ -136,18 +158,19 @@ def place_candidates_sql(addresses: str, into: str) -> list[str]:
          LATERAL (SELECT unnest(range(1, {HAN_CHARS_READ} + 1)) AS start),
          LATERAL (SELECT unnest({list(_HAN_LENGTHS)}) AS n)
     WHERE start + n - 1 <= length(han)"""
-    # rank: smaller is better; a number rather than a window function (one sort fewer per load)
+    # rank: smaller is better, one number (segment, word, length) so that arg_min picks the best match
     return [
         f"CREATE OR REPLACE TEMP TABLE {into}_segs AS {segs}",
-        f"CREATE OR REPLACE TEMP TABLE {into}_match AS SELECT g.seg, g.end_from_seg_end, g.n, z.key, z.country, "
-        f"z.locality, z.population, z.main FROM ({grams}) g JOIN {GAZETTEER_TABLE} z ON z.key = g.key AND z.script = 'latin'",
+        f"CREATE OR REPLACE TEMP TABLE {into}_match AS SELECT g.* FROM ({grams}) g "
+        f"WHERE g.key IN (SELECT key FROM {GAZETTEER_KEYS})",
         f"""CREATE OR REPLACE TEMP TABLE {into} AS
-    SELECT s.address, s.seg_from_end * 10000 + m.end_from_seg_end * 10 + (10 - m.n) AS rank,
-           m.key, m.country, m.locality, m.population, m.main
-    FROM {into}_segs s JOIN {into}_match m ON m.seg = s.seg
-    UNION ALL
-    SELECT h.address, 1000000 + h.start * 10 + (10 - h.n) AS rank, h.key, z.country, z.locality, z.population, z.main
-    FROM ({han}) h JOIN {GAZETTEER_TABLE} z ON z.key = h.key AND z.script = 'han'""",
+    SELECT address, arg_min(key, rank) AS key FROM (
+      SELECT s.address, s.seg_from_end * 10000 + m.end_from_seg_end * 10 + (10 - m.n) AS rank, m.key
+      FROM {into}_segs s JOIN {into}_match m ON m.seg = s.seg
+      UNION ALL
+      SELECT h.address, 1000000 + h.start * 10 + (10 - h.n) AS rank, h.key
+      FROM ({han}) h WHERE h.key IN (SELECT key FROM {GAZETTEER_KEYS}))
+    GROUP BY address""",
         f"DROP TABLE {into}_segs; DROP TABLE {into}_match",
     ]
 

@@ -28,8 +28,14 @@ from tracekit.ingest.evidence import (
     port_countries_sql,
     tail_countries_sql,
 )
-from tracekit.ingest.fields import MENTION_COLUMNS, PARTY_ATTRIBUTES, PARTY_ROLES, field_names
-from tracekit.ingest.gazetteer import GAZETTEER_TABLE, gazetteer_rows, place_candidates_sql
+from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES, field_names
+from tracekit.ingest.gazetteer import (
+    GAZETTEER_KEYS,
+    GAZETTEER_TABLE,
+    gazetteer_keys_sql,
+    gazetteer_rows,
+    place_candidates_sql,
+)
 from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.plan import (
     WARNING_FLAGS,
@@ -70,6 +76,7 @@ def ensure_gazetteer_table(store: Store) -> None:
     if not store.table_exists(GAZETTEER_TABLE):
         with store.registered("tk_gazetteer_incoming", pa.table(gazetteer_rows())):
             store.execute(f"CREATE TEMP TABLE {GAZETTEER_TABLE} AS SELECT * FROM tk_gazetteer_incoming")  # noqa: S608
+        store.execute(f"CREATE OR REPLACE TEMP TABLE {GAZETTEER_KEYS} AS {gazetteer_keys_sql()}")
 
 
 _LOAD_SETTINGS = ("preserve_insertion_order", "disabled_optimizers", "enable_progress_bar")
@@ -186,7 +193,7 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
                            f"{report.rows_loaded} + quarantined {report.rows_quarantined}")
 
 
-_MENTION_TEMPS = ("tk_mbase", "tk_maddr", "tk_mtail", "tk_mcand", "tk_mplace", "tk_mport")
+_MENTION_TEMPS = ("tk_maddr", "tk_mtail", "tk_mcand", "tk_mplace", "tk_mport")
 
 
 def _write_mentions(store: Store, mapping: Mapping, source_id: int, roles: list[str],
@@ -197,17 +204,16 @@ def _write_mentions(store: Store, mapping: Mapping, source_id: int, roles: list[
     ports are read once per distinct text, then joined back to the mentions.
     """
     base = base_mentions_sql(mapping, source_id, roles, country_sources(mapping), declaration)
-    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mbase AS {base}")
-    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_maddr AS {addresses_sql('tk_mbase')}")
+    base = f"({base})"  # read from shipments each time: cheaper than a copy (only the columns used are read)
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_maddr AS {addresses_sql(base)}")
     store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mtail AS {tail_countries_sql('tk_maddr')}")
     for statement in place_candidates_sql("tk_maddr", "tk_mcand"):
         store.execute(statement)
     store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mplace AS {places_sql('tk_maddr', 'tk_mtail', 'tk_mcand')}")
-    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mport AS {port_countries_sql('tk_mbase')}")
-    final = final_mentions_sql("tk_mbase", "tk_mplace", "tk_mport")
-    columns = ", ".join(quote_ident(c.name) for c in MENTION_COLUMNS)
-    store.execute(f"INSERT INTO party_mentions ({columns}) SELECT {columns} FROM ({final})")  # noqa: S608
-    counts = store.rows(evidence_counts_sql(f"({final})"))[0]
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mport AS {port_countries_sql(base)}")
+    store.execute("INSERT INTO party_mentions BY NAME "
+                  + final_mentions_sql(base, "tk_mplace", "tk_mport", attributes=True))
+    counts = store.rows(evidence_counts_sql(f"({final_mentions_sql(base, 'tk_mplace', 'tk_mport')})"))[0]
     n = len(COUNTRY_SOURCES)
     report.country_sources = {s: int(c) for s, c in zip(COUNTRY_SOURCES, counts[:n], strict=True) if c}
     report.localities = int(counts[n])
