@@ -82,7 +82,9 @@ def test_bad_declaration_options_fail_before_loading(ws, country, kind, said):
     ("香港九龍尖沙咀彌敦道21號7B室", "HK", "KOWLOON"),
     ("上海市浦东新区张江路88号", "CN", "SHANGHAI"),
     ("广东省深圳市南山区科技园", "CN", "SHENZHEN"),
-    ("Carrera 43A # 1-50, El Poblado, Medellín, Colombia", "CO", "MEDELLIN"),
+    ("Carrera 43A # 1-50, El Poblado, Medellín, Antioquia, Colombia", "CO", "MEDELLIN"),  # a department
+    ("Calle Río Nazas No. 464, Col. Las Flores, C.P. 28343, Manzanillo, Colima, México", "MX", "MANZANILLO"),
+    ("Room 5, 88 Century Ave, Pudong New District, Shanghai 200120, China", "CN", "SHANGHAI"),
     ("Rua Industrial 148, Santos - SP, Brasil", "BR", "SANTOS"),
     ("Schanzenstraße 12, 20357 Hamburg, Germany", "DE", "HAMBURG"),
     ("Via Roma 4, 20121 Milano", "IT", "MILAN"),  # an alternate name, one country: the city gives it

@@ -12,7 +12,8 @@ How an address is read:
   holding a digit (postcodes, numbers, ``7B``) are dropped; every run of 1–4 consecutive words of a
   segment is looked up. The match nearest the *end* of the address wins (addresses run small to big:
   ``…, Tsim Sha Tsui, Kowloon, Hong Kong`` gives ``KOWLOON``), the longer one at equal end
-  (``FRANKFURT AM MAIN`` over ``MAIN``).
+  (``FRANKFURT AM MAIN`` over ``MAIN``); a name that is also a state or province of its country
+  (``Colima``, ``Antioquia``, ``Jalisco``) only when the address names no other place.
 * Han script: addresses run big to small (``香港九龍尖沙咀…``), so the match nearest the *start* of the
   first Han characters wins, the longer at equal start (``深圳市`` over ``深圳``).
 * Only the last :data:`SEGMENTS_READ` segments, the last :data:`WORDS_READ` words of each, and the first
@@ -40,7 +41,7 @@ __all__ = [
 ]
 
 GAZETTEER_TABLE = "tk_gazetteer"
-"""Name of the lookup table (``key``, ``locality``, ``country``, ``population``, ``script``, ``main``)."""
+"""Name of the lookup table (``key``, ``locality``, ``country``, ``population``, ``script``, ``main``, ``region``)."""
 GAZETTEER_KEYS = "tk_gazetteer_keys"
 """Name of the per-key table :func:`gazetteer_keys_sql` gives (built from :data:`GAZETTEER_TABLE`)."""
 SEGMENTS_READ = 6
@@ -102,7 +103,7 @@ def gazetteer_rows() -> dict[str, list]:
     columns: dict[str, list] = {name: [] for name in header}
     for row in reader:
         for name, value in zip(header, row, strict=True):
-            columns[name].append(int(value) if name in ("population", "main") else value)
+            columns[name].append(int(value) if name in ("population", "main", "region") else value)
     return columns
 
 
@@ -117,7 +118,7 @@ def gazetteer_keys_sql() -> str:
     dominant = ("count(*) FILTER (WHERE main = 1) = 1 "
                 "AND max(population) FILTER (WHERE main = 1) = max(population)")
     return f"""
-    SELECT key, list({{'country': country, 'locality': locality}}) AS places,
+    SELECT key, max(region) AS region, list({{'country': country, 'locality': locality}}) AS places,
       coalesce(CASE WHEN count(*) = 1 THEN max(country) END,
                CASE WHEN {dominant} THEN max(country) FILTER (WHERE main = 1) END) AS default_country,
       coalesce(CASE WHEN count(*) = 1 THEN max(locality) END,
@@ -158,14 +159,15 @@ def place_candidates_sql(addresses: str, into: str) -> list[str]:
          LATERAL (SELECT unnest(range(1, {HAN_CHARS_READ} + 1)) AS start),
          LATERAL (SELECT unnest({list(_HAN_LENGTHS)}) AS n)
     WHERE start + n - 1 <= length(han)"""
-    # rank: smaller is better, one number (segment, word, length) so that arg_min picks the best match
+    # rank: smaller is better, one number (region name last, then segment, word, length) for arg_min
     return [
         f"CREATE OR REPLACE TEMP TABLE {into}_segs AS {segs}",
-        f"CREATE OR REPLACE TEMP TABLE {into}_match AS SELECT g.* FROM ({grams}) g "
-        f"WHERE g.key IN (SELECT key FROM {GAZETTEER_KEYS})",
+        f"CREATE OR REPLACE TEMP TABLE {into}_match AS SELECT g.*, k.region FROM ({grams}) g "
+        f"JOIN {GAZETTEER_KEYS} k ON k.key = g.key",
         f"""CREATE OR REPLACE TEMP TABLE {into} AS
     SELECT address, arg_min(key, rank) AS key FROM (
-      SELECT s.address, s.seg_from_end * 10000 + m.end_from_seg_end * 10 + (10 - m.n) AS rank, m.key
+      SELECT s.address, m.region * 100000000 + s.seg_from_end * 10000 + m.end_from_seg_end * 10 + (10 - m.n) AS rank,
+             m.key
       FROM {into}_segs s JOIN {into}_match m ON m.seg = s.seg
       UNION ALL
       SELECT h.address, 1000000 + h.start * 10 + (10 - h.n) AS rank, h.key

