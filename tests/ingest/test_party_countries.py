@@ -85,6 +85,13 @@ def test_bad_declaration_options_fail_before_loading(ws, country, kind, said):
     ("Carrera 43A # 1-50, El Poblado, Medellín, Antioquia, Colombia", "CO", "MEDELLIN"),  # a department
     ("Calle Río Nazas No. 464, Col. Las Flores, C.P. 28343, Manzanillo, Colima, México", "MX", "MANZANILLO"),
     ("Room 5, 88 Century Ave, Pudong New District, Shanghai 200120, China", "CN", "SHANGHAI"),
+    # state names: a region, not a place (LEON inside NUEVO LEON, BAJA inside BAJA CALIFORNIA, JALISCO
+    # another name of Xalisco), so the city beside them is the locality
+    ("Calle Morelos No. 220, Col. Centro, C.P. 64609, Monterrey, Nuevo León, México", "MX", "MONTERREY"),
+    ("CALLE INDEPENDENCIA NO 162 COL SAN RAFAEL, CP 22804, TIJUANA BAJA CALIFORNIA MÉXICO", "MX", "TIJUANA"),
+    ("CALLE OBREGÓN NO 418 COL INDUSTRIAL, CP 44083, GUADALAJARA JALISCO MÉXICO", "MX", "GUADALAJARA"),
+    ("LOT 147, JALAN KELULI, PASIR GUDANG, 42052000 PORT KLANG, SELANGOR, MALAYSIA", "MY", "PELABUHAN KLANG"),
+    ("Fatih Mah. 356. Sok. No: 406, Gebze, 35140 İzmir, Türkiye", "TR", "IZMIR"),  # the district is smaller
     ("Rua Industrial 148, Santos - SP, Brasil", "BR", "SANTOS"),
     ("Schanzenstraße 12, 20357 Hamburg, Germany", "DE", "HAMBURG"),
     ("Via Roma 4, 20121 Milano", "IT", "MILAN"),  # an alternate name, one country: the city gives it

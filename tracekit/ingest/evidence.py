@@ -43,7 +43,7 @@ from tracekit.ingest.mapping import Mapping
 
 __all__ = [
     "COUNTRY_SOURCES", "DECLARATIONS", "Declaration", "declaration", "base_mentions_sql", "addresses_sql",
-    "tail_countries_sql", "places_sql", "port_countries_sql", "final_mentions_sql", "evidence_counts_sql",
+    "tail_countries_sql", "contexts_sql", "places_sql", "port_countries_sql", "final_mentions_sql", "evidence_counts_sql",
 ]
 
 COUNTRY_SOURCES: tuple[str, ...] = ("column", "declaration", "address", "route", "port")
@@ -157,7 +157,7 @@ def tail_countries_sql(addresses: str) -> str:
     docstring). Endings repeat across addresses, so this runs once per distinct ending.
     """
     state_like = ", ".join(_lit(c) for c in STATE_LIKE_CODES)
-    last_word = r"regexp_extract(last1, '([A-Za-z\.]+)[\s\.\)]*$', 1)"
+    last_word = r"regexp_extract(last1, '(\pL[\pL\.]*)[\s\.\)]*$', 1)"
     tries = ["nullif(last2, '') || ' ' || last1", "last1", last_word]
     lookups = ", ".join(f"k{i}.alpha2" for i in range(len(tries)))
     joins = "".join(
@@ -169,7 +169,13 @@ def tail_countries_sql(addresses: str) -> str:
             f"FROM (SELECT DISTINCT last1, last2 FROM {addresses})) a{joins}")
 
 
-def places_sql(addresses: str, tails: str, best: str) -> str:
+def contexts_sql(addresses: str, tails: str) -> str:
+    """SELECT ``address``, ``token_country`` per distinct address (its ending looked up in ``tails``)."""
+    return (f"SELECT a.address, t.token_country FROM {addresses} a "
+            f"LEFT JOIN {tails} t ON t.last1 = a.last1 AND t.last2 = a.last2")
+
+
+def places_sql(contexts: str, best: str) -> str:
     """SELECT per distinct address: ``token_country`` and what its best-placed gazetteer match says.
 
     ``places`` lists the match's places (country, locality; one per country), to be picked by the
@@ -177,9 +183,8 @@ def places_sql(addresses: str, tails: str, best: str) -> str:
     ``default_locality`` hold otherwise (:func:`tracekit.ingest.gazetteer.gazetteer_keys_sql`).
     """
     return f"""
-    SELECT a.address, t.token_country, k.places, k.default_country, k.default_locality
-    FROM {addresses} a
-    LEFT JOIN {tails} t ON t.last1 = a.last1 AND t.last2 = a.last2
+    SELECT a.address, a.token_country, k.places, k.default_country, k.default_locality
+    FROM {contexts} a
     LEFT JOIN {best} b ON b.address = a.address
     LEFT JOIN {GAZETTEER_KEYS} k ON k.key = b.key"""  # noqa: S608
 

@@ -48,6 +48,7 @@ SEGMENTS_READ = 6
 WORDS_READ = 8
 HAN_CHARS_READ = 12
 _MAX_WORDS = 4
+_OUT_OF_CONTEXT = 1_000_000_000  # added to the rank of a match with no place in the address's own country
 _HAN_LENGTHS = (2, 3, 4)
 _SEGMENT_SEPARATORS = ";|\n\r"  # besides ','
 
@@ -103,7 +104,7 @@ def gazetteer_rows() -> dict[str, list]:
     columns: dict[str, list] = {name: [] for name in header}
     for row in reader:
         for name, value in zip(header, row, strict=True):
-            columns[name].append(int(value) if name in ("population", "main", "region") else value)
+            columns[name].append(int(value) if name in ("population", "main", "region") else (value or None))
     return columns
 
 
@@ -118,7 +119,9 @@ def gazetteer_keys_sql() -> str:
     dominant = ("count(*) FILTER (WHERE main = 1) = 1 "
                 "AND max(population) FILTER (WHERE main = 1) = max(population)")
     return f"""
-    SELECT key, max(region) AS region, list({{'country': country, 'locality': locality}}) AS places,
+    SELECT key, coalesce(list(country) FILTER (WHERE region = 1), []) AS region_countries, max(main) AS main,
+      max(population) AS population, list(country) AS countries,
+      list({{'country': country, 'locality': locality}}) AS places,
       coalesce(CASE WHEN count(*) = 1 THEN max(country) END,
                CASE WHEN {dominant} THEN max(country) FILTER (WHERE main = 1) END) AS default_country,
       coalesce(CASE WHEN count(*) = 1 THEN max(locality) END,
@@ -127,12 +130,18 @@ def gazetteer_keys_sql() -> str:
     FROM {GAZETTEER_TABLE} GROUP BY key"""
 
 
-def place_candidates_sql(addresses: str, into: str) -> list[str]:
+def place_candidates_sql(addresses: str, contexts: str, into: str) -> list[str]:
     """Statements creating temp table ``into``: ``address``, ``key``: the best-placed gazetteer match of each address.
 
     ``addresses`` is a relation with a distinct ``address`` column and its segments ``s``
-    (:func:`segments_sql`). The best match is the one nearest the end (Latin script) or the start
-    (Han script), the longer at a tie (see the module docstring). Latin-script words are looked up per
+    (:func:`segments_sql`); ``contexts`` gives per ``address`` the country its own words name
+    (``token_country``), if any. The best match is the one nearest the end (Latin script) or the start
+    (Han script), the longer at a tie (see the module docstring), among the matches with a place in
+    ``token_country`` when there are any (``Tijuana, Baja California, México``: not Baja, Hungary).
+    A name that is a state or province in every country that has it yields to the best other match
+    when it names no place of its own (``Guadalajara, Jalisco``: Jalisco is only another name of
+    Xalisco) or when the other is at least half as populous (``Manzanillo, Colima``; but
+    ``Kita-ku, Osaka``, where the ward is the smaller place, gives ``OSAKA``). Latin-script words are looked up per
     distinct *segment* (``SHANGHAI 200000``, ``Newark, NJ 07105`` recur across many addresses), then
     joined back to the addresses holding them. A segment that names a country (``Hong Kong``) is no
     place (not ``KONG``, Côte d'Ivoire). Separate statements (temp tables ``<into>_segs``,
@@ -141,6 +150,8 @@ def place_candidates_sql(addresses: str, into: str) -> list[str]:
     """
     words = (f"list_filter(string_split({place_key_sql('seg')}, ' '), "
              "lambda w: NOT regexp_matches(w, '[0-9]'))")
+    # a segment opening with a street or neighbourhood word ("Col. Las Flores", "Calle Monterrey 5") names no city
+    street_segment = f"list_contains([{_street_words(STREET_BEFORE)}], words[1])"
     segs = f"""
       SELECT address, seg, seg_from_end FROM (
         SELECT address, unnest(s) AS seg, unnest(range(len(s), 0, -1)) AS seg_from_end FROM {addresses})
@@ -148,7 +159,8 @@ def place_candidates_sql(addresses: str, into: str) -> list[str]:
     grams = f"""
       SELECT seg, (len(words) - i - n + 1) AS end_from_seg_end, n, array_to_string(words[i + 1:i + n], ' ') AS key
       FROM (SELECT seg, words[-{WORDS_READ}:] AS words FROM (SELECT seg, {words} AS words FROM (SELECT DISTINCT seg FROM {into}_segs)
-                 WHERE {country_key_sql('seg')} NOT IN (SELECT key FROM {COUNTRY_TABLE}))),
+                 WHERE {country_key_sql('seg')} NOT IN (SELECT key FROM {COUNTRY_TABLE}))
+            WHERE NOT {street_segment}),
            LATERAL (SELECT unnest(range(0, len(words))) AS i), LATERAL (SELECT unnest(range(1, {_MAX_WORDS + 1})) AS n)
       WHERE i + n <= len(words) AND coalesce(words[i + n + 1], '') NOT IN ({_street_words(STREET_AFTER)})
         AND coalesce(words[i], '') NOT IN ({_street_words(STREET_BEFORE)})"""
@@ -159,20 +171,37 @@ def place_candidates_sql(addresses: str, into: str) -> list[str]:
          LATERAL (SELECT unnest(range(1, {HAN_CHARS_READ} + 1)) AS start),
          LATERAL (SELECT unnest({list(_HAN_LENGTHS)}) AS n)
     WHERE start + n - 1 <= length(han)"""
-    # rank: smaller is better, one number (region name last, then segment, word, length) for arg_min
+    # rank: smaller is better, one number (segment, word, length) for arg_min
     return [
         f"CREATE OR REPLACE TEMP TABLE {into}_segs AS {segs}",
-        f"CREATE OR REPLACE TEMP TABLE {into}_match AS SELECT g.*, k.region FROM ({grams}) g "
-        f"JOIN {GAZETTEER_KEYS} k ON k.key = g.key",
+        f"CREATE OR REPLACE TEMP TABLE {into}_match AS SELECT g.* FROM ({grams}) g "
+        f"WHERE g.key IN (SELECT key FROM {GAZETTEER_KEYS})",
+        # longest match: a name inside a longer matched name of the same segment is not a place of its
+        # own (BAJA inside BAJA CALIFORNIA, LEON inside NUEVO LEON)
+        f"DELETE FROM {into}_match g WHERE EXISTS (SELECT 1 FROM {into}_match h WHERE h.seg = g.seg AND h.n > g.n "
+        "AND h.end_from_seg_end <= g.end_from_seg_end AND h.end_from_seg_end + h.n >= g.end_from_seg_end + g.n)",
         f"""CREATE OR REPLACE TEMP TABLE {into} AS
-    SELECT address, arg_min(key, rank) AS key FROM (
-      SELECT s.address, m.region * 100000000 + s.seg_from_end * 10000 + m.end_from_seg_end * 10 + (10 - m.n) AS rank,
-             m.key
-      FROM {into}_segs s JOIN {into}_match m ON m.seg = s.seg
-      UNION ALL
-      SELECT h.address, 1000000 + h.start * 10 + (10 - h.n) AS rank, h.key
-      FROM ({han}) h WHERE h.key IN (SELECT key FROM {GAZETTEER_KEYS}))
-    GROUP BY address""",
+    SELECT address, CASE WHEN best_region = 1 AND alt_key IS NOT NULL AND (alt_r < {_OUT_OF_CONTEXT}) = (best_r < {_OUT_OF_CONTEXT})
+                          AND (best_main = 0 OR alt_population * 2 >= best_population) THEN alt_key ELSE best_key END AS key
+    FROM (
+      SELECT address, min(r) AS best_r, arg_min(key, r) AS best_key, arg_min(region, r) AS best_region,
+             arg_min(population, r) AS best_population, arg_min(main, r) AS best_main,
+             min(r) FILTER (WHERE region = 0) AS alt_r,
+             arg_min(key, r) FILTER (WHERE region = 0) AS alt_key,
+             arg_min(population, r) FILTER (WHERE region = 0) AS alt_population
+      FROM (
+        SELECT c.address, c.key, k.main, k.population,
+               CASE WHEN x.token_country IS NOT NULL THEN list_contains(k.region_countries, x.token_country)
+                    ELSE len(k.region_countries) > 0 END::INTEGER AS region,
+               c.rank + CASE WHEN x.token_country IS NULL OR list_contains(k.countries, x.token_country) THEN 0
+                             ELSE {_OUT_OF_CONTEXT} END AS r
+        FROM (SELECT s.address, s.seg_from_end * 10000 + m.end_from_seg_end * 10 + (10 - m.n) AS rank, m.key
+              FROM {into}_segs s JOIN {into}_match m ON m.seg = s.seg
+              UNION ALL
+              SELECT h.address, 1000000 + h.start * 10 + (10 - h.n) AS rank, h.key FROM ({han}) h) c
+        JOIN {GAZETTEER_KEYS} k ON k.key = c.key
+        LEFT JOIN {contexts} x ON x.address = c.address)
+      GROUP BY address)""",
         f"DROP TABLE {into}_segs; DROP TABLE {into}_match",
     ]
 

