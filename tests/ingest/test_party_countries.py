@@ -154,6 +154,9 @@ def test_route_countries_for_shipper_and_consignee(ws):
     assert got[("shipper", "C")] == (None, None) and got[("consignee", "D")] == ("US", "route")
     assert got[("notify", "N")] == (None, None)  # the route says nothing about the notify party
     assert report.country_sources == {"route": 3}
+    info = ws.info()
+    assert info.country_sources == {"route": 3} and info.localities == 0
+    assert "party countries from  route 3" in str(info)
 
 
 def test_locode_ports_and_unambiguous_port_names(ws):

@@ -58,10 +58,11 @@ _HAN = r"[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}]+"
 # A place name followed (English) or preceded (Spanish, Portuguese, Italian, Malay) by a street word is a
 # street named after the place ("XINHUA RD", "Calle Monterrey"), not where the party is. Designators
 # from USPS Publication 28 appendix C1 (the common ones and their standard abbreviations) and their
-# Romance-language and Malay counterparts.
+# Chinese-pinyin, Turkish, Romance-language and Malay counterparts.
 STREET_AFTER = ("RD", "ROAD", "ST", "STREET", "AVE", "AVENUE", "AV", "BLVD", "BOULEVARD", "DR", "DRIVE", "LN",
                 "LANE", "HWY", "HIGHWAY", "WAY", "PL", "PLACE", "CT", "COURT", "PKWY", "PARKWAY", "TER", "LU", "JIE",
-                "DAO", "LI", "XIANG")
+                "DAO", "LI", "XIANG",
+                "MAH", "MAHALLESI", "SOK", "SOKAK", "SOKAGI", "CAD", "CADDESI", "BULVARI")  # Turkish: after the name
 STREET_BEFORE = ("CALLE", "AV", "AVE", "AVENIDA", "RUA", "VIA", "JALAN", "JL", "BOULEVARD", "BLVD", "CARRERA",
                  "CALZADA", "CALZ", "PASEO", "CAMINO", "CARRETERA", "CARR", "RODOVIA", "ESTRADA",
                  "COL", "COLONIA", "BARRIO", "FRACC", "FRACCIONAMIENTO", "BAIRRO")  # neighbourhoods named after cities
