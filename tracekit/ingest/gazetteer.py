@@ -26,9 +26,7 @@ address); without it the country is left unknown, and the locality too when the 
 
 from __future__ import annotations
 
-import csv
-import functools
-import gzip
+import contextlib
 import re
 import unicodedata
 from importlib import resources
@@ -36,7 +34,7 @@ from importlib import resources
 from tracekit.ingest.codes import COUNTRY_TABLE, country_key_sql
 
 __all__ = [
-    "GAZETTEER_TABLE", "GAZETTEER_KEYS", "gazetteer_keys_sql", "SEGMENTS_READ", "WORDS_READ", "HAN_CHARS_READ", "place_key", "place_key_sql", "gazetteer_rows",
+    "GAZETTEER_TABLE", "GAZETTEER_KEYS", "gazetteer_keys_sql", "SEGMENTS_READ", "WORDS_READ", "HAN_CHARS_READ", "place_key", "place_key_sql", "gazetteer_read_sql", "gazetteer_file",
     "place_candidates_sql", "segments_sql", "port_place_key_sql",
 ]
 
@@ -96,17 +94,20 @@ def place_key_sql(value: str) -> str:
     return f"nullif(trim(upper(regexp_replace(strip_accents({value}), '[^A-Za-z0-9]+', ' ', 'g'))), '')"
 
 
-@functools.cache
-def gazetteer_rows() -> dict[str, list]:
-    """The gazetteer as columns: ``key``, ``locality``, ``country``, ``population``, ``script``, ``main``."""
-    data = resources.files("tracekit.ingest").joinpath("data/gazetteer.csv.gz").read_bytes()
-    reader = csv.reader(gzip.decompress(data).decode("utf-8").splitlines())
-    header = next(reader)
-    columns: dict[str, list] = {name: [] for name in header}
-    for row in reader:
-        for name, value in zip(header, row, strict=True):
-            columns[name].append(int(value) if name in ("population", "main", "region") else (value or None))
-    return columns
+GAZETTEER_COLUMNS = {"key": "VARCHAR", "locality": "VARCHAR", "country": "VARCHAR", "population": "BIGINT",
+                     "script": "VARCHAR", "main": "INTEGER", "region": "INTEGER"}
+
+
+def gazetteer_read_sql(path: str) -> str:
+    """SELECT of the gazetteer file at ``path`` (the engine reads the gzip CSV itself: ~20x faster than Python)."""
+    columns = "{" + ", ".join(f"{_q(k)}: {_q(v)}" for k, v in GAZETTEER_COLUMNS.items()) + "}"
+    return (f"SELECT * REPLACE (nullif(locality, '') AS locality) FROM read_csv({_q(path)}, header = true, "
+            f"auto_detect = false, columns = {columns}, delim = ',', quote = '\"', escape = '\"')")
+
+
+def gazetteer_file() -> contextlib.AbstractContextManager:
+    """Context manager giving a filesystem path of ``data/gazetteer.csv.gz`` (extracted if the package is zipped)."""
+    return resources.as_file(resources.files("tracekit.ingest").joinpath("data/gazetteer.csv.gz"))
 
 
 def gazetteer_keys_sql() -> str:
@@ -119,16 +120,22 @@ def gazetteer_keys_sql() -> str:
     """
     dominant = ("count(*) FILTER (WHERE main = 1) = 1 "
                 "AND max(population) FILTER (WHERE main = 1) = max(population)")
+    # most keys name one place: those skip the (costly) list aggregates
+    multi = f"(SELECT key FROM {GAZETTEER_TABLE} GROUP BY key HAVING count(*) > 1)"
     return f"""
+    SELECT key, CASE WHEN region = 1 THEN [country] ELSE [] END AS region_countries, main, population,
+      [country] AS countries, [{{'country': country, 'locality': locality}}] AS places,
+      country AS default_country, locality AS default_locality
+    FROM {GAZETTEER_TABLE} WHERE key NOT IN {multi}
+    UNION ALL
     SELECT key, coalesce(list(country) FILTER (WHERE region = 1), []) AS region_countries, max(main) AS main,
       max(population) AS population, list(country) AS countries,
       list({{'country': country, 'locality': locality}}) AS places,
-      coalesce(CASE WHEN count(*) = 1 THEN max(country) END,
-               CASE WHEN {dominant} THEN max(country) FILTER (WHERE main = 1) END) AS default_country,
-      coalesce(CASE WHEN count(*) = 1 THEN max(locality) END,
-               CASE WHEN {dominant} THEN max(locality) FILTER (WHERE main = 1) END,
-               CASE WHEN count(DISTINCT locality) = 1 THEN max(locality) END) AS default_locality
-    FROM {GAZETTEER_TABLE} GROUP BY key"""
+      CASE WHEN {dominant} THEN max(country) FILTER (WHERE main = 1) END AS default_country,
+      coalesce(CASE WHEN {dominant} THEN max(locality) FILTER (WHERE main = 1) END,
+               CASE WHEN count(DISTINCT locality) = 1 AND count(locality) = count(*) THEN max(locality) END)
+        AS default_locality
+    FROM {GAZETTEER_TABLE} WHERE key IN {multi} GROUP BY key"""
 
 
 def place_candidates_sql(addresses: str, contexts: str, into: str) -> list[str]:

@@ -33,8 +33,9 @@ from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES, field_names
 from tracekit.ingest.gazetteer import (
     GAZETTEER_KEYS,
     GAZETTEER_TABLE,
+    gazetteer_file,
     gazetteer_keys_sql,
-    gazetteer_rows,
+    gazetteer_read_sql,
     place_candidates_sql,
 )
 from tracekit.ingest.mapping import Mapping
@@ -75,8 +76,8 @@ def ensure_country_table(store: Store) -> None:
 def ensure_gazetteer_table(store: Store) -> None:
     """Register the place-name gazetteer (:mod:`tracekit.ingest.gazetteer`) for this connection."""
     if not store.table_exists(GAZETTEER_TABLE):
-        with store.registered("tk_gazetteer_incoming", pa.table(gazetteer_rows())):
-            store.execute(f"CREATE TEMP TABLE {GAZETTEER_TABLE} AS SELECT * FROM tk_gazetteer_incoming")  # noqa: S608
+        with gazetteer_file() as path:
+            store.execute(f"CREATE TEMP TABLE {GAZETTEER_TABLE} AS {gazetteer_read_sql(str(path))}")
         store.execute(f"CREATE OR REPLACE TEMP TABLE {GAZETTEER_KEYS} AS {gazetteer_keys_sql()}")
 
 
