@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from tracekit.errors import SourceError
 from tracekit.ingest.codes import COUNTRY_TABLE, country_key_sql, normalise_country
 from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES
-from tracekit.ingest.gazetteer import GAZETTEER_KEYS, GAZETTEER_TABLE, port_place_key_sql, segments_sql
+from tracekit.ingest.gazetteer import GAZETTEER_KEYS, port_place_key_sql, segments_sql
 from tracekit.ingest.mapping import Mapping
 
 __all__ = [
@@ -196,7 +196,7 @@ def port_countries_sql(base: str) -> str:
     SELECT port_text, coalesce(
       (SELECT c.alpha2 FROM {COUNTRY_TABLE} c WHERE regexp_full_match({code}, '[A-Z]{{2}}[A-Z2-9]{{3}}')
          AND c.key = left({code}, 2) AND c.alpha2 = left({code}, 2)),
-      (SELECT CASE WHEN count(*) = 1 THEN max(z.country) END FROM {GAZETTEER_TABLE} z
+      (SELECT CASE WHEN len(z.countries) = 1 THEN z.countries[1] END FROM {GAZETTEER_KEYS} z
        WHERE z.script = 'latin' AND z.key = {port_place_key_sql('port_text')}
          AND NOT regexp_matches(port_text, '[0-9]'))) AS port_country
     FROM (SELECT DISTINCT port_text FROM {base} WHERE port_text IS NOT NULL)"""  # noqa: S608

