@@ -129,10 +129,21 @@ def test_ambiguous_city_is_resolved_by_the_country_the_address_names(ws):
     assert got == [("ES", "address", "GUADALAJARA"), ("US", "address", "CANTON")]
 
 
-def test_street_named_after_a_city_is_not_the_locality(ws):
-    _load(ws, Shipper=["A", "C"], Shipper__Address=["RM 3006 NO.362 XINHUA RD", "Calle Monterrey 5, Col. Roma"],
+def test_street_or_building_named_after_a_city_is_not_the_locality(ws):
+    addresses = ["RM 3006 NO.362 XINHUA RD", "Calle Monterrey 5, Col. Roma",
+                 "FLAT 210 36/F PEARL RIDGE CENTRE 975 CASTLE PEAK ROAD, SHEUNG WAN", "413 COMMERCE ST"]
+    _load(ws, Shipper=list("ACEG"), Shipper__Address=addresses, Consignee=list("BDFH"))
+    got = [r[2:] for r in _mentions(ws) if r[0] == "shipper"]
+    assert got == [(None, None, None)] * 4  # not Xinhua, Rome, Pearl (Mississippi); ST is no São Tomé
+
+
+def test_region_names_the_country_when_no_city_of_it_is_named(ws):
+    # Kocaeli is a Turkish province: Tuzla (a district) is no place of Bosnia or Cyprus here
+    _load(ws, Shipper=["A", "C"], Shipper__Address=["CUMHURIYET MAH 706 SOK NO: 1810 TUZLA, 41106 KOCAELI",
+                                                   "NO 936 TRAN PHU STREET, LE CHAN WARD, BINH DUONG"],
           Consignee=["B", "D"])
-    assert [r[4] for r in _mentions(ws) if r[0] == "shipper"] == [None, None]
+    got = [r[2:] for r in _mentions(ws) if r[0] == "shipper"]
+    assert got == [("TR", "address", None), ("VN", "address", None)]
 
 
 def test_ambiguous_name_with_different_places_gives_no_locality(ws):

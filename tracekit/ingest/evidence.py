@@ -38,7 +38,13 @@ from dataclasses import dataclass
 from tracekit.errors import SourceError
 from tracekit.ingest.codes import COUNTRY_TABLE, country_key_sql, normalise_country
 from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES
-from tracekit.ingest.gazetteer import GAZETTEER_KEYS, port_place_key_sql, segments_sql
+from tracekit.ingest.gazetteer import (
+    BUILDING_AFTER,
+    GAZETTEER_KEYS,
+    STREET_AFTER,
+    port_place_key_sql,
+    segments_sql,
+)
 from tracekit.ingest.mapping import Mapping
 
 __all__ = [
@@ -156,7 +162,8 @@ def tail_countries_sql(addresses: str) -> str:
     the last segment, its last word. Two-letter state-like codes do not count (see the module
     docstring). Endings repeat across addresses, so this runs once per distinct ending.
     """
-    state_like = ", ".join(_lit(c) for c in STATE_LIKE_CODES)
+    # nor does a street word read as a code ("413 COMMERCE ST" is no São Tomé, "2 Rue PL" no Poland)
+    state_like = ", ".join(_lit(c) for c in (*STATE_LIKE_CODES, *STREET_AFTER, *BUILDING_AFTER))
     last_word = r"regexp_extract(last1, '(\pL[\pL\.]*)[\s\.\)]*$', 1)"
     tries = ["nullif(last2, '') || ' ' || last1", "last1", last_word]
     lookups = ", ".join(f"k{i}.alpha2" for i in range(len(tries)))

@@ -63,6 +63,10 @@ STREET_AFTER = ("RD", "ROAD", "ST", "STREET", "AVE", "AVENUE", "AV", "BLVD", "BO
                 "LANE", "HWY", "HIGHWAY", "WAY", "PL", "PLACE", "CT", "COURT", "PKWY", "PARKWAY", "TER", "LU", "JIE",
                 "DAO", "LI", "XIANG",
                 "MAH", "MAHALLESI", "SOK", "SOKAK", "SOKAGI", "CAD", "CADDESI", "BULVARI")  # Turkish: after the name
+# Building, estate and district words: what stands before them in a segment is a building or district
+# name ("Pearl Ridge Centre", "Le Chan Ward", "Pudong District"), never the city (which is named after).
+BUILDING_AFTER = ("CENTRE", "CENTER", "CTR", "BUILDING", "BLDG", "TOWER", "TWR", "PLAZA", "MANSION", "HOUSE",
+                  "COMPLEX", "ESTATE", "WAREHOUSE", "SQUARE", "WARD", "DISTRICT", "DIST")
 STREET_BEFORE = ("CALLE", "AV", "AVE", "AVENIDA", "RUA", "VIA", "JALAN", "JL", "BOULEVARD", "BLVD", "CARRERA",
                  "CALZADA", "CALZ", "PASEO", "CAMINO", "CARRETERA", "CARR", "RODOVIA", "ESTRADA",
                  "COL", "COLONIA", "BARRIO", "FRACC", "FRACCIONAMIENTO", "BAIRRO")  # neighbourhoods named after cities
@@ -145,8 +149,8 @@ def place_candidates_sql(addresses: str, contexts: str, into: str) -> list[str]:
     (``token_country``), if any. The best match is the one nearest the end (Latin script) or the start
     (Han script), the longer at a tie (see the module docstring), among the matches with a place in
     ``token_country`` when there are any (``Tijuana, Baja California, México``: not Baja, Hungary).
-    A name that is a state or province in every country that has it yields to the best other match
-    when it names no place of its own (``Guadalajara, Jalisco``: Jalisco is only another name of
+    A name that is a state or province (in the address's own country, or anywhere when it names none)
+    yields to the best other match in the same country when it names no place of its own (``Guadalajara, Jalisco``: Jalisco is only another name of
     Xalisco) or when the other is at least half as populous (``Manzanillo, Colima``; but
     ``Kita-ku, Osaka``, where the ward is the smaller place, gives ``OSAKA``). Latin-script words are looked up per
     distinct *segment* (``SHANGHAI 200000``, ``Newark, NJ 07105`` recur across many addresses), then
@@ -159,18 +163,22 @@ def place_candidates_sql(addresses: str, contexts: str, into: str) -> list[str]:
              "lambda w: NOT regexp_matches(w, '[0-9]'))")
     # a segment opening with a street or neighbourhood word ("Col. Las Flores", "Calle Monterrey 5") names no city
     street_segment = f"list_contains([{_street_words(STREET_BEFORE)}], words[1])"
+    # and in a segment the words up to its last street or building word name the street or building
+    # ("Flat 7B 21 Nathan Rd TST Kowloon HK" is read from TST on)
+    after = _street_words(STREET_AFTER + BUILDING_AFTER)
+    past_street = (f"words[coalesce(list_max(list_filter(range(1, len(words) + 1), "
+                   f"lambda i: list_contains([{after}], words[i]))), 0) + 1:]")
     segs = f"""
       SELECT address, seg, seg_from_end FROM (
         SELECT address, unnest(s) AS seg, unnest(range(len(s), 0, -1)) AS seg_from_end FROM {addresses})
       WHERE seg_from_end <= {SEGMENTS_READ}"""
     grams = f"""
       SELECT seg, (len(words) - i - n + 1) AS end_from_seg_end, n, array_to_string(words[i + 1:i + n], ' ') AS key
-      FROM (SELECT seg, words[-{WORDS_READ}:] AS words FROM (SELECT seg, {words} AS words FROM (SELECT DISTINCT seg FROM {into}_segs)
+      FROM (SELECT seg, {past_street}[-{WORDS_READ}:] AS words FROM (SELECT seg, {words} AS words FROM (SELECT DISTINCT seg FROM {into}_segs)
                  WHERE {country_key_sql('seg')} NOT IN (SELECT key FROM {COUNTRY_TABLE}))
             WHERE NOT {street_segment}),
            LATERAL (SELECT unnest(range(0, len(words))) AS i), LATERAL (SELECT unnest(range(1, {_MAX_WORDS + 1})) AS n)
-      WHERE i + n <= len(words) AND coalesce(words[i + n + 1], '') NOT IN ({_street_words(STREET_AFTER)})
-        AND coalesce(words[i], '') NOT IN ({_street_words(STREET_BEFORE)})"""
+      WHERE i + n <= len(words) AND coalesce(words[i], '') NOT IN ({_street_words(STREET_BEFORE)})"""
     han = f"""
     SELECT address, start, n, substr(han, start, n) AS key
     FROM (SELECT address, left(array_to_string(regexp_extract_all(address, {_q(_HAN)}), ''), {HAN_CHARS_READ}) AS han
@@ -189,15 +197,18 @@ def place_candidates_sql(addresses: str, contexts: str, into: str) -> list[str]:
         "AND h.end_from_seg_end <= g.end_from_seg_end AND h.end_from_seg_end + h.n >= g.end_from_seg_end + g.n)",
         f"""CREATE OR REPLACE TEMP TABLE {into} AS
     SELECT address, CASE WHEN best_region = 1 AND alt_key IS NOT NULL AND (alt_r < {_OUT_OF_CONTEXT}) = (best_r < {_OUT_OF_CONTEXT})
+                          AND list_has_any(alt_countries, best_countries)
                           AND (best_main = 0 OR alt_population * 2 >= best_population) THEN alt_key ELSE best_key END AS key
     FROM (
       SELECT address, min(r) AS best_r, arg_min(key, r) AS best_key, arg_min(region, r) AS best_region,
              arg_min(population, r) AS best_population, arg_min(main, r) AS best_main,
+             arg_min(countries, r) AS best_countries,
+             arg_min(countries, r) FILTER (WHERE region = 0) AS alt_countries,
              min(r) FILTER (WHERE region = 0) AS alt_r,
              arg_min(key, r) FILTER (WHERE region = 0) AS alt_key,
              arg_min(population, r) FILTER (WHERE region = 0) AS alt_population
       FROM (
-        SELECT c.address, c.key, k.main, k.population,
+        SELECT c.address, c.key, k.main, k.population, k.countries,
                CASE WHEN x.token_country IS NOT NULL THEN list_contains(k.region_countries, x.token_country)
                     ELSE len(k.region_countries) > 0 END::INTEGER AS region,
                c.rank + CASE WHEN x.token_country IS NULL OR list_contains(k.countries, x.token_country) THEN 0
