@@ -112,6 +112,17 @@ def test_state_codes_are_not_countries(ws):
     assert [g[2] for g in got] == ["DOVER", "FRESNO"]
 
 
+def test_state_column_joined_into_the_address_is_no_country(ws):
+    # street, city and state columns with no country column: the last line "CA" is California
+    frame = pd.DataFrame({"Shipper": ["A"], "Shipper Address 1": ["9 Elm St"], "Shipper Address 2": ["Fresno"],
+                          "Shipper Address 3": ["CA"], "Consignee": ["B"]})
+    ws.load(frame, mapping={"shipper_name": "Shipper", "consignee_name": "Consignee",
+                            "shipper_address": ["Shipper Address 1", "Shipper Address 2", "Shipper Address 3"]},
+            progress=False)
+    assert ws.store.scalar("SELECT shipper_country FROM shipments") is None
+    assert ws.store.rows("SELECT country, locality FROM party_mentions WHERE role = 'shipper'") == [(None, "FRESNO")]
+
+
 def test_ambiguous_city_is_not_guessed_without_other_evidence(ws):
     # Guadalajara is in Mexico and Spain, Los Angeles in the US, Chile and Spain: no country from the
     # name alone (the locality is still known: every candidate has that name) ...

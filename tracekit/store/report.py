@@ -44,6 +44,9 @@ class SourceReport:
     date_order: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    field_warnings: list[str] = field(default_factory=list)
+    """Loud warnings about fields the source lacks (no date, no description, a party missing) and the
+    queries that will not work on it (:func:`tracekit.ingest.mapping.missing_field_warnings`)."""
     declaration: dict[str, str] | None = None  # {"declaring_country": "MX", "declaration": "import"}
     country_sources: dict[str, int] = field(default_factory=dict)  # mentions per party_mentions.country_source
     country_conflicts: dict[str, int] = field(default_factory=dict)  # weaker evidence naming another country
@@ -66,6 +69,7 @@ class SourceReport:
             "warnings": dict(self.warnings), "mapping": self.mapping.to_json() if self.mapping else None,
             "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
             "date_order": dict(self.date_order), "notes": list(self.notes), "seconds": round(self.seconds, 3),
+            "field_warnings": list(self.field_warnings),
             "declaration": dict(self.declaration) if self.declaration else None,
             "country_sources": dict(self.country_sources), "country_conflicts": dict(self.country_conflicts),
             "localities": self.localities,
@@ -124,6 +128,7 @@ class LoadReport:
             "rows_read": self.rows_read, "rows_loaded": self.rows_loaded,
             "rows_quarantined": self.rows_quarantined, "quarantine_reasons": self.quarantine_reasons,
             "warnings": self.warnings, "seconds": round(self.seconds, 3),
+            "field_warnings": [f"{s.name}: {w}" for s in self.sources for w in s.field_warnings],
             "sources": [s.to_json() for s in self.sources],
         }
 
@@ -132,6 +137,7 @@ class LoadReport:
         for s in self.sources:
             lines.append(f"{s.name}: {s.status}, read {s.rows_read:,} = loaded {s.rows_loaded:,} "
                          f"+ quarantined {s.rows_quarantined:,} ({s.seconds:.2f} s)")
+            lines.extend(f"  !! WARNING {w}" for w in s.field_warnings)
             if s.quarantine_reasons:
                 lines.append(f"  quarantined: {_reasons_text(s.quarantine_reasons)}")
             if s.warnings:
@@ -171,9 +177,11 @@ class LoadReport:
         total = (f"<tr><th>total</th><td></td><th>{self.rows_read:,}</th><th>{self.rows_loaded:,}</th>"
                  f"<th>{self.rows_quarantined:,}</th><td>{e(_reasons_text(self.quarantine_reasons))}</td>"
                  f"<td></td><td>{self.seconds:.2f}</td></tr>")
+        loud = "".join(f"<p style='color:#b00;font-weight:bold'>&#9888; {e(s.name)}: {e(w)}</p>"
+                       for s in self.sources for w in s.field_warnings)
         details = "".join(
             f"<details><summary>mapping of {e(s.name)}</summary>{s.mapping._repr_html_()}</details>"
             for s in self.sources if s.mapping
         )
-        return (f"<div class='tracekit-load-report'><table>{head}{''.join(body)}{total}</table>"
+        return (f"<div class='tracekit-load-report'>{loud}<table>{head}{''.join(body)}{total}</table>"
                 f"{details}</div>")
