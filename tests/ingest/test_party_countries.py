@@ -51,6 +51,7 @@ def test_declaring_country_goes_to_the_declaring_party(ws, kind, role_in_country
     assert got[other] == (("CN", "port") if other == "shipper" else (None, None))
     assert report.sources[0].declaration == {"declaring_country": "MX", "declaration": kind}
     assert f"declaration: {kind} declarations filed in MX" in str(report)
+    assert "party countries from: declaration 1" in report._repr_html_()
     stored = json.loads(ws.store.scalar("SELECT mapping_json FROM sources"))
     assert (stored["declaring_country"], stored["declaration"]) == ("MX", kind)
 

@@ -179,9 +179,10 @@ class LoadReport:
                  f"<td></td><td>{self.seconds:.2f}</td></tr>")
         loud = "".join(f"<p style='color:#b00;font-weight:bold'>&#9888; {e(s.name)}: {e(w)}</p>"
                        for s in self.sources for w in s.field_warnings)
+        evidence = "".join(f"<p>{e(s.name)}: {e(s.evidence_text())}</p>" for s in self.sources if s.status != "skipped")
         details = "".join(
             f"<details><summary>mapping of {e(s.name)}</summary>{s.mapping._repr_html_()}</details>"
             for s in self.sources if s.mapping
         )
-        return (f"<div class='tracekit-load-report'>{loud}<table>{head}{''.join(body)}{total}</table>"
+        return (f"<div class='tracekit-load-report'>{loud}<table>{head}{''.join(body)}{total}</table>{evidence}"
                 f"{details}</div>")
