@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
 import pandas as pd
 import pytest
 from followthemoney import model
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import tracekit
 from tracekit.ingest.screen_lists import ENTRY_COLUMNS, ScreenListError, read_ftm_jsonl, read_ofac_csv
@@ -106,3 +110,20 @@ def test_lists_stored_replaced_and_listed(tmp_path):
         assert stored["name"].tolist()[0] == "Química Andina S.A. de C.V."
         ws.screen_lists.remove("mine")
         assert ws.screen_lists.names() == []
+
+
+_LATIN1_TEXT = st.text(alphabet=st.characters(min_codepoint=32, max_codepoint=255, exclude_characters="\x7f"),
+                       min_size=1, max_size=40).filter(lambda s: s.strip() and s.strip() != "-0-")
+
+
+@settings(max_examples=60, deadline=None)
+@given(names=st.lists(_LATIN1_TEXT, min_size=1, max_size=6), aliases=st.lists(_LATIN1_TEXT, max_size=4))
+def test_ofac_any_latin1_names_round_trip(tmp_path_factory, names, aliases):
+    folder = tmp_path_factory.mktemp("ofac")
+    sdn, alt = io.StringIO(), io.StringIO()
+    csv.writer(sdn).writerows([[k + 1, n, "-0- ", "SDNTK", *["-0- "] * 8] for k, n in enumerate(names)])
+    csv.writer(alt).writerows([[1, k + 1, "aka", a, "-0- "] for k, a in enumerate(aliases)])
+    entries = read_ofac_csv(_ofac_folder(folder, sdn.getvalue(), alt.getvalue()))
+    # Quotes, commas and accents survive; only outer spaces go (OFAC pads fields with them).
+    assert entries["name"].tolist() == [n.strip() for n in names] + [a.strip() for a in aliases]
+    assert entries["source_row"].tolist() == list(range(1, len(names) + 1)) + list(range(1, len(aliases) + 1))

@@ -84,6 +84,10 @@ def test_ftm_list_screens_without_the_shared_data(tmp_path):
         ws.screen_lists.add(FIXTURES / "lists.ftm.jsonl", name="mine")
         with pytest.raises(TracekitError, match="no screening list named 'other'"):
             ws.screen(lists="other")
+        with pytest.raises(TracekitError, match="kinds=.*use some of organization"):
+            ws.screen(kinds=("company",))
+        with pytest.raises(TracekitError, match="min_score=0: use a score between 0 and 1"):
+            ws.screen(min_score=0)
         result = ws.screen()
         hit = result.to_frame().iloc[0]
         assert len(result) == 1 and hit["entity_name"] == FTM_LISTED and hit["entry_id"] == "ftm-acme"
@@ -113,3 +117,26 @@ def test_screen_verb_is_shared_by_cli_and_magic(tmp_path):
         assert result.title == "screen against mine" and result.meta["min_score"] == 0.8
     finally:
         ws.close()
+
+
+def test_tk_magic_adds_a_list_and_screens(tmp_path, monkeypatch):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    from tests.screen.world import write_world
+
+    monkeypatch.setenv("TRACEKIT_WORKSPACE", str(tmp_path / "ws"))
+    ip = InteractiveShell.instance()
+    ip.run_line_magic("load_ext", "tracekit")
+    try:
+        ip.user_ns.update(manifest=str(write_world(tmp_path)), ftm=str(FIXTURES / "lists.ftm.jsonl"))
+        ip.run_cell("%tk load {manifest}")
+        ip.run_cell("%tk resolve")
+        ip.run_cell("%tk screen add {ftm} --name mine")
+        ip.run_cell("%tk screen -o hits")
+        hits = ip.user_ns["hits"]
+        assert hits.to_frame()["entity_name"].tolist() == [FTM_LISTED]
+        assert hits.hops.set_index("entity_name").loc[BROKER, "hops"] == 1
+    finally:
+        ip.run_line_magic("tk", "close")
+        ip.run_line_magic("unload_ext", "tracekit")
+        ip.user_ns.pop("hits", None)

@@ -1,10 +1,8 @@
 """``screen``: which resolved entities are on a sanctions list, and how far every other one is from them.
 
-Matching is the resolution stage's (:func:`tracekit.resolve.screen.screen_matches`). Proximity is one
-breadth-first pass over the trade index from all matched entities at once, following trade in either
-direction (a broker that buys from a listed party and one that sells to it are both one hop away), up
-to ``max_hops``. Each reached entity keeps the edge that reached it first, so its path to the nearest
-listed party is read back hop by hop, with the shipments that make up each hop as evidence.
+Matching is the resolution stage's (:func:`tracekit.resolve.screen.screen_matches`); proximity the
+graph stage's (:func:`tracekit.graph.sanctions.sanctions_hops`, where risk can use it too). This
+module joins them into one result object.
 """
 
 from __future__ import annotations
@@ -12,14 +10,12 @@ from __future__ import annotations
 import html
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from tracekit.errors import TracekitError
 from tracekit.graph.filters import TradeFilter
-from tracekit.graph.project import build_digraph
-from tracekit.graph.traverse import hop_distances
+from tracekit.graph.sanctions import HOPS_COLUMNS, MAX_HOPS, sanctions_hops
 from tracekit.query.entities import resolve_entity
 from tracekit.query.prepared import graph_index
 from tracekit.query.results import GraphResult, frame_records, html_table
@@ -28,10 +24,6 @@ from tracekit.store.screen_lists import ScreenLists
 
 __all__ = ["screen", "sanctions_proximity", "ScreenResult", "Proximity", "HOPS_COLUMNS", "MAX_HOPS"]
 
-MAX_HOPS = 3
-EVIDENCE_PER_HOP = 5
-HOPS_COLUMNS = ["entity_id", "entity_name", "hops", "nearest_listed_id", "nearest_listed_name", "listed_as",
-                "path", "path_entity_ids", "evidence_shipment_ids"]
 _ID_COLUMNS = ("entity_id", "nearest_listed_id", "path_entity_ids", "evidence_shipment_ids")
 
 
@@ -75,78 +67,6 @@ class ScreenResult(GraphResult):
                 + html_table(near.drop(columns=["path_entity_ids"], errors="ignore")) + "</div>")
 
 
-def _parents(index, arrays, hop_of: np.ndarray, kept: list[np.ndarray]) -> tuple[np.ndarray, np.ndarray]:  # noqa: ANN001
-    """Per node position: the neighbour one hop nearer a listed party, and the edge row between them."""
-    parent = np.full(index.n_nodes, -1, dtype=np.int64)
-    via = np.full(index.n_nodes, -1, dtype=np.int64)
-    for hop, rows in enumerate(kept, start=1):
-        rows = np.sort(rows)  # the lowest row wins ties: same data, same path
-        src, dst = arrays.src[rows], arrays.dst[rows]
-        forward = (hop_of[dst] == hop) & (hop_of[src] == hop - 1)
-        child, near = np.where(forward, dst, src), np.where(forward, src, dst)
-        child_rev, first = np.unique(child[::-1], return_index=True)  # reversed: keep each child's first row
-        pick = len(child) - 1 - first
-        parent[child_rev], via[child_rev] = near[pick], rows[pick]
-    return parent, via
-
-
-def _hop_evidence(store, pairs: pd.DataFrame) -> dict[tuple[int, int], list[int]]:  # noqa: ANN001
-    """Up to a few shipment ids per (entity, neighbour) hop, in either direction."""
-    if not len(pairs):
-        return {}
-    with store.registered("tk_scr_hops", pairs):
-        found = store.df(f"""
-            SELECT u, v, list(shipment_id ORDER BY shipment_id) AS ids FROM (
-                SELECT h.u, h.v, t.shipment_id,
-                       row_number() OVER (PARTITION BY h.u, h.v ORDER BY t.shipment_id) AS k
-                FROM tk_scr_hops h JOIN graph_trade t
-                  ON (t.src = h.u AND t.dst = h.v) OR (t.src = h.v AND t.dst = h.u)
-            ) WHERE k <= {EVIDENCE_PER_HOP} GROUP BY u, v""")  # noqa: S608
-    return {(int(u), int(v)): [int(x) for x in ids] for u, v, ids in found.itertuples(index=False)}
-
-
-def _proximity(ws, matches: pd.DataFrame, max_hops: int, flt: TradeFilter):  # noqa: ANN001, ANN202
-    index = graph_index(ws)
-    arrays = index.arrays_for(flt)
-    listed_ids = np.unique(matches["entity_id"].to_numpy(dtype=np.int64))
-    present = listed_ids[np.isin(listed_ids, index.node_ids)]
-    if not len(present):
-        return pd.DataFrame(columns=HOPS_COLUMNS), nx.DiGraph()
-    seeds = index.positions(present)
-    hop_of, kept = hop_distances(index, arrays, seeds, forward=None, hops=max_hops, flt=flt)
-    parent, via = _parents(index, arrays, hop_of, kept)
-    reached = np.flatnonzero(hop_of >= 0)
-    ids = index.node_ids
-    hop_pairs = pd.DataFrame({"u": ids[reached[hop_of[reached] > 0]],
-                              "v": ids[parent[reached[hop_of[reached] > 0]]]}).astype("int64")
-    evidence = _hop_evidence(ws.store, hop_pairs)
-    names = ws.store.df("SELECT entity_id, name FROM entities").set_index("entity_id")["name"].to_dict()
-    listed_as = matches.groupby("entity_id").apply(
-        lambda g: "; ".join(f"{ln}:{e} {n}" for ln, e, n in
-                            zip(g["list_name"], g["entry_id"], g["listed_name"], strict=True)),
-        include_groups=False).to_dict()
-    records = []
-    for pos in reached[np.argsort(hop_of[reached], kind="stable")].tolist():
-        chain = [pos]
-        while hop_of[chain[-1]] > 0:
-            chain.append(int(parent[chain[-1]]))
-        chain_ids = [int(ids[p]) for p in chain]
-        text = str(names.get(chain_ids[0], chain_ids[0]))
-        for p, q in zip(chain, chain[1:], strict=False):
-            arrow = "→" if (arrays.src[via[p]], arrays.dst[via[p]]) == (p, q) else "←"
-            text += f" {arrow} {names.get(int(ids[q]), int(ids[q]))}"
-        records.append({
-            "entity_id": chain_ids[0], "entity_name": names.get(chain_ids[0]), "hops": len(chain) - 1,
-            "nearest_listed_id": chain_ids[-1], "nearest_listed_name": names.get(chain_ids[-1]),
-            "listed_as": listed_as.get(chain_ids[-1]), "path": text, "path_entity_ids": chain_ids,
-            "evidence_shipment_ids": [evidence.get((u, v), []) for u, v in zip(chain_ids, chain_ids[1:],
-                                                                                 strict=False)],
-        })
-    rows = via[reached[hop_of[reached] > 0]]
-    graph = build_digraph(index, arrays, np.unique(rows), flt, evidence=True)
-    return pd.DataFrame(records, columns=HOPS_COLUMNS), graph
-
-
 def _entries(ws, lists, kinds) -> pd.DataFrame:  # noqa: ANN001
     store_lists = ScreenLists(ws.store)
     names = store_lists.names()
@@ -157,6 +77,10 @@ def _entries(ws, lists, kinds) -> pd.DataFrame:  # noqa: ANN001
     unknown = sorted(set(wanted) - set(names))
     if unknown:
         raise TracekitError(f"no screening list named {', '.join(map(repr, unknown))}; lists: {', '.join(names)}")
+    kinds = (kinds,) if isinstance(kinds, str) else tuple(kinds)
+    known = ("organization", "individual", "vessel", "aircraft")
+    if not kinds or set(kinds) - set(known):
+        raise TracekitError(f"kinds={kinds!r}: use some of {', '.join(known)}")
     entries = store_lists.entries()
     return entries[entries["list_name"].isin(wanted) & entries["kind"].isin(kinds)]
 
@@ -180,8 +104,8 @@ def screen(ws, *, min_score: float = DEFAULT_MIN_SCORE, lists=None, kinds=SCREEN
         raise TracekitError(f"max_hops={max_hops}: use 1 to 6 (beyond that everything is near everything)")
     entries = _entries(ws, lists, kinds)
     matches = screen_matches(ws.store, entries, min_score=min_score)
-    flt = TradeFilter()
-    hops, graph = _proximity(ws, matches, int(max_hops), flt)
+    graph_index(ws)  # builds (or reuses) the index with the graph stage's flag tables up to date
+    hops, graph = sanctions_hops(ws.store, matches, int(max_hops), TradeFilter())
     for entity_id in matches["entity_id"].unique().tolist():
         if entity_id not in graph:
             graph.add_node(int(entity_id), label=str(matches.loc[matches["entity_id"] == entity_id,
