@@ -86,7 +86,8 @@ def test_broker_shipping_to_a_listed_party_is_one_hop_with_evidence_rows(tmp_pat
         hops = result.to_frame().set_index("feature").loc["listed_hops"]
         weights = load_risk_weights()["listed_hops"]
         assert hops["raw"] == 3 and hops["contribution"] == pytest.approx(weights.weight * 3 / weights.cap)
-        assert hops["note"].startswith("1 hop(s) to listed party " + FTM_LISTED) and "mine:ftm-acme" in hops["note"]
+        assert hops["note"].startswith("1 hop(s) to a listed party (mine:ftm-acme") and hops["note"].endswith(
+            f"{BROKER} → {FTM_LISTED}")
         assert _record_ids(ws, hops["evidence"]) == ["BL6"]  # the shipment to the listed party
         assert result.score == pytest.approx(before + hops["contribution"])
         listed = ws.risk(FTM_LISTED).to_frame().set_index("feature").loc["listed_hops"]
@@ -107,11 +108,11 @@ def test_planted_ofac_party_puts_its_broker_one_hop_away(tmp_path, shared_dir):
     try:
         ws.screen_lists.add(shared_dir / "data" / "ofac-sdn-2022-01", name="ofac")
         hops = ws.risk(BROKER).to_frame().set_index("feature").loc["listed_hops"]
-        assert hops["raw"] == 3 and "ofac:11244" in hops["note"] and LISTED in hops["note"]
+        assert hops["raw"] == 3 and "ofac:11244" in hops["note"] and hops["note"].endswith(f"{BROKER} → {LISTED}")
         assert _record_ids(ws, hops["evidence"]) == ["BL2", "BL3"]
         maker = ws.risk(MAKER).to_frame().set_index("feature").loc["listed_hops"]
-        assert maker["raw"] == 2 and f"via {BROKER}" in maker["note"]
-        assert _record_ids(ws, maker["evidence"]) == ["BL1"]  # its first hop, towards the broker
+        assert maker["raw"] == 2 and maker["note"].endswith(f"{MAKER} → {BROKER} → {LISTED}")
+        assert _record_ids(ws, maker["evidence"]) == ["BL1", "BL2", "BL3"]  # every hop of the path
     finally:
         ws.close()
 

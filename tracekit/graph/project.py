@@ -100,7 +100,7 @@ def node_frame(store: Store, entity_ids: Iterable[int]) -> pd.DataFrame:
     with store.registered("tk_node_ids", ids):
         frame = store.df(f"SELECT {', '.join(select)} FROM tk_node_ids i {' '.join(joins)}")  # noqa: S608
     for column, default in (("name", None), ("country", None), ("mentions", 0), ("shipment_count", 0),
-                            ("community", None)):
+                            ("community", None), ("risk", None)):
         if column not in frame:
             frame[column] = default
     frame["flags"] = [list(f) if isinstance(f, list | np.ndarray) else [] for f in frame.get(

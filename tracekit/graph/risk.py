@@ -33,6 +33,7 @@ from pathlib import Path
 import pandas as pd
 
 from tracekit.errors import TracekitError
+from tracekit.graph.sanctions import MAX_HOPS, sanctions_hops
 from tracekit.graph.tables import IDENTIFIER_KINDS
 from tracekit.resolve.screen import DEFAULT_MIN_SCORE, SCREEN_KINDS, screen_matches
 from tracekit.store import Store
@@ -43,7 +44,6 @@ __all__ = ["RiskFeature", "load_risk_weights", "ensure_risk", "build_risk", "ris
 
 FEATURES = ("flags", "listed_hops", "trace_position", "shell_cluster", "newly_appearing")
 EVIDENCE_CAP = 10
-MAX_HOPS = 3
 NEW_DAYS = 365
 MAX_SHARE = 50
 TRACE_FLAGS = ("precursor_named", "cas", "precursor_hs", "misdeclared", "relay")
@@ -218,45 +218,32 @@ SELECT DISTINCT k.entity_id, 'shell_cluster', k.mention_id // 4 FROM (
 
 
 def _listed_hops(store: Store) -> None:
-    """Breadth-first, set-based, from every listed entity over trade in either direction."""
+    """Hops to the nearest listed party: :func:`tracekit.graph.sanctions.sanctions_hops`, as ``ws.screen`` shows."""
     entries = ScreenLists(store).entries()
     entries = entries[entries["kind"].isin(SCREEN_KINDS)]
     matches = screen_matches(store, entries, min_score=DEFAULT_MIN_SCORE)
     if not len(matches):
         return
-    best = matches.sort_values("score", ascending=False).drop_duplicates("entity_id")
-    seeds = pd.DataFrame({"entity_id": best["entity_id"].astype("int64"),
-                          "listed_as": best["list_name"].astype(str) + ":" + best["entry_id"].astype(str) + " "
-                          + best["listed_name"].fillna("").astype(str)})
-    with store.registered("tk_risk_seeds", seeds):
-        store.execute("CREATE OR REPLACE TEMP TABLE tk_risk_hops AS SELECT entity_id, 0 AS hops, "
-                      "NULL::BIGINT AS parent, entity_id AS listed_id, listed_as FROM tk_risk_seeds")
-    store.execute("CREATE OR REPLACE TEMP TABLE tk_risk_adj AS SELECT DISTINCT src AS a, dst AS b FROM graph_edges "
-                  "WHERE src IS NOT NULL AND dst IS NOT NULL AND src <> dst UNION SELECT dst, src FROM graph_edges "
-                  "WHERE src IS NOT NULL AND dst IS NOT NULL AND src <> dst")
-    for hop in range(1, MAX_HOPS + 1):
-        store.execute(f"""INSERT INTO tk_risk_hops
-SELECT j.b, {hop}, min(p.entity_id), arg_min(p.listed_id, p.entity_id), arg_min(p.listed_as, p.entity_id)
-FROM tk_risk_hops p JOIN tk_risk_adj j ON j.a = p.entity_id
-WHERE p.hops = {hop - 1} AND j.b NOT IN (SELECT entity_id FROM tk_risk_hops)
-GROUP BY j.b""")  # noqa: S608 - integers only
-    store.execute(f"""INSERT INTO tk_risk_raw
-SELECT h.entity_id, 'listed_hops', {MAX_HOPS + 1} - h.hops,
-       CASE WHEN h.hops = 0 THEN 'listed: ' || h.listed_as
-            ELSE h.hops || ' hop(s) to listed party ' || coalesce(l.name, CAST(h.listed_id AS VARCHAR)) || ' ('
-                 || h.listed_as || ')' || CASE WHEN h.hops > 1 THEN ', via ' || coalesce(p.name, CAST(h.parent AS VARCHAR))
-                 ELSE '' END END
-FROM tk_risk_hops h LEFT JOIN entities l ON l.entity_id = h.listed_id LEFT JOIN entities p ON p.entity_id = h.parent
-""")  # noqa: S608 - integers only
-    # evidence: the trade with the next entity on the way to the listed party (the first hop of the path)
-    store.execute("""INSERT INTO tk_risk_ev
-SELECT h.entity_id, 'listed_hops', t.shipment_id FROM tk_risk_hops h JOIN graph_trade t
-  ON (t.src = h.entity_id AND t.dst = h.parent) OR (t.dst = h.entity_id AND t.src = h.parent)
-WHERE h.hops > 0""")
-    store.execute("""INSERT INTO tk_risk_ev
-SELECT h.entity_id, 'listed_hops', t.shipment_id FROM tk_risk_hops h JOIN graph_trade t
-  ON t.src = h.entity_id OR t.dst = h.entity_id
-WHERE h.hops = 0""")
+    hops, _graph = sanctions_hops(store, matches, MAX_HOPS)
+    if not len(hops):
+        return
+    raw = pd.DataFrame({
+        "entity_id": hops["entity_id"].astype("int64"), "feature": "listed_hops",
+        "raw": (MAX_HOPS + 1 - hops["hops"]).astype(float),
+        "note": [f"listed: {listed}" if n == 0 else f"{n} hop(s) to a listed party ({listed}): {path}"
+                 for n, listed, path in zip(hops["hops"], hops["listed_as"], hops["path"], strict=True)],
+    })
+    # evidence: the shipments of every hop on the path (a listed party's own: all its trade, below)
+    evidence = pd.DataFrame(
+        [(int(e), int(s)) for e, per_hop in zip(hops["entity_id"], hops["evidence_shipment_ids"], strict=True)
+         for ids in per_hop for s in ids], columns=["entity_id", "shipment_id"]).astype("int64")
+    listed = pd.DataFrame({"entity_id": hops.loc[hops["hops"] == 0, "entity_id"].astype("int64")})
+    with store.registered("tk_risk_hop_raw", raw), store.registered("tk_risk_hop_ev", evidence), \
+            store.registered("tk_risk_listed", listed):
+        store.execute("INSERT INTO tk_risk_raw SELECT entity_id, feature, raw, note FROM tk_risk_hop_raw")
+        store.execute("INSERT INTO tk_risk_ev SELECT entity_id, 'listed_hops', shipment_id FROM tk_risk_hop_ev")
+        store.execute("INSERT INTO tk_risk_ev SELECT l.entity_id, 'listed_hops', t.shipment_id FROM tk_risk_listed l "
+                      "JOIN graph_trade t ON t.src = l.entity_id OR t.dst = l.entity_id")
 
 
 def build_risk(store: Store, stamp: str, *, weights_path: str | Path | None = None) -> None:
@@ -300,8 +287,7 @@ CREATE OR REPLACE TABLE graph_risk AS
 SELECT entity_id, sum(contribution) AS score FROM graph_risk_contributions GROUP BY entity_id
 ORDER BY score DESC, entity_id
 """)
-        for name in ("tk_risk_raw", "tk_risk_ev", "tk_risk_trace", "tk_risk_new", "tk_risk_shared", "tk_risk_seeds",
-                     "tk_risk_hops", "tk_risk_adj", "tk_risk_weights"):
+        for name in ("tk_risk_raw", "tk_risk_ev", "tk_risk_trace", "tk_risk_new", "tk_risk_shared", "tk_risk_weights"):
             store.execute(f"DROP TABLE IF EXISTS {name}")
         store.execute("CREATE TABLE IF NOT EXISTS graph_state (key VARCHAR PRIMARY KEY, value VARCHAR)")
         store.execute("INSERT OR REPLACE INTO graph_state VALUES ('risk', ?)", [stamp])
