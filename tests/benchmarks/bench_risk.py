@@ -1,6 +1,6 @@
 """Benchmark: does risk rank the planted precursor networks' companies first, and what does it cost?
 
-``python -m tests.benchmarks.bench_risk [--rows N] [--seed S ...]``
+``python -m tests.benchmarks.bench_risk [--quick] [--rows N] [--seed S ...] [--weights CSV]``
 
 Demo worlds (seeds 2 and 3 by default) are generated, loaded and resolved. Each resolved entity takes the
 truth entity most of its mentions belong to; positives are the truth entities on a planted network
@@ -102,10 +102,13 @@ def main(argv=None) -> None:
     parser.add_argument("--rows", type=int, default=20_000)
     parser.add_argument("--seed", type=int, action="append")
     parser.add_argument("--weights", help="score with this weights table (tuning runs only)")
+    parser.add_argument("--quick", action="store_true", help="smoke run: one seed, 2,000 rows")
     parser.add_argument("--clean", action="store_true", help="regenerate the demo worlds")
     args = parser.parse_args(argv)
     if args.clean:
         shutil.rmtree(OUT, ignore_errors=True)
+    if args.quick:
+        args.rows, args.seed = 2_000, args.seed or [2]
     for seed in args.seed or [2, 3]:
         run(seed, args.rows, args.weights)
 
