@@ -44,6 +44,7 @@ def _check_explained(ws, result) -> None:
             assert row.evidence == [] and row.note
             continue
         assert row.evidence and row.evidence_count >= len(row.evidence) and row.note
+        assert row.evidence_rows == ", ".join(f"manifest.csv:{e['line']}" for e in row.evidence)
         for item in row.evidence:
             line = ws.store.scalar("SELECT line FROM shipments WHERE shipment_id = ?", [int(item["shipment_id"])])
             assert item["line"] == line and item["source_file"].endswith("manifest.csv")

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import networkx as nx
 import numpy as np
@@ -27,7 +28,8 @@ from tracekit.query.results import GraphResult, frame_records
 __all__ = ["risk", "RiskResult", "RANK_COLUMNS", "CONTRIBUTION_COLUMNS"]
 
 RANK_COLUMNS = ["rank", "entity_id", "name", "country", "score", "top_feature", "features"]
-CONTRIBUTION_COLUMNS = ["feature", "contribution", "weight", "cap", "raw", "note", "evidence_count", "evidence"]
+CONTRIBUTION_COLUMNS = ["feature", "contribution", "weight", "cap", "raw", "note", "evidence_count", "evidence_rows",
+                        "evidence"]
 _DRAWN = 15
 _ZERO_NOTES = {
     "flags": "no flagged shipment",
@@ -129,6 +131,9 @@ def _one(ws, index, entity_id: int, weights) -> RiskResult:  # noqa: ANN001
             note = f"{note}; weight 0 in the weights table"
         rows.append({"feature": feature, "contribution": 0.0, "weight": table[feature].weight,
                      "cap": table[feature].cap, "raw": 0.0, "note": note, "evidence_count": 0, "evidence": []})
+    for row in rows:  # readable in a terminal: file:line of each evidence row
+        row["evidence_rows"] = ", ".join(f"{Path(str(e.get('source_file'))).name}:{e.get('line')}"
+                                         for e in row["evidence"])
     frame = pd.DataFrame(rows, columns=CONTRIBUTION_COLUMNS)
     frame = frame.sort_values("contribution", ascending=False, kind="stable", ignore_index=True)
     score = float(frame["contribution"].sum())
