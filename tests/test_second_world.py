@@ -1,0 +1,145 @@
+"""Issue 8's "Done when", checked end to end on a second world that nothing was tuned on.
+
+A small second world (``tracekit demo --world second``: a US reseller export and Chinese export
+declarations, a noise model of its own) is loaded as a new user would load it — ``ws.load(file,
+mapping="auto")`` for each file, plus the declaring country of the Chinese file when ``ws.load`` takes
+it — and resolved with ``ws.resolve()``. Then, against the truth:
+
+* every planted chain (maker → Hong Kong broker → importer, its two legs in different files) is
+  found by a time-respecting trace from either end;
+* every planted shell cluster (Hong Kong firms at one flat, the address written several ways) is one
+  cluster of ``ws.shell_clusters()``, with all its members, ranked in the top 5;
+* no entity holds mentions of firms in two different countries (no cross-jurisdiction merge);
+* pairwise precision and recall are both at least 0.97.
+
+The seed here (7) is not one the benchmark reports on (101–103). Tests marked xfail fail today for
+the reason given; they turn green as the mapping, countries, address and scoring parts of issue 8
+land (``strict=False``: an unexpected pass is reported, not an error).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import tracekit
+from tests.resolve.accuracy import pairwise
+from tests.second_world_support import load_second_world, mention_frame, truth_entity_map
+from tracekit.demo.second import generate_second
+from tracekit.demo.truth import read_truth
+
+SEED = 7
+ROWS = 6_000
+NEEDS_MAPPING = pytest.mark.xfail(strict=False, reason="issue 8: needs the mapping part (layout B's 'Export Date' "
+                                                       "and 'Overseas Buyer' are not recognised by mapping='auto')")
+
+
+@pytest.fixture(scope="module")
+def world(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("second")
+    generate_second(out, rows=ROWS, seed=SEED, progress=False)
+    return out
+
+
+@pytest.fixture(scope="module")
+def resolved(world):
+    ws = tracekit.Workspace()
+    reports = load_second_world(ws, world)
+    ws.resolve(progress=False)
+    frame = mention_frame(ws, world)
+    yield ws, reports, frame, read_truth(world)
+    ws.close()
+
+
+def _names(truth: dict) -> dict[str, str]:
+    return {e["id"]: e["name"] for e in truth["entities"]}
+
+
+def test_every_row_of_both_layouts_is_loaded(resolved):
+    _, reports, _, truth = resolved
+    for file, report in reports.items():
+        assert report.rows_read == truth["rows"][file], file
+        assert report.rows_loaded + report.rows_quarantined == report.rows_read, file
+
+
+@NEEDS_MAPPING
+def test_auto_mapping_finds_date_parties_and_goods_in_both_layouts(resolved):
+    _, reports, _, _ = resolved
+    for file, report in reports.items():
+        mapping = report.sources[0].mapping
+        missing = [t for t in ("record_id", "date", "shipper_name", "consignee_name", "description", "value_usd")
+                   if not mapping.columns.get(t)]
+        assert not missing, f"{file}: not mapped: {missing}; extras: {mapping.extras}"
+
+
+@NEEDS_MAPPING
+def test_every_planted_chain_is_found_by_a_time_respecting_trace_across_both_files(resolved):
+    ws, _, frame, truth = resolved
+    ours = truth_entity_map(frame)
+    names = _names(truth)
+    sources = dict(ws.sql("SELECT regexp_extract(path, '[^/]+$') AS file, source_id FROM sources")
+                   .itertuples(index=False))
+    problems = []
+    for network in truth["networks"]:
+        for chain in network["chains"]:
+            entities = chain["entities"]
+            unseen = [names[e] for e in entities if e not in ours]
+            if unseen:
+                problems.append(f"{network['id']}: no mention of {unseen} resolved")
+                continue
+            maker, broker, importer = (ours[e] for e in entities)
+            up = ws.trace(importer, "up", hops=2, time_respecting=True, max_nodes=None)
+            down = ws.trace(maker, "down", hops=2, time_respecting=True, max_nodes=None)
+            for label, result, wanted in (("up from the importer", up, (maker, broker)),
+                                          ("down from the maker", down, (broker, importer))):
+                missing = [names[e] for e, o in zip(entities, (maker, broker, importer), strict=True)
+                           if o in wanted and o not in result.graph]
+                if missing:
+                    problems.append(f"{network['id']}: trace {label} {names[entities[-1]]!r} misses {missing}")
+            if not problems:
+                legs = {(maker, broker), (broker, importer)}
+                used = {sid >> 32 for a, b in legs if down.graph.has_edge(a, b)
+                        for sid in down.graph.edges[a, b].get("evidence", [])}
+                assert used == set(sources.values()), f"{network['id']}: chain legs come from sources {used}"
+    assert not problems, "\n".join(problems)
+
+
+def test_every_shell_cluster_is_whole_and_in_the_top_five(resolved):
+    ws, _, frame, truth = resolved
+    ours = truth_entity_map(frame)
+    names = _names(truth)
+    result = ws.shell_clusters()
+    ranked, members = result.to_frame(), result.members
+    problems = []
+    for planted in truth["shell_clusters"]:
+        ids = [ours.get(e) for e in planted["entities"]]
+        if None in ids or len(set(ids)) < len(ids):
+            problems.append(f"{planted['id']}: members not resolved to distinct entities: "
+                            f"{[(names[e], ours.get(e)) for e in planted['entities']]}")
+            continue
+        clusters = set(members.loc[members["entity_id"].isin(ids), "cluster"]) if len(members) else set()
+        found = members[members["entity_id"].isin(ids)] if len(members) else members
+        if len(clusters) != 1 or len(found) != len(ids):
+            problems.append(f"{planted['id']}: {len(found)} of {len(ids)} members found, in {len(clusters)} "
+                            f"clusters; the flat is written {len(planted['spellings'])} ways")
+            continue
+        rank = int(ranked.loc[ranked["cluster"] == clusters.pop(), "rank"].iloc[0])
+        if rank > 5:
+            problems.append(f"{planted['id']}: ranked {rank}")
+    assert not problems, "\n".join(problems)
+
+
+def test_no_entity_holds_firms_of_two_countries(resolved):
+    _, _, frame, _ = resolved
+    countries = frame.groupby("ours")["truth_country"].nunique()
+    mixed = countries[countries > 1].index
+    examples = (frame[frame["ours"].isin(mixed)].drop_duplicates(["ours", "truth"])
+                .groupby("ours")[["truth_name", "truth_country"]].agg(list).head(8))
+    assert len(mixed) == 0, f"{len(mixed)} entities mix countries, e.g.\n{examples.to_string()}"
+
+
+def test_pairwise_precision_and_recall_are_at_least_097(resolved):
+    _, _, frame, _ = resolved
+    score = pairwise(frame["truth"], frame["ours"])
+    assert score["precision"] >= 0.97 and score["recall"] >= 0.97, score
