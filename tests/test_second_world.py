@@ -34,6 +34,13 @@ ROWS = 6_000
 NEEDS_MAPPING = pytest.mark.xfail(strict=False, reason="issue 8: needs the mapping part (layout B's 'Export Date' "
                                                        "and 'Overseas Buyer' are not recognised by mapping='auto')")
 
+NEEDS_ADDRESS = pytest.mark.xfail(strict=False, reason="issue 8: needs the address part (one key for 'Flat 7B' / "
+                                                       "'Flt B 7/F' / 'Rm 7B' / Chinese script) and the mapping part "
+                                                       "(layout B's buyers are unmapped, so shells have few mentions)")
+NEEDS_SCORING = pytest.mark.xfail(strict=False, reason="issue 8: needs the countries part (no mention has a country: "
+                                                       "no party country column) and the scoring part (legal-form "
+                                                       "jurisdiction, locality and word-order evidence)")
+
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Path:
@@ -105,6 +112,7 @@ def test_every_planted_chain_is_found_by_a_time_respecting_trace_across_both_fil
     assert not problems, "\n".join(problems)
 
 
+@NEEDS_ADDRESS
 def test_every_shell_cluster_is_whole_and_in_the_top_five(resolved):
     ws, _, frame, truth = resolved
     ours = truth_entity_map(frame)
@@ -130,6 +138,7 @@ def test_every_shell_cluster_is_whole_and_in_the_top_five(resolved):
     assert not problems, "\n".join(problems)
 
 
+@NEEDS_SCORING
 def test_no_entity_holds_firms_of_two_countries(resolved):
     _, _, frame, _ = resolved
     countries = frame.groupby("ours")["truth_country"].nunique()

@@ -18,7 +18,6 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tracekit.demo.generate import DemoSummary
-from tracekit.demo.names import load_data
 from tracekit.demo.second.firms import Firm, FirmFactory
 from tracekit.demo.second.layouts import DECLARING_COUNTRY, FILE_NAMES, LAYOUT_A, LAYOUT_B
 from tracekit.demo.second.lexicon import (
@@ -28,7 +27,7 @@ from tracekit.demo.second.lexicon import (
     TRADE_MODES,
     US_PORTS_UNLADING,
 )
-from tracekit.demo.second.plant import Leg, plant_networks
+from tracekit.demo.second.plant import plant_networks
 from tracekit.demo.second.spelling import HOUSE_STYLE_SHARE, address_spelling, name_spelling
 from tracekit.demo.second.world import IMPORTING, build_firms
 from tracekit.demo.sinks import MENTION_SCHEMA, Staging
@@ -223,8 +222,17 @@ def _write(staging, seed, rows, rng, nrng, firms, relationships, planted, traps,
     n_background = rows - len(planted.legs)
     if n_background < rows // 2:
         raise TracekitError(f"demo --rows {rows} is too small for the planted networks")
+    # every firm of a look-alike pair trades at least twice, so each trap is in the data
+    must = {int(e[1:]) for trap in traps for e in trap["entities"]}
+    forced: list[int] = []
+    for k, (shipper, consignee, _, _) in enumerate(relationships):
+        for firm in (shipper, consignee):
+            if firm.index in must:
+                must.discard(firm.index)
+                forced += [k, k]
     weights = np.array([r[3] for r in relationships])
-    picks = nrng.choice(len(relationships), size=n_background, p=weights / weights.sum())
+    picks = np.concatenate([np.array(forced, dtype=np.int64),
+                            nrng.choice(len(relationships), size=n_background - len(forced), p=weights / weights.sum())])
     # each relationship trades within its own window of the three years
     starts = {i: int(nrng.integers(0, DAYS - 60)) for i in np.unique(picks)}
     items: list[tuple] = []

@@ -89,7 +89,7 @@ def _hk_han(rng: random.Random, a) -> str:
     building = a.building[2] if a.building else ""
     room = f"{a.floor}樓{a.unit}室" if rng.random() < 0.5 else f"{a.floor}{a.unit}室"
     region = a.city_han if rng.random() < 0.8 else ""
-    prefix = "香港" if rng.random() < 0.85 else ""
+    prefix = "香港" if rng.random() < 0.85 and not region.startswith("香港") else ""
     return f"{prefix}{region}{a.district[2]}{a.street_han}{a.number}號{building}{room}"
 
 
