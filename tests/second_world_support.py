@@ -12,7 +12,8 @@ import pandas as pd
 
 from tracekit.demo.truth import read_truth
 
-__all__ = ["load_second_world", "mention_frame", "supports_declaring_country", "truth_entity_map"]
+__all__ = ["load_second_world", "mention_frame", "supports_declaring_country", "truth_entity_map", "chain_results",
+           "shell_cluster_results", "country_mixing"]
 
 
 def supports_declaring_country(ws) -> bool:
@@ -66,3 +67,83 @@ def truth_entity_map(frame: pd.DataFrame) -> dict[str, int]:
     counts = frame.groupby(["truth", "ours"]).size().reset_index(name="n")
     majority = counts.sort_values(["n", "ours"], ascending=[False, True]).drop_duplicates("truth")
     return dict(zip(majority["truth"], majority["ours"].astype("int64"), strict=True))
+
+
+def chain_results(ws, frame: pd.DataFrame, truth: dict) -> list[dict]:
+    """Each planted chain: found by a time-respecting trace up from the importer and down from the maker?
+
+    A chain counts as found when both traces reach every other member and the legs' evidence comes
+    from both source files. ``problem`` says what was missing.
+    """
+    ours = truth_entity_map(frame)
+    names = {e["id"]: e["name"] for e in truth["entities"]}
+    sources = set(ws.sql("SELECT source_id FROM sources")["source_id"])
+    out = []
+    for network in truth["networks"]:
+        for chain in network["chains"]:
+            entities = chain["entities"]
+            record = {"network": network["id"], "chain": [names[e] for e in entities], "found": False}
+            out.append(record)
+            unseen = [names[e] for e in entities if e not in ours]
+            if unseen:
+                record["problem"] = f"no mention of {unseen} was resolved"
+                continue
+            maker, broker, importer = (int(ours[e]) for e in entities)
+            if len({maker, broker, importer}) < 3:
+                record["problem"] = "two chain members resolved to one entity"
+                continue
+            up = ws.trace(importer, "up", hops=2, time_respecting=True, max_nodes=None)
+            down = ws.trace(maker, "down", hops=2, time_respecting=True, max_nodes=None)
+            missing = [f"up from the importer misses {names[e]!r}" for e, o in zip(entities[:2], (maker, broker),
+                                                                                  strict=True) if o not in up.graph]
+            missing += [f"down from the maker misses {names[e]!r}" for e, o in zip(entities[1:], (broker, importer),
+                                                                                  strict=True) if o not in down.graph]
+            if missing:
+                record["problem"] = "; ".join(missing)
+                continue
+            used = {int(sid) >> 32 for a, b in ((maker, broker), (broker, importer)) if down.graph.has_edge(a, b)
+                    for sid in down.graph.edges[a, b].get("evidence", [])}
+            if used != sources:
+                record["problem"] = f"legs' evidence from sources {sorted(used)}, not both files"
+                continue
+            record["found"] = True
+    return out
+
+
+def shell_cluster_results(ws, frame: pd.DataFrame, truth: dict, top: int = 5) -> list[dict]:
+    """Each planted shell cluster: ``whole`` (members distinct entities, all in one cluster) and its rank."""
+    ours = truth_entity_map(frame)
+    names = {e["id"]: e["name"] for e in truth["entities"]}
+    result = ws.shell_clusters()
+    ranked, members = result.to_frame(), result.members
+    out = []
+    for planted in truth["shell_clusters"]:
+        ids = [ours.get(e) for e in planted["entities"]]
+        record = {"id": planted["id"], "size": len(ids), "spellings": len(planted["spellings"]), "whole": False,
+                  "rank": None, "top": False}
+        out.append(record)
+        if None in ids or len(set(ids)) < len(ids):
+            record["problem"] = ("members not resolved to distinct entities: "
+                                 f"{[(names[e], ours.get(e)) for e in planted['entities']]}")
+            continue
+        found = members[members["entity_id"].isin(ids)] if len(members) else pd.DataFrame(columns=["cluster"])
+        clusters = set(found["cluster"])
+        record["found"] = len(found)
+        ranks = sorted(int(ranked.loc[ranked["cluster"] == c, "rank"].iloc[0]) for c in clusters)
+        record["rank"] = ranks[0] if ranks else None
+        if len(clusters) != 1 or len(found) != len(ids):
+            record["problem"] = (f"{len(found)} of {len(ids)} members in clusters ranked {ranks}; the flat is "
+                                 f"written {len(planted['spellings'])} ways")
+            continue
+        record["whole"] = True
+        record["top"] = record["rank"] <= top
+        if not record["top"]:
+            record["problem"] = f"whole, but ranked {record['rank']}"
+    return out
+
+
+def country_mixing(frame: pd.DataFrame) -> pd.DataFrame:
+    """Entities holding mentions of firms in more than one country: names and countries per entity."""
+    countries = frame.groupby("ours")["truth_country"].nunique()
+    mixed = frame[frame["ours"].isin(countries[countries > 1].index)].drop_duplicates(["ours", "truth"])
+    return mixed.groupby("ours")[["truth_name", "truth_country"]].agg(list)

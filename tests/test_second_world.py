@@ -25,7 +25,13 @@ import pytest
 
 import tracekit
 from tests.resolve.accuracy import pairwise
-from tests.second_world_support import load_second_world, mention_frame, truth_entity_map
+from tests.second_world_support import (
+    chain_results,
+    country_mixing,
+    load_second_world,
+    mention_frame,
+    shell_cluster_results,
+)
 from tracekit.demo.second import generate_second
 from tracekit.demo.truth import read_truth
 
@@ -59,10 +65,6 @@ def resolved(world):
     ws.close()
 
 
-def _names(truth: dict) -> dict[str, str]:
-    return {e["id"]: e["name"] for e in truth["entities"]}
-
-
 def test_every_row_of_both_layouts_is_loaded(resolved):
     _, reports, _, truth = resolved
     for file, report in reports.items():
@@ -83,69 +85,26 @@ def test_auto_mapping_finds_date_parties_and_goods_in_both_layouts(resolved):
 @NEEDS_MAPPING
 def test_every_planted_chain_is_found_by_a_time_respecting_trace_across_both_files(resolved):
     ws, _, frame, truth = resolved
-    ours = truth_entity_map(frame)
-    names = _names(truth)
-    sources = dict(ws.sql("SELECT regexp_extract(path, '[^/]+$') AS file, source_id FROM sources")
-                   .itertuples(index=False))
-    problems = []
-    for network in truth["networks"]:
-        for chain in network["chains"]:
-            entities = chain["entities"]
-            unseen = [names[e] for e in entities if e not in ours]
-            if unseen:
-                problems.append(f"{network['id']}: no mention of {unseen} resolved")
-                continue
-            maker, broker, importer = (ours[e] for e in entities)
-            up = ws.trace(importer, "up", hops=2, time_respecting=True, max_nodes=None)
-            down = ws.trace(maker, "down", hops=2, time_respecting=True, max_nodes=None)
-            for label, result, wanted in (("up from the importer", up, (maker, broker)),
-                                          ("down from the maker", down, (broker, importer))):
-                missing = [names[e] for e, o in zip(entities, (maker, broker, importer), strict=True)
-                           if o in wanted and o not in result.graph]
-                if missing:
-                    problems.append(f"{network['id']}: trace {label} {names[entities[-1]]!r} misses {missing}")
-            if not problems:
-                legs = {(maker, broker), (broker, importer)}
-                used = {sid >> 32 for a, b in legs if down.graph.has_edge(a, b)
-                        for sid in down.graph.edges[a, b].get("evidence", [])}
-                assert used == set(sources.values()), f"{network['id']}: chain legs come from sources {used}"
+    results = chain_results(ws, frame, truth)
+    assert results
+    problems = [f"{r['network']} {r['chain']}: {r['problem']}" for r in results if not r["found"]]
     assert not problems, "\n".join(problems)
 
 
 @NEEDS_ADDRESS
 def test_every_shell_cluster_is_whole_and_in_the_top_five(resolved):
     ws, _, frame, truth = resolved
-    ours = truth_entity_map(frame)
-    names = _names(truth)
-    result = ws.shell_clusters()
-    ranked, members = result.to_frame(), result.members
-    problems = []
-    for planted in truth["shell_clusters"]:
-        ids = [ours.get(e) for e in planted["entities"]]
-        if None in ids or len(set(ids)) < len(ids):
-            problems.append(f"{planted['id']}: members not resolved to distinct entities: "
-                            f"{[(names[e], ours.get(e)) for e in planted['entities']]}")
-            continue
-        clusters = set(members.loc[members["entity_id"].isin(ids), "cluster"]) if len(members) else set()
-        found = members[members["entity_id"].isin(ids)] if len(members) else members
-        if len(clusters) != 1 or len(found) != len(ids):
-            problems.append(f"{planted['id']}: {len(found)} of {len(ids)} members found, in {len(clusters)} "
-                            f"clusters; the flat is written {len(planted['spellings'])} ways")
-            continue
-        rank = int(ranked.loc[ranked["cluster"] == clusters.pop(), "rank"].iloc[0])
-        if rank > 5:
-            problems.append(f"{planted['id']}: ranked {rank}")
+    results = shell_cluster_results(ws, frame, truth, top=5)
+    assert len(results) == len(truth["shell_clusters"]) > 0
+    problems = [f"{r['id']}: {r['problem']}" for r in results if not r["top"]]
     assert not problems, "\n".join(problems)
 
 
 @NEEDS_SCORING
 def test_no_entity_holds_firms_of_two_countries(resolved):
     _, _, frame, _ = resolved
-    countries = frame.groupby("ours")["truth_country"].nunique()
-    mixed = countries[countries > 1].index
-    examples = (frame[frame["ours"].isin(mixed)].drop_duplicates(["ours", "truth"])
-                .groupby("ours")[["truth_name", "truth_country"]].agg(list).head(8))
-    assert len(mixed) == 0, f"{len(mixed)} entities mix countries, e.g.\n{examples.to_string()}"
+    mixed = country_mixing(frame)
+    assert mixed.empty, f"{len(mixed)} entities mix countries, e.g.\n{mixed.head(8).to_string()}"
 
 
 def test_pairwise_precision_and_recall_are_at_least_097(resolved):
