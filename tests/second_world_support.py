@@ -13,7 +13,7 @@ import pandas as pd
 from tracekit.demo.truth import read_truth
 
 __all__ = ["load_second_world", "mention_frame", "supports_declaring_country", "truth_entity_map", "chain_results",
-           "shell_cluster_results", "country_mixing"]
+           "shell_cluster_results", "country_mixing", "lookalike_results"]
 
 
 def supports_declaring_country(ws) -> bool:
@@ -147,3 +147,16 @@ def country_mixing(frame: pd.DataFrame) -> pd.DataFrame:
     countries = frame.groupby("ours")["truth_country"].nunique()
     mixed = frame[frame["ours"].isin(countries[countries > 1].index)].drop_duplicates(["ours", "truth"])
     return mixed.groupby("ours")[["truth_name", "truth_country"]].agg(list)
+
+
+def lookalike_results(frame: pd.DataFrame, truth: dict) -> pd.DataFrame:
+    """Each planted look-alike pair: kind, names, and whether any entity holds mentions of both firms."""
+    held = frame.groupby("truth")["ours"].agg(set)
+    rows = []
+    for trap in truth["traps"]:
+        if trap["kind"] == "legitimate_shared_address":
+            continue
+        a, b = trap["entities"]
+        rows.append({"kind": trap["kind"], "names": trap["names"], "countries": trap["countries"],
+                     "cities": trap["cities"], "merged": bool(held.get(a, set()) & held.get(b, set()))})
+    return pd.DataFrame(rows, columns=["kind", "names", "countries", "cities", "merged"])

@@ -31,6 +31,7 @@ from tests.second_world_support import (
     chain_results,
     country_mixing,
     load_second_world,
+    lookalike_results,
     mention_frame,
     shell_cluster_results,
     supports_declaring_country,
@@ -147,7 +148,7 @@ def _second_world(rows: int, seed: int) -> Path:
 
 def second_world_accuracy(rows: int, seeds: tuple[int, ...] = SECOND_WORLD_SEEDS) -> None:
     """The held-out second world, loaded through the public path, resolved, and checked against its truth."""
-    frames, seconds, chains, shells, mixing = [], 0.0, [], [], 0
+    frames, seconds, chains, shells, mixing, lookalikes = [], 0.0, [], [], 0, []
     held_out = (f"held out: reported on seeds {list(seeds)}; built on seeds {list(SECOND_WORLD_BUILD_SEEDS)}"
                 if not set(seeds) & set(SECOND_WORLD_BUILD_SEEDS) else f"BUILD seeds {list(seeds)}: not a report")
     for seed in seeds:
@@ -170,6 +171,7 @@ def second_world_accuracy(rows: int, seeds: tuple[int, ...] = SECOND_WORLD_SEEDS
         chains += chain_results(ws, frame, read_truth(out))
         shells += shell_cluster_results(ws, frame, read_truth(out), top=5)
         mixing += len(country_mixing(frame))
+        lookalikes.append(lookalike_results(frame, read_truth(out)))
         frame["truth"] = f"s{seed}:" + frame["truth"]
         frame["ours"] = f"s{seed}:" + frame["ours"].astype(str)
         frames.append(frame)
@@ -209,6 +211,15 @@ def second_world_accuracy(rows: int, seeds: tuple[int, ...] = SECOND_WORLD_SEEDS
          met=top == len(shells))
     emit(bench="resolve", data=f"second world, {held_out}", figure="entities_mixing_countries", value=mixing,
          target="0", met=mixing == 0)
+    pairs = pd.concat(lookalikes, ignore_index=True)
+    for kind, group in pairs.groupby("kind"):
+        apart = int((~group["merged"]).sum())
+        emit(bench="resolve", data=f"second world, {held_out}", figure=f"lookalike_pairs_kept_apart[{kind}]",
+             value=apart / len(group), apart=apart, pairs=len(group),
+             merged_examples=[f"{n[0]} ({c[0]}, {ci[0]}) + {n[1]} ({c[1]}, {ci[1]})" for n, c, ci in
+                              group.loc[group["merged"], ["names", "countries", "cities"]].head(3).itertuples(
+                                  index=False)],
+             target="1.0", met=apart == len(group))
 
 
 def per_world_summary() -> None:
