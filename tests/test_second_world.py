@@ -66,10 +66,13 @@ def resolved(world):
 
 
 def test_every_row_of_both_layouts_is_loaded(resolved):
-    _, reports, _, truth = resolved
+    ws, reports, frame, truth = resolved
     for file, report in reports.items():
         assert report.rows_read == truth["rows"][file], file
         assert report.rows_loaded + report.rows_quarantined == report.rows_read, file
+    named = ws.sql("SELECT count(*) AS n FROM party_mentions WHERE name IS NOT NULL AND trim(name) <> ''")["n"][0]
+    assert len(frame) == named, "every named mention lines up with one truth row by (file, line, role)"
+    assert frame["ours"].notna().all()
 
 
 @NEEDS_MAPPING
