@@ -197,3 +197,20 @@ def test_background_trade_dwarfs_the_planted_networks(truth, mentions):
     assert len(truth["entities"]) >= 400
     assert mentions["entity_id"].nunique() >= 300
     assert len(truth["flagged_shipments"]) < sum(truth["rows"].values()) / 10
+
+
+def test_cli_writes_the_second_world(tmp_path, capsys):
+    from tracekit.cli import main
+
+    assert main(["demo", "--world", "second", "--rows", "1000", "--seed", "4", "--out", str(tmp_path),
+                 "--no-progress"]) == 0
+    assert "second world" in capsys.readouterr().out
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(FILES)
+    assert read_truth(tmp_path)["world"] == "second"
+
+
+def test_too_few_rows_is_a_clear_error(tmp_path):
+    from tracekit.errors import TracekitError
+
+    with pytest.raises(TracekitError, match="at least 1,000"):
+        generate_second(tmp_path, rows=10, seed=1, progress=False)
