@@ -13,7 +13,7 @@ import pandas as pd
 from tracekit.demo.truth import read_truth
 
 __all__ = ["load_second_world", "mention_frame", "supports_declaring_country", "truth_entity_map", "chain_results",
-           "shell_cluster_results", "country_mixing", "lookalike_results"]
+           "shell_cluster_results", "country_mixing", "lookalike_results", "translation_results"]
 
 
 def supports_declaring_country(ws) -> bool:
@@ -160,3 +160,19 @@ def lookalike_results(frame: pd.DataFrame, truth: dict) -> pd.DataFrame:
         rows.append({"kind": trap["kind"], "names": trap["names"], "countries": trap["countries"],
                      "cities": trap["cities"], "merged": bool(held.get(a, set()) & held.get(b, set()))})
     return pd.DataFrame(rows, columns=["kind", "names", "countries", "cities", "merged"])
+
+
+def translation_results(frame: pd.DataFrame, truth: dict) -> pd.DataFrame:
+    """Firms written both under their Han name (a translation) and in Latin script: one entity for both?"""
+    han = {e["id"] for e in truth["entities"] if e["name_han"]}
+    mine = frame[frame["truth"].isin(han)].assign(script=lambda f: f["name"].str.contains(r"[\u3400-\u9fff]"))
+    rows = []
+    for firm, group in mine.groupby("truth"):
+        if group["script"].all() or not group["script"].any():
+            continue
+        top = group.groupby(["script", "ours"]).size().reset_index(name="n").sort_values("n", ascending=False)
+        han_entity = top.loc[top["script"], "ours"].iloc[0]
+        latin_entity = top.loc[~top["script"], "ours"].iloc[0]
+        rows.append({"truth": firm, "name": group["truth_name"].iloc[0],
+                     "name_han": group.loc[group["script"], "name"].iloc[0], "merged": han_entity == latin_entity})
+    return pd.DataFrame(rows, columns=["truth", "name", "name_han", "merged"])

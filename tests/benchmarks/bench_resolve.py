@@ -35,6 +35,7 @@ from tests.second_world_support import (
     mention_frame,
     shell_cluster_results,
     supports_declaring_country,
+    translation_results,
 )
 from tracekit.demo.truth import read_truth
 
@@ -148,7 +149,7 @@ def _second_world(rows: int, seed: int) -> Path:
 
 def second_world_accuracy(rows: int, seeds: tuple[int, ...] = SECOND_WORLD_SEEDS) -> None:
     """The held-out second world, loaded through the public path, resolved, and checked against its truth."""
-    frames, seconds, chains, shells, mixing, lookalikes = [], 0.0, [], [], 0, []
+    frames, seconds, chains, shells, mixing, lookalikes, translations = [], 0.0, [], [], 0, [], []
     held_out = (f"held out: reported on seeds {list(seeds)}; built on seeds {list(SECOND_WORLD_BUILD_SEEDS)}"
                 if not set(seeds) & set(SECOND_WORLD_BUILD_SEEDS) else f"BUILD seeds {list(seeds)}: not a report")
     for seed in seeds:
@@ -172,6 +173,7 @@ def second_world_accuracy(rows: int, seeds: tuple[int, ...] = SECOND_WORLD_SEEDS
         shells += shell_cluster_results(ws, frame, read_truth(out), top=5)
         mixing += len(country_mixing(frame))
         lookalikes.append(lookalike_results(frame, read_truth(out)))
+        translations.append(translation_results(frame, read_truth(out)))
         frame["truth"] = f"s{seed}:" + frame["truth"]
         frame["ours"] = f"s{seed}:" + frame["ours"].astype(str)
         frames.append(frame)
@@ -211,6 +213,12 @@ def second_world_accuracy(rows: int, seeds: tuple[int, ...] = SECOND_WORLD_SEEDS
          met=top == len(shells))
     emit(bench="resolve", data=f"second world, {held_out}", figure="entities_mixing_countries", value=mixing,
          target="0", met=mixing == 0)
+    translated = pd.concat(translations, ignore_index=True)
+    merged = int(translated["merged"].sum())
+    emit(bench="resolve", data=f"second world, {held_out}", figure="han_translation_joined",
+         value=merged / max(len(translated), 1), joined=merged, firms=len(translated),
+         apart_examples=[f"{r.name_han} / {r.name}" for r in translated[~translated["merged"]].head(3).itertuples()],
+         target="1.0 (Han name and English name of one firm in one entity)", met=merged == len(translated))
     pairs = pd.concat(lookalikes, ignore_index=True)
     for kind, group in pairs.groupby("kind"):
         apart = int((~group["merged"]).sum())
