@@ -165,7 +165,7 @@ HK_STREETS: list[tuple[str, str, str, tuple[str, ...]]] = [
     # (name, street word, Han, districts it runs through)
     ("Nathan", "Road", "彌敦道", ("Tsim Sha Tsui", "Mong Kok")),
     ("Canton", "Road", "廣東道", ("Tsim Sha Tsui", "Mong Kok")),
-    ("Hoi Bun", "Road", "開源道", ("Kwun Tong",)),
+    ("Hoi Bun", "Road", "海濱道", ("Kwun Tong",)),
     ("How Ming", "Street", "巧明街", ("Kwun Tong",)),
     ("Castle Peak", "Road", "青山道", ("Cheung Sha Wan",)),
     ("Cheung Sha Wan", "Road", "長沙灣道", ("Cheung Sha Wan",)),
