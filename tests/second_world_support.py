@@ -24,9 +24,9 @@ def supports_declaring_country(ws) -> bool:
 def load_second_world(ws, folder: Path) -> dict:
     """Load both layouts as a new user would: ``mapping="auto"``; the declaring country for layout B.
 
-    TODO(issue 8): when ``ws.load(..., declaring_country=...)`` lands on main it is used automatically
-    (detected by signature); if it lands under another name, pass it here:
-    ``options = {"declaring_country": layout["declaring_country"]}``.
+    Layout B is a Chinese *export* declaration: ``declaring_country="CN", declaration="export"`` (the
+    exporter is in China), passed when ``ws.load`` takes those options (detected by its signature, so
+    this also runs on branches without them).
     """
     truth = read_truth(folder)
     reports = {}
@@ -34,6 +34,8 @@ def load_second_world(ws, folder: Path) -> dict:
         options = {}
         if layout["declaring_country"] and supports_declaring_country(ws):
             options["declaring_country"] = layout["declaring_country"]
+            if "declaration" in inspect.signature(ws.load).parameters:
+                options["declaration"] = layout.get("declaration", "export")
         reports[file] = ws.load(str(folder / file), mapping="auto", progress=False, **options)
     return reports
 

@@ -324,9 +324,10 @@ def _truth(seed, rows, rows_per_file, firms, planted, traps, flagged) -> dict:
         "rows": rows_per_file,
         "date_range": [_iso(0), _iso(DAYS - 1)],
         "layouts": {FILE_NAMES["A"]: {"layout": "A", "kind": "US reseller export of bills of lading",
-                                      "declaring_country": None, "date_format": "MM/DD/YYYY"},
+                                      "declaring_country": None, "declaration": None,
+                                      "date_format": "MM/DD/YYYY"},
                     FILE_NAMES["B"]: {"layout": "B", "kind": "Chinese export declaration (English)",
-                                      "declaring_country": DECLARING_COUNTRY["B"],
+                                      "declaring_country": DECLARING_COUNTRY["B"], "declaration": "export",
                                       "date_format": "YYYY-MM-DD or YYYY/MM/DD"}},
         "roles": ["maker", "broker", "shell", "importer", "ordinary", "forwarder"],
         "notes": [
