@@ -32,6 +32,13 @@ demo: $(STAMP)
 	$(TK) load '$(DEMO_DIR)/shipments-*.csv' --workspace $(DEMO_WS)
 	$(TK) resolve --workspace $(DEMO_WS)
 	$(TK) info --workspace $(DEMO_WS)
+	@echo; echo "== Screening against the world's FICTIONAL sanctions list ($(DEMO_DIR)/sanctions.ftm.jsonl)"
+	$(TK) screen add '$(DEMO_DIR)/sanctions.ftm.jsonl' --name fictional --workspace $(DEMO_WS)
+	$(TK) screen --workspace $(DEMO_WS)
+	@echo; echo "== Riskiest companies (each contribution with its evidence: tracekit risk NAME)"
+	$(TK) risk --top 10 --workspace $(DEMO_WS)
+	@echo; echo "== Precursor flags: top shipments and companies"
+	$(TK) flags --top 10 --workspace $(DEMO_WS)
 	@importer="$$($(PY) -c "from tracekit.demo.truth import planted_importer_name as f; print(f('$(DEMO_DIR)'))")"; \
 	  echo; echo "== Who supplies $$importer? (3 tiers up, precursor chapter 2933, time-respecting)"; \
 	  $(TK) trace "$$importer" --direction up --hops 3 --time-respecting --workspace $(DEMO_WS)
@@ -39,6 +46,7 @@ demo: $(STAMP)
 	@echo "Next, try:"
 	@echo "  $(TK) search 'chem' --workspace $(DEMO_WS)"
 	@echo "  $(TK) clusters --workspace $(DEMO_WS)"
+	@echo "  $(TK) risk '<a company above>' --workspace $(DEMO_WS)   # why it scores, with evidence rows"
 	@echo "  make lab        # JupyterLab; open notebooks/01-getting-started.ipynb"
 
 test: $(STAMP) browser

@@ -31,7 +31,7 @@ def test_same_seed_same_bytes_and_other_seed_differs(tmp_path):
     generate(tmp_path / "b", rows=3_000, seed=5, progress=False)
     generate(tmp_path / "c", rows=3_000, seed=6, progress=False)
     da, db, dc = (_digest(tmp_path / x) for x in "abc")
-    assert set(da) == {*ENCODINGS, "truth.json", "truth-mentions.parquet"}
+    assert set(da) == {*ENCODINGS, "truth.json", "truth-mentions.parquet", "sanctions.ftm.jsonl"}
     assert da == db
     assert all(da[name] != dc[name] for name in da)
     assert sum(a.rows_per_file.values()) == 3_000

@@ -16,7 +16,7 @@ from tracekit.demo.second.layouts import FILE_NAMES, LAYOUT_A, LAYOUT_B, ROLE_CO
 from tracekit.demo.truth import read_truth
 
 HAN = re.compile(r"[\u3400-\u9fff]")
-FILES = (*FILE_NAMES.values(), "truth.json", "truth-mentions.parquet")
+FILES = (*FILE_NAMES.values(), "truth.json", "truth-mentions.parquet", "sanctions.ftm.jsonl")
 LAYOUT_OF = {name: layout for layout, name in FILE_NAMES.items()}
 
 

@@ -14,6 +14,7 @@ import numpy as np
 from tracekit.demo.names import CompanyFactory
 from tracekit.demo.networks import plant_networks
 from tracekit.demo.render import BAD_KINDS, FILE_NAMES, Tables, render_file
+from tracekit.demo.sanctions import SANCTIONS_FILE, write_sanctions
 from tracekit.demo.sinks import CsvSink, Staging
 from tracekit.demo.trade import CHUNK_COLUMNS, DAYS, START_DATE, build_relationships, sample_ordinary
 from tracekit.demo.truth import build_truth, write_truth
@@ -151,7 +152,7 @@ def generate(out_dir: str | Path, rows: int = 100_000, seed: int = 0, *, progres
         staging.abandon()
         raise
     summary.files = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()
-                     and p.name.startswith(("shipments-", "truth"))}
+                     and (p.name.startswith(("shipments-", "truth")) or p.name == SANCTIONS_FILE)}
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -214,8 +215,18 @@ def _write(world, planted, relationships, tables, sizes, chunk_of_planted, bad_p
                         date_range=(str(START_DATE), str(end)))
     truth["decoy_shipments"] = [{k: h[k] for k in ("file", "record_id", "line", "network", "from", "to", "date")}
                                 for h in planted.hops if not h["flagged"]]
+    truth["sanctions"] = _sanctions(truth, staging, world.seed)
     write_truth(truth, staging.file("truth.json"))
     return DemoSummary(out_dir=staging.out_dir, seed=seed, rows=rows, rows_per_file=rows_per_file,
                        entities=len(world.companies), networks=len(planted.networks),
                        shell_clusters=len(planted.shell_clusters), flagged_shipments=len(flagged),
                        bad_rows=len(bad_rows), mentions=n_mentions)
+
+
+def _sanctions(truth: dict, staging: Staging, seed: int) -> dict:
+    """List the importer of the planted network with the fewest intermediaries (its brokers ship to it)."""
+    entities = {e["id"]: e for e in truth["entities"]}
+    network = min(truth["networks"], key=lambda n: (len(n["intermediaries"]), n["id"]))
+    return write_sanctions(staging.file(SANCTIONS_FILE), seed=seed, listed=entities[network["importer"]],
+                           brokers=[entities[b] for b in network["intermediaries"]],
+                           world_names=[e["name"] for e in truth["entities"]], network=network["id"])

@@ -18,6 +18,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from tracekit.demo.generate import DemoSummary
+from tracekit.demo.sanctions import SANCTIONS_FILE, write_sanctions
 from tracekit.demo.second.firms import Firm, FirmFactory
 from tracekit.demo.second.layouts import DECLARING_COUNTRY, FILE_NAMES, LAYOUT_A, LAYOUT_B
 from tracekit.demo.second.lexicon import (
@@ -209,7 +210,7 @@ def generate_second(out_dir: str | Path, rows: int = 20_000, seed: int = 0, *, p
         staging.abandon()
         raise
     summary.files = {p.name: p.stat().st_size for p in sorted(out.iterdir()) if p.is_file()
-                     and p.name in (*FILE_NAMES.values(), "truth.json", "truth-mentions.parquet")}
+                     and p.name in (*FILE_NAMES.values(), "truth.json", "truth-mentions.parquet", SANCTIONS_FILE)}
     summary.seconds = time.perf_counter() - started
     return summary
 
@@ -292,6 +293,7 @@ def _write(staging, seed, rows, rng, nrng, firms, relationships, planted, traps,
     rows_per_file = {FILE_NAMES[k]: len(v) for k, v in tables.items()}
     truth = _truth(seed, rows, rows_per_file, firms, planted, traps, sorted(flagged, key=lambda f: (f["file"],
                                                                                                   f["line"])))
+    truth["sanctions"] = _sanctions(truth, staging, seed)
     write_truth(truth, staging.file("truth.json"))
     return SecondWorldSummary(out_dir=staging.out_dir, seed=seed, rows=rows, rows_per_file=rows_per_file,
                        entities=len(firms), networks=len(planted.networks),
@@ -345,3 +347,12 @@ def _truth(seed, rows, rows_per_file, firms, planted, traps, flagged) -> dict:
         "flagged_shipments": flagged,
         "bad_rows": [],
     }
+
+
+def _sanctions(truth: dict, staging: Staging, seed: int) -> dict:
+    """List the importer of the network with one broker (no shells): that broker ships to it directly."""
+    entities = {e["id"]: e for e in truth["entities"]}
+    network = min(truth["networks"], key=lambda n: (len(n["intermediaries"]), n["id"]))
+    return write_sanctions(staging.file(SANCTIONS_FILE), seed=seed, listed=entities[network["importer"]],
+                           brokers=[entities[b] for b in network["intermediaries"]],
+                           world_names=[e["name"] for e in truth["entities"]], network=network["id"])
