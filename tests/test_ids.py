@@ -148,6 +148,13 @@ def test_the_changes_intermediary_is_named(big):
     assert "FRONT HK LTD" in text and "FRONT HK LTD" in page
     assert "entity 3358655674813842944" not in text  # the bug: a rounded id that matched nothing
     assert result.graph.nodes[ids["FRONT HK LTD"]]["label"] == "FRONT HK LTD"
+    # drawings show the name with the exact id: SVG tooltips and the widget's elements
+    from tracekit.views.elements import to_elements
+
+    svg = result._repr_svg_()
+    assert "FRONT HK LTD" in svg and f"entity {ids['FRONT HK LTD']}" in svg
+    element = next(e for e in to_elements(result.graph) if e["data"]["id"] == str(ids["FRONT HK LTD"]))
+    assert element["data"]["label"] == "FRONT HK LTD" and str(ids["FRONT HK LTD"]) in element["data"]["tk_tip"]
 
 
 def test_every_change_names_every_company_it_shows(big):

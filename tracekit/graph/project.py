@@ -102,7 +102,7 @@ def node_frame(store: Store, entity_ids: Iterable[int]) -> pd.DataFrame:
             frame[column] = default
     frame["flags"] = [list(f) if isinstance(f, list | np.ndarray) else [] for f in frame.get(
         "flags", pd.Series([None] * len(frame)))]
-    frame["name"] = [n if isinstance(n, str) else f"entity {i}" for n, i in
+    frame["name"] = [n if isinstance(n, str) else f"unnamed entity {i}" for n, i in
                      zip(frame["name"], frame["entity_id"], strict=True)]
     return frame
 
