@@ -77,17 +77,26 @@ class _Clusters:
             return True
         return bool(bad_y and not bad_y.isdisjoint(self.members_of(x)))
 
-    def add_edge(self, i: int, j: int, score: float) -> None:
-        for x, y in ((i, j), (j, i)):
-            entry = self.adj.setdefault(x, {}).setdefault(y, [0.0, 0])
-            entry[0] += score
-            entry[1] += 1
+    def add_edges(self, a: list[int], b: list[int], score: list[float]) -> None:
+        """Sum the scores and count the pairs between every two profiles, in the given order."""
+        adj = self.adj
+        for i, j, s in zip(a, b, score, strict=True):
+            for x, y in ((i, j), (j, i)):
+                row = adj.get(x)
+                if row is None:
+                    row = adj[x] = {}
+                entry = row.get(y)
+                if entry is None:
+                    row[y] = [0.0 + s, 1]
+                else:
+                    entry[0] += s
+                    entry[1] += 1
 
     def union(self, x: int, y: int) -> int:
         if len(self.members_of(x)) < len(self.members_of(y)):
             x, y = y, x
         self.parent[y] = x
-        self.members[x] = self.members_of(x) + self.members.pop(y, [y])
+        self.members.setdefault(x, [x]).extend(self.members.pop(y, [y]))
         if y in self.cannot:
             self.cannot.setdefault(x, set()).update(self.cannot.pop(y))
         adj_x = self.adj.setdefault(x, {})
@@ -169,8 +178,7 @@ def cluster(
     big = np.bincount(component, minlength=1)[component] >= 2
     inside = (component[a] == component[b]) & big[a]
     # Only pairs inside a component are ever weighed; they go in in their given order, as before.
-    for i, j, s in zip(a[inside].tolist(), b[inside].tolist(), score[inside].tolist(), strict=True):
-        state.add_edge(i, j, s)
+    state.add_edges(a[inside].tolist(), b[inside].tolist(), score[inside].tolist())
     unknown = _UnknownPairs(n, a[inside], b[inside], component, pair_scorer)
     link_bar = threshold - margin
     order = np.argsort(-score, kind="stable")

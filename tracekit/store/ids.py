@@ -24,7 +24,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-__all__ = ["ID_DTYPE", "IdPrecisionError", "id_series", "id_array", "id_value", "is_id_key", "json_ids"]
+__all__ = ["ID_DTYPE", "IdPrecisionError", "check_id_columns", "id_series", "id_array", "id_value", "is_id_key",
+           "json_ids"]
 
 ID_DTYPE = pd.Int64Dtype()
 MAX_EXACT_FLOAT = 2**53
@@ -106,6 +107,24 @@ def id_array(values: Iterable[Any] | pd.Series | np.ndarray, *, what: str = "ids
     if series.isna().any():
         raise IdPrecisionError(f"{what}: {int(series.isna().sum())} missing id(s) where every row needs one")
     return series.to_numpy(dtype=np.int64)
+
+
+_ID_COLUMN = re.compile(r"(^|_)id$|^(src|dst|via)$")
+
+
+def check_id_columns(frame: pd.DataFrame) -> None:
+    """Refuse a frame whose id columns (``*_id``, ``src``, ``dst``, ``via``) hold floats.
+
+    Examples
+    --------
+    >>> check_id_columns(pd.DataFrame({"entity_id": pd.array([1, None], dtype="Int64"), "kg": [1.5, None]}))
+    >>> check_id_columns(pd.DataFrame({"entity_id": [1.0, None]}))  # doctest: +IGNORE_EXCEPTION_DETAIL
+    Traceback (most recent call last):
+    IdPrecisionError: column entity_id: ids arrived as float64
+    """
+    for column in frame.columns:
+        if isinstance(column, str) and _ID_COLUMN.search(column):
+            _check_not_float(frame[column], f"column {column}")
 
 
 def is_id_key(key: str) -> bool:
