@@ -114,3 +114,20 @@ def test_pair_scorer_is_called_in_batches_not_per_merge():
     old, _ = reference_cluster.cluster(n, a, b, score, threshold=THRESHOLD, margin=MARGIN, pair_scorer=base)
     assert np.array_equal(labels, old)
     assert len(calls) <= 2 and sum(calls) > 0
+
+
+def test_pair_scores_do_not_depend_on_the_batch():
+    """Batching unscored pairs relies on it: a pair scores the same alone, in a small or a full batch."""
+    from tracekit.resolve.normalize import normalize_name
+    from tracekit.resolve.scoring import ProfileArrays, pair_scores
+
+    names = ["Vabo 2005 Trading Ltd", "VABO 2006 TRADING LTD", "Fourth Ocean Chemical", "4th Ocean Chemical Co",
+             "Kelora Logistics LLC", "Fenora Logistics LLC", "Rim Group Investments II", "Rim Group Investments"]
+    keys = [normalize_name(n) for n in names]
+    profiles = ProfileArrays(pd.DataFrame({
+        "name_key": [k.key for k in keys], "core_key": [k.core for k in keys],
+        "country": ["CN", "CN", "", "", "US", "US", "", ""], "tax_id_key": [""] * 8, "address_key": [""] * 8}))
+    a, b = np.triu_indices(len(names), 1)
+    full = pair_scores(profiles, a, b)
+    alone = np.concatenate([pair_scores(profiles, a[k:k + 1], b[k:k + 1]) for k in range(len(a))])
+    assert np.array_equal(full, alone) and full.dtype == alone.dtype

@@ -29,7 +29,7 @@ import numpy as np
 __all__ = ["Constraints", "cluster"]
 
 ON_DEMAND_LIMIT = 4096  # |X|·|Y| beyond which unscored pairs count as 0 (bounds the work per merge)
-BATCH_COMPONENT = 256  # components up to this size have their unscored pairs scored in one batch
+BATCH_COMPONENT = 1024  # components up to this size have their unscored pairs scored in one batch (≤ 0.5M pairs each)
 BATCH_PAIRS = 1_000_000  # pairs per pair_scorer call while batching (bounds memory)
 
 
@@ -218,7 +218,7 @@ class _UnknownPairs:
                  pair_scorer: Callable[[np.ndarray, np.ndarray], np.ndarray] | None):
         self.n = n
         self.scorer = pair_scorer
-        self.known = np.unique(np.minimum(a, b) * n + np.maximum(a, b))
+        self.known = np.sort(np.minimum(a, b) * n + np.maximum(a, b))  # duplicates are harmless here
         self.component = component
         self.keys = np.zeros(0, dtype=np.int64)
         self.scores: np.ndarray | None = None
@@ -239,7 +239,8 @@ class _UnknownPairs:
             p, q = np.triu_indices(k, 1)
             left, right = nodes[first[:, None] + p[None, :]].ravel(), nodes[first[:, None] + q[None, :]].ravel()
             keys.append(np.minimum(left, right) * self.n + np.maximum(left, right))
-        keys = np.unique(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+        # Distinct by construction (each pair of each component once): sorting is enough.
+        keys = np.sort(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
         keys = keys[~self._is_known(keys)]
         parts = [np.asarray(self.scorer(chunk // self.n, chunk % self.n))
                  for chunk in np.array_split(keys, max(1, -(-len(keys) // BATCH_PAIRS)))] if len(keys) else []
