@@ -182,9 +182,21 @@ def cluster(
     unknown = _UnknownPairs(n, a[inside], b[inside], component, pair_scorer)
     link_bar = threshold - margin
     order = np.argsort(-score, kind="stable")
+    # A rejected merge stays rejected until one of the two clusters changes: its decision depends only
+    # on their members, their summed pair scores and their never-merge sets. Many strong pairs join the
+    # same two clusters, so this skips the repeats (the decision would be the same, not just similar).
+    version: dict[int, int] = {}
+    rejected: set[tuple[int, int, int, int]] = set()
     for k in order[strong[order]].tolist():
         x, y = state.find(int(a[k])), state.find(int(b[k]))
-        if x == y or state.forbidden(x, y):
+        if x == y:
+            continue
+        attempt = (x, version.get(x, 0), y, version.get(y, 0)) if x < y else \
+            (y, version.get(y, 0), x, version.get(x, 0))
+        if attempt in rejected:
+            continue
+        if state.forbidden(x, y):
+            rejected.add(attempt)
             continue
         total, count = state.adj[x].get(y, (0.0, 0))
         mx, my = state.members_of(x), state.members_of(y)
@@ -192,7 +204,10 @@ def cluster(
         if count < size and pair_scorer is not None and size <= ON_DEMAND_LIMIT:
             total += unknown.total(mx, my)
         if total / size >= link_bar:
-            state.union(x, y)
+            root = state.union(x, y)
+            version[root] = version.get(root, 0) + 1
+        else:
+            rejected.add(attempt)
     conflicts = _apply_must_links(state, constraints.must_link, constraints.cannot_link)
     labels = np.fromiter((state.find(i) for i in range(n)), dtype=np.int64, count=n)
     return labels, conflicts
@@ -222,6 +237,8 @@ class _UnknownPairs:
         self.component = component
         self.keys = np.zeros(0, dtype=np.int64)
         self.scores: np.ndarray | None = None
+        self.memo: dict[int, float] = {}
+        self.memo_dtype = np.dtype(np.float64)
         sizes = np.bincount(component, minlength=1)
         self.batched = (sizes >= 3) & (sizes <= BATCH_COMPONENT)
         if pair_scorer is not None and self.batched.any():
@@ -262,7 +279,15 @@ class _UnknownPairs:
             return 0.0
         if self.scores is not None and self.batched[self.component[x[0]]]:
             return float(np.sum(self.scores[np.searchsorted(self.keys, missing)]))
-        return float(np.sum(self.scorer(missing // self.n, missing % self.n)))
+        # Large components: score on demand, once per pair (later attempts between grown clusters reuse it).
+        wanted = missing.tolist()
+        todo = [key for key in wanted if key not in self.memo]
+        if todo:
+            keys = np.asarray(todo, dtype=np.int64)
+            scores = np.asarray(self.scorer(keys // self.n, keys % self.n))
+            self.memo_dtype = scores.dtype
+            self.memo.update(zip(todo, scores.tolist(), strict=True))
+        return float(np.sum(np.asarray([self.memo[key] for key in wanted], dtype=self.memo_dtype)))
 
 
 def _apply_must_links(state: _Clusters, must: Iterable[tuple[int, int, object]],
