@@ -29,7 +29,7 @@ import numpy as np
 __all__ = ["Constraints", "cluster"]
 
 ON_DEMAND_LIMIT = 4096  # |X|·|Y| beyond which unscored pairs count as 0 (bounds the work per merge)
-BATCH_COMPONENT = 1024  # components up to this size have their unscored pairs scored in one batch (≤ 0.5M pairs each)
+BATCH_COMPONENT = 128  # components up to this size score all their unscored pairs in one batch up front
 BATCH_PAIRS = 1_000_000  # pairs per pair_scorer call while batching (bounds memory)
 
 
