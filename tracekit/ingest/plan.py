@@ -16,6 +16,7 @@ from tracekit.ingest.dates import DayOrder, date_sql
 from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES, field_names
 from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.numbers import number_sql, weight_problem_sql, weight_sql, weight_unit_assumed_sql
+from tracekit.ingest.parties import name_address_sql
 
 __all__ = [
     "StagePlan", "stage_sql", "text_sql", "raw_text_sql", "mention_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
@@ -144,6 +145,13 @@ def _contact(plan: StagePlan, role: str, attr: str) -> str | None:
         f"(CASE WHEN NOT {is_email} THEN {_text(col)} END)"
 
 
+def _weight_unit(m: Mapping, ref) -> str | None:
+    """SQL of the weight's unit: its unit column (``ref`` of it), else the unit its header names, else None."""
+    if unit := m.column("weight_unit"):
+        return ref(unit)
+    return _lit(m.units["weight"]) if "weight" in m.units else None
+
+
 def _field_exprs(plan: StagePlan, wanted: frozenset[str] | None = None) -> dict[str, str]:
     m = plan.mapping
     lookups = _country_lookups(plan, wanted)
@@ -154,10 +162,12 @@ def _field_exprs(plan: StagePlan, wanted: frozenset[str] | None = None) -> dict[
         role, _, attr = name.partition("_")
         contact = _contact(plan, role, attr) if role in PARTY_ROLES and attr in ("phone", "email") else None
         cols = m.columns.get(name)
+        if not cols and attr in ("name", "address") and (both := m.column(f"{role}_name_address")):
+            exprs[name] = name_address_sql(_text(both))[0 if attr == "name" else 1]
+            continue
         if name == "weight_kg":
             col = m.column("weight")
-            unit = m.column("weight_unit")
-            exprs[name] = weight_sql(_ref(col), _ref(unit) if unit else None) if col else "NULL"
+            exprs[name] = weight_sql(_ref(col), _weight_unit(m, _ref)) if col else "NULL"
         elif name in lookups:
             exprs[name] = f"{lookups[name][0]}.alpha2"
         elif not cols and contact:
@@ -208,7 +218,8 @@ def _problems(plan: StagePlan) -> list[tuple[str, str, str, str]]:
         return f"nullif(trim({alias[col]}), '')"
 
     out = []
-    names = [c for t in ("shipper_name", "consignee_name") for c in m.columns.get(t, [])]
+    names = [c for t in ("shipper_name", "consignee_name", "shipper_name_address", "consignee_name_address")
+             for c in m.columns.get(t, [])]
     out.append(("no_party", ", ".join(names), "shipper_name IS NULL AND consignee_name IS NULL",
                 _lit(f"no_party: {' and '.join(names)} empty")))
 
@@ -247,9 +258,7 @@ def warning_exprs(plan: StagePlan) -> dict[str, str]:
                     if m.column("value_usd") else "false"),
         "w_quantity": (f"({_text(m.column('quantity'))} IS NOT NULL AND quantity IS NULL)"
                        if m.column("quantity") else "false"),
-        "w_weight_unit": (weight_unit_assumed_sql(alias[m.column("weight")],
-                                                  alias[m.column("weight_unit")] if m.column("weight_unit")
-                                                  else None)
+        "w_weight_unit": (weight_unit_assumed_sql(alias[m.column("weight")], _weight_unit(m, alias.get))
                           if m.column("weight") else "false"),
     }
     return flags

@@ -30,6 +30,7 @@ from tqdm.auto import tqdm
 
 from tracekit.errors import SourceError
 from tracekit.ingest.mapping import Mapping, resolve_mapping
+from tracekit.ingest.sample import table_sample, text_sample
 from tracekit.ingest.sources import Source, TextLayout, expand_sources, sniff_text
 from tracekit.ingest.tables import frame_to_table, read_xlsx
 from tracekit.store.engine import Store, quote_literal
@@ -70,14 +71,27 @@ class _Prepared:
 
 
 # -- phase 1: inspect every source; any mapping error stops the load before a row is written --------
+def _resolve(store: Store, mapping: Any, names: list[str], source: Source, sample: Callable[[], pa.Table]
+             ) -> Mapping:
+    """The source's mapping; ``"auto"`` first profiles a bounded sample of the values (never the whole file)."""
+    profiles = None
+    if mapping is None or (isinstance(mapping, str) and mapping == "auto"):
+        from tracekit.store.preview import profile_sample
+
+        profiles = profile_sample(store, sample())
+    return resolve_mapping(mapping, names, source=source.name, profiles=profiles)
+
+
 def _prepare(store: Store, source: Source, mapping: Any, encoding: str | None,
              delimiter: str | None) -> _Prepared:
     if source.kind == "text":
         layout = sniff_text(source, encoding, delimiter)
-        return _Prepared(source, resolve_mapping(mapping, layout.names, source=source.name), layout.names, layout)
+        return _Prepared(source, _resolve(store, mapping, layout.names, source, lambda: text_sample(source, layout)),
+                         layout.names, layout)
     if source.kind == "frame":
         table, names = frame_to_table(source.frame)
-        return _Prepared(source, resolve_mapping(mapping, names, source=source.name), names, table=table)
+        return _Prepared(source, _resolve(store, mapping, names, source, lambda: table_sample(table, names)), names,
+                         table=table)
     if source.kind == "xlsx":
         data = None
         if source.member is not None:
@@ -86,8 +100,8 @@ def _prepare(store: Store, source: Source, mapping: Any, encoding: str | None,
             with zipfile.ZipFile(source.path) as archive:
                 data = archive.read(source.member)
         table, names, notes = read_xlsx(source.path, data)
-        return _Prepared(source, resolve_mapping(mapping, names, source=source.name), names, table=table,
-                         notes=notes)
+        return _Prepared(source, _resolve(store, mapping, names, source, lambda: table_sample(table, names)), names,
+                         table=table, notes=notes)
     if source.member is not None:
         raise SourceError(f"{source.name}: Parquet inside a zip archive is not supported; unzip it first")
     try:
@@ -95,7 +109,12 @@ def _prepare(store: Store, source: Source, mapping: Any, encoding: str | None,
     except Exception as exc:
         raise SourceError(f"{source.name}: not a readable Parquet file ({exc})") from exc
     names = [r[0] for r in described]
-    return _Prepared(source, resolve_mapping(mapping, names, source=source.name), names)
+
+    def sample() -> pa.Table:
+        from tracekit.store.preview import sample_source
+
+        return sample_source(store, source)[1]
+    return _Prepared(source, _resolve(store, mapping, names, source, sample), names)
 
 
 # -- phase 2: one source in one transaction --------------------------------------------------------
@@ -117,7 +136,8 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
     started = time.perf_counter()
     source = prepared.source
     report = SourceReport(source.name, "loaded", mapping=prepared.mapping, notes=list(prepared.notes),
-                          format=source.kind if source.kind != "text" else "csv")
+                          format=source.kind if source.kind != "text" else "csv",
+                          field_warnings=prepared.mapping.warnings())
     if prepared.layout:
         report.encoding, report.delimiter = prepared.layout.encoding, prepared.layout.delimiter
     with load_settings(store), store.transaction():

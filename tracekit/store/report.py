@@ -44,6 +44,9 @@ class SourceReport:
     date_order: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    field_warnings: list[str] = field(default_factory=list)
+    """Loud warnings about fields the source lacks (no date, no description, a party missing) and the
+    queries that will not work on it (:func:`tracekit.ingest.mapping.missing_field_warnings`)."""
 
     def to_json(self) -> dict:
         return {
@@ -53,6 +56,7 @@ class SourceReport:
             "warnings": dict(self.warnings), "mapping": self.mapping.to_json() if self.mapping else None,
             "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
             "date_order": dict(self.date_order), "notes": list(self.notes), "seconds": round(self.seconds, 3),
+            "field_warnings": list(self.field_warnings),
         }
 
 
@@ -108,6 +112,7 @@ class LoadReport:
             "rows_read": self.rows_read, "rows_loaded": self.rows_loaded,
             "rows_quarantined": self.rows_quarantined, "quarantine_reasons": self.quarantine_reasons,
             "warnings": self.warnings, "seconds": round(self.seconds, 3),
+            "field_warnings": [f"{s.name}: {w}" for s in self.sources for w in s.field_warnings],
             "sources": [s.to_json() for s in self.sources],
         }
 
@@ -116,6 +121,7 @@ class LoadReport:
         for s in self.sources:
             lines.append(f"{s.name}: {s.status}, read {s.rows_read:,} = loaded {s.rows_loaded:,} "
                          f"+ quarantined {s.rows_quarantined:,} ({s.seconds:.2f} s)")
+            lines.extend(f"  !! WARNING {w}" for w in s.field_warnings)
             if s.quarantine_reasons:
                 lines.append(f"  quarantined: {_reasons_text(s.quarantine_reasons)}")
             if s.warnings:
@@ -150,9 +156,11 @@ class LoadReport:
         total = (f"<tr><th>total</th><td></td><th>{self.rows_read:,}</th><th>{self.rows_loaded:,}</th>"
                  f"<th>{self.rows_quarantined:,}</th><td>{e(_reasons_text(self.quarantine_reasons))}</td>"
                  f"<td></td><td>{self.seconds:.2f}</td></tr>")
+        loud = "".join(f"<p style='color:#b00;font-weight:bold'>&#9888; {e(s.name)}: {e(w)}</p>"
+                       for s in self.sources for w in s.field_warnings)
         details = "".join(
             f"<details><summary>mapping of {e(s.name)}</summary>{s.mapping._repr_html_()}</details>"
             for s in self.sources if s.mapping
         )
-        return (f"<div class='tracekit-load-report'><table>{head}{''.join(body)}{total}</table>"
+        return (f"<div class='tracekit-load-report'>{loud}<table>{head}{''.join(body)}{total}</table>"
                 f"{details}</div>")

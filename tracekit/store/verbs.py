@@ -59,7 +59,8 @@ class WorkspaceInfo:
 
 
 class StoreVerbs:
-    """``load``, ``source_rows``, ``quarantine``, ``info``, ``sql`` (mixed into :class:`tracekit.Workspace`)."""
+    """``load``, ``preview``, ``source_rows``, ``quarantine``, ``info``, ``sql`` (mixed into
+    :class:`tracekit.Workspace`)."""
 
     def load(self, source: Any, mapping: Any = "auto", *, replace: bool = False, encoding: str | None = None,
              delimiter: str | None = None, progress: bool = True):
@@ -104,6 +105,31 @@ class StoreVerbs:
 
         return load(self.store, source, mapping, replace=replace, encoding=encoding, delimiter=delimiter,
                     progress=progress)
+
+    def preview(self, source: Any, mapping: Any = "auto", *, encoding: str | None = None,
+                delimiter: str | None = None, sample_rows: int | None = None):
+        """The mapping a load would use, shown before anything is written (the workspace is not touched).
+
+        Per source column: the field it would feed (or why it stays an extra column), the confidence
+        (header words × sample content), the reason and three sample values; plus loud warnings for a
+        source with no date, description or party column. Renders as text, HTML and JSON
+        (``tracekit load FILE --dry-run``).
+
+        Examples
+        --------
+        >>> import pandas as pd, tracekit
+        >>> ws = tracekit.Workspace()
+        >>> p = ws.preview(pd.DataFrame({"Goods Shipped": ["ACETONE 200L DRUMS"], "Shipper": ["ACME CO"]}))
+        >>> [(r["column"], r["target"]) for r in p.sources[0].rows()]
+        [('Goods Shipped', 'description'), ('Shipper', 'shipper_name')]
+        >>> ws.info().shipments
+        0
+        """
+        from tracekit.ingest.content import SAMPLE_ROWS
+        from tracekit.store.preview import preview
+
+        return preview(self.store, source, mapping, encoding=encoding, delimiter=delimiter,
+                       sample_rows=sample_rows or SAMPLE_ROWS)
 
     def source_rows(self, shipment_ids: int | Iterable[int] | None = None, *, source: str | int | None = None,
                     lines: int | Iterable[int] | None = None) -> pd.DataFrame:

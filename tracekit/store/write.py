@@ -136,7 +136,7 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
         f"FROM ({stage_sql(plan)}) s WHERE reason IS NULL "
         "AND NOT EXISTS (SELECT 1 FROM tk_dups d WHERE d.line = s.line)")
     roles = [r for r in PARTY_ROLES
-             if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact"))]
+             if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact", "name_address"))]
     step("party mentions")
     if mentions := mention_sql("shipments", roles, f"source_id = {source_id}",
                                 country_sources(mapping)):
