@@ -8,18 +8,18 @@ and ``strip_accents`` functions (both exist in Spark SQL under the same or simil
 
 from __future__ import annotations
 
-from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 
 from tracekit.ingest.codes import COUNTRY_TABLE, country_key_sql, hs_code_sql
 from tracekit.ingest.dates import DayOrder, date_sql
-from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES, field_names
+from tracekit.ingest.evidence import STATE_LIKE_CODES
+from tracekit.ingest.fields import PARTY_ROLES, field_names
 from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.numbers import number_sql, weight_problem_sql, weight_sql, weight_unit_assumed_sql
 from tracekit.ingest.parties import name_address_sql
 
 __all__ = [
-    "StagePlan", "stage_sql", "text_sql", "raw_text_sql", "mention_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
+    "StagePlan", "stage_sql", "text_sql", "raw_text_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
     "warning_counts_sql",
     "WARNING_FLAGS",
 ]
@@ -81,7 +81,8 @@ def _is_country(target: str) -> bool:
 
 
 def country_sources(mapping: Mapping) -> dict[str, str]:
-    """Where each role's country comes from under ``mapping``: ``column`` or ``address`` (last line).
+    """Where each role's stored country (``shipments.<role>_country``) comes from: ``column`` or ``address``
+    (the last address line). Party mentions add the weaker evidence: :mod:`tracekit.ingest.evidence`.
 
     Examples
     --------
@@ -195,10 +196,15 @@ def _from_clause(plan: StagePlan, wanted: frozenset[str] | None = None) -> str:
     """The raw table (alias ``r``) with one LEFT JOIN to the country lookup table per country field."""
     # No country key holds a digit (a test checks it), so text with one ("SHANGHAI 200000") is no country:
     # that cheap test spares most address lines the costly key computation.
+    # A last address line that is a US state or Canadian province code (a "state" column joined into the
+    # address: CA, DE, IN…) names no country.
+    derived = derived_countries(plan.mapping)
+    state_like = ", ".join(_lit(c) for c in STATE_LIKE_CODES)
     joins = "".join(
         f"\n  LEFT JOIN {COUNTRY_TABLE} {alias} ON {alias}.key = "
         f"(CASE WHEN NOT regexp_matches({text}, '[0-9]') THEN {country_key_sql(text)} END)"
-        for alias, text in _country_lookups(plan, wanted).values()
+        + (f" AND {alias}.key NOT IN ({state_like})" if name in derived else "")
+        for name, (alias, text) in _country_lookups(plan, wanted).items()
     )
     return f"{plan.raw_table} r{joins}"
 
@@ -329,29 +335,3 @@ def raw_text_sql(columns: list[str], delimiter: str, table_alias: str = "") -> s
 def _re_class(ch: str) -> str:
     return "\\t" if ch == "\t" else ("\\" + ch if ch in "\\]^-[" else ch)
 
-
-def mention_sql(stage: str, roles_present: list[str], condition: str = "reason IS NULL",
-                country_sources: MappingABC[str, str] | None = None) -> str:
-    """SELECT of party mentions (one per shipment and role with any party data) from a relation.
-
-    ``stage`` is a table of canonical shipment columns (the stage, or ``shipments``) and ``condition``
-    picks its rows (loaded ones: ``reason IS NULL`` on a stage, ``source_id = N`` on ``shipments``).
-    ``country_sources`` names, per role, where that role's country came from (``column``,
-    ``address``…); a mention with a country records it in ``country_source``.
-    """
-    country_sources = country_sources or {}
-    parts = []
-    for code, role in enumerate(PARTY_ROLES):
-        if role not in roles_present:
-            continue
-        cols = [f"{role}_{a}" for a in PARTY_ATTRIBUTES]
-        attrs = ", ".join(f"{quote_ident(c)} AS {a}" for c, a in zip(cols, PARTY_ATTRIBUTES, strict=True))
-        any_data = " OR ".join(f"{quote_ident(c)} IS NOT NULL" for c in cols)
-        parts.append(
-            f"SELECT shipment_id * 4 + {code} AS mention_id, shipment_id, source_id, line, "  # noqa: S608
-            f"{_lit(role)} AS role, {attrs}, "
-            f"CASE WHEN {quote_ident(role + '_country')} IS NOT NULL "
-            f"THEN {_lit(country_sources.get(role, 'column'))} END AS country_source, "
-            f"date FROM {stage} WHERE ({condition}) AND ({any_data})"
-        )
-    return " UNION ALL ".join(parts) if parts else ""

@@ -29,6 +29,7 @@ import pyarrow as pa
 from tqdm.auto import tqdm
 
 from tracekit.errors import SourceError
+from tracekit.ingest.evidence import Declaration, declaration
 from tracekit.ingest.mapping import Mapping, resolve_mapping
 from tracekit.ingest.sample import table_sample, text_sample
 from tracekit.ingest.sources import Source, TextLayout, expand_sources, sniff_text
@@ -43,7 +44,7 @@ from tracekit.store.scan import (
     reconcile_lines,
     scan_text,
 )
-from tracekit.store.write import ensure_country_table, load_settings, write_rows
+from tracekit.store.write import ensure_country_table, ensure_gazetteer_table, load_settings, write_rows
 
 __all__ = ["load", "raw_table_name", "delete_source"]
 
@@ -132,12 +133,13 @@ def delete_source(store: Store, source_id: int) -> None:
 
 
 def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path,
-              step: Callable[[str], None] = lambda _: None) -> SourceReport:
+              step: Callable[[str], None] = lambda _: None, decl: Declaration | None = None) -> SourceReport:
     started = time.perf_counter()
     source = prepared.source
     report = SourceReport(source.name, "loaded", mapping=prepared.mapping, notes=list(prepared.notes),
                           format=source.kind if source.kind != "text" else "csv",
-                          field_warnings=prepared.mapping.warnings())
+                          field_warnings=prepared.mapping.warnings(),
+                          declaration=decl.to_json() if decl else None)
     if prepared.layout:
         report.encoding, report.delimiter = prepared.layout.encoding, prepared.layout.delimiter
     with load_settings(store), store.transaction():
@@ -182,13 +184,13 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
             create_raw_from_table(store, raw, prepared.table)
         write_rows(store, source_id=source_id, raw=raw, mapping=prepared.mapping, source_name=source.name,
                    excel_serials=source.kind == "xlsx", delimiter=delimiter, rejects=rejects,
-                   reject_physical=reject_physical, report=report, step=step)
+                   reject_physical=reject_physical, report=report, step=step, declaration=decl)
         layout = prepared.layout
         store.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
             [source_id, str(source.path) if source.path else None, source.name, content_hash, report.format,
              layout.encoding if layout else None, layout.delimiter if layout else None,
-             json.dumps(prepared.mapping.to_json()), raw, 1 if source.kind in ("text", "xlsx") else 0,
+             json.dumps({**prepared.mapping.to_json(), **(decl.to_json() if decl else {})}), raw, 1 if source.kind in ("text", "xlsx") else 0,
              report.rows_read, report.rows_loaded, report.rows_quarantined])
         report.source_id = source_id
     report.seconds = time.perf_counter() - started
@@ -218,11 +220,14 @@ def _workdir(store: Store) -> Iterator[Path]:
 
 
 def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = False,
-         encoding: str | None = None, delimiter: str | None = None, progress: bool = True) -> LoadReport:
+         encoding: str | None = None, delimiter: str | None = None, progress: bool = True,
+         declaring_country: str | None = None, declaration_kind: str | None = None) -> LoadReport:
     """Load sources into the workspace; see :meth:`tracekit.Workspace.load`."""
     started = time.perf_counter()
+    decl = declaration(declaring_country, declaration_kind)
     prepared = [_prepare(store, s, mapping, encoding, delimiter) for s in expand_sources(sources)]
     ensure_country_table(store)
+    ensure_gazetteer_table(store)
     report = LoadReport()
     bar = tqdm(prepared, desc="loading", unit="source", disable=not progress or len(prepared) == 0)
     with _workdir(store) as workdir:
@@ -233,7 +238,8 @@ def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = F
             def step(what: str, name: str = name) -> None:
                 bar.set_postfix_str(f"{name}: {what}")
             try:
-                report.sources.append(_load_one(store, item, replace=replace, workdir=workdir, step=step))
+                report.sources.append(_load_one(store, item, replace=replace, workdir=workdir, step=step,
+                                                decl=decl))
             except _AlreadyLoaded as done:
                 row = store.rows("SELECT rows_read, rows_loaded, rows_quarantined FROM sources "
                                  "WHERE source_id = ?", [done.source_id])[0]

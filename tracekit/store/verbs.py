@@ -23,6 +23,8 @@ class WorkspaceInfo:
     party_mentions: int
     quarantined: int
     tables: dict[str, int] = field(default_factory=dict)
+    country_sources: dict[str, int] = field(default_factory=dict)  # party mentions per country_source
+    localities: int = 0  # party mentions with a recognised locality
 
     def to_json(self) -> dict:
         return {
@@ -33,6 +35,8 @@ class WorkspaceInfo:
             "party_mentions": self.party_mentions,
             "quarantined": self.quarantined,
             "tables": self.tables,
+            "country_sources": self.country_sources,
+            "localities": self.localities,
         }
 
     def _rows(self) -> list[tuple[str, str]]:
@@ -44,6 +48,9 @@ class WorkspaceInfo:
             ("party mentions", f"{self.party_mentions:,}"),
             ("quarantined rows", f"{self.quarantined:,}"),
         ]
+        if self.party_mentions:
+            sources = ", ".join(f"{k} {v:,}" for k, v in self.country_sources.items()) or "none"
+            rows += [("party countries from", sources), ("localities", f"{self.localities:,}")]
         return rows + [(f"table {k}", f"{v:,} rows") for k, v in self.tables.items()]
 
     def __str__(self) -> str:
@@ -63,7 +70,8 @@ class StoreVerbs:
     :class:`tracekit.Workspace`)."""
 
     def load(self, source: Any, mapping: Any = "auto", *, replace: bool = False, encoding: str | None = None,
-             delimiter: str | None = None, progress: bool = True):
+             delimiter: str | None = None, progress: bool = True, declaring_country: str | None = None,
+             declaration: str | None = None):
         """Load trade records; every row ends up loaded or quarantined, never dropped.
 
         Parameters
@@ -79,6 +87,12 @@ class StoreVerbs:
             Override the detected text encoding or delimiter.
         progress : bool
             Show a progress bar.
+        declaring_country, declaration : str, optional
+            For a national customs file: the country that filed the declarations (name or ISO code) and
+            ``"import"`` or ``"export"``. An import declaration's importer (the consignee) is in that
+            country, an export declaration's exporter (the shipper) is: their mentions get it as
+            their country (``country_source = 'declaration'``) unless a country column says otherwise.
+            Recorded with the source.
 
         Returns
         -------
@@ -104,7 +118,7 @@ class StoreVerbs:
         from tracekit.store.load import load
 
         return load(self.store, source, mapping, replace=replace, encoding=encoding, delimiter=delimiter,
-                    progress=progress)
+                    progress=progress, declaring_country=declaring_country, declaration_kind=declaration)
 
     def preview(self, source: Any, mapping: Any = "auto", *, encoding: str | None = None,
                 delimiter: str | None = None, sample_rows: int | None = None):
@@ -177,6 +191,10 @@ class StoreVerbs:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
             "AND table_type = 'BASE TABLE' ORDER BY table_name")]
         others = {n: store.count(n) for n in names if n not in core and not n.startswith("raw_")}
+        evidence = store.rows("SELECT country_source, count(*), sum(count(locality)) OVER () FROM party_mentions "
+                              "GROUP BY country_source")
+        order = ("column", "declaration", "address", "route", "port")
+        by_source = {s: int(n) for s, n, _ in evidence if s is not None}
         return WorkspaceInfo(
             path=str(store.folder) if store.folder else None,
             schema_version=self.schema_version,
@@ -185,6 +203,8 @@ class StoreVerbs:
             party_mentions=store.count("party_mentions"),
             quarantined=store.count("quarantine"),
             tables=others,
+            country_sources={s: by_source[s] for s in order if s in by_source},
+            localities=int(evidence[0][2]) if evidence else 0,
         )
 
     def sql(self, query: str, params=None) -> pd.DataFrame:
