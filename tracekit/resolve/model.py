@@ -26,7 +26,7 @@ from tracekit.store import Store
 
 __all__ = ["COMPARISONS", "Comparison", "MatchModel", "estimate", "prior_model", "stored_model"]
 
-PRIOR_PAIRS = 20.0  # strength of the prior on m (in match pairs) and on u (in non-match pairs)
+PRIOR_PAIRS = 200.0  # strength of the prior on m (in match pairs) and on u (in non-match pairs)
 PRIOR_MATCH_RATE = 0.1  # share of candidate pairs that are one company, before any data
 EM_ITERATIONS = 60
 EM_TOLERANCE = 1e-7
