@@ -112,6 +112,8 @@ _PREFIX_FORMS = {"PT": frozenset({"ID"}), "CV": frozenset({"ID"}), "OOO": LEGAL_
                  "CONG TY TNHH": frozenset({"VN"}), "CONG TY": frozenset({"VN"}), "CTY": frozenset({"VN"})}
 
 # Han and Hangul forms (anywhere in the name).
+_PREFIX_FORMS = {form: frozenset(sets) for form, sets in _PREFIX_FORMS.items()}
+
 _SCRIPT_FORMS = (
     ("株式会社", frozenset({"JP"})), ("有限会社", frozenset({"JP"})), ("合同会社", frozenset({"JP"})),
     ("주식회사", frozenset({"KR"})), ("유한회사", frozenset({"KR"})),
