@@ -105,20 +105,23 @@ def word_relation(a: tuple[str, ...], b: tuple[str, ...], sa: tuple[str, ...], s
 
 
 def name_levels(relations: np.ndarray, name_sim: np.ndarray, same_key: np.ndarray,
-                scripts_differ: np.ndarray) -> np.ndarray:
+                scripts_differ: np.ndarray, uncapped: np.ndarray | None = None) -> np.ndarray:
     """The name comparison's level from the word relation and the overall (capped) name similarity.
 
+    Where every distinctive word pairs with one at most a typo away, the similarity is the uncapped one:
+    the cap exists to stop look-alike words passing, and these words have already been checked.
     ``scripts_differ``: one name written in Han script and the other not — a translated trade name
     shares no word with its English one, which says less than two Latin names with nothing in common.
     """
     r = relations
+    checked = name_sim if uncapped is None else np.where((r == SAME) | (r == TYPO), uncapped, name_sim)
     conditions = [
         same_key,
-        (r == SAME) & (name_sim >= 0.90),
-        (r == SAME) & (name_sim >= 0.80),
+        (r == SAME) & (checked >= 0.90),
+        (r == SAME) & (checked >= 0.80),
         r == SAME,
-        (r == TYPO) & (name_sim >= 0.90),
-        (r == TYPO) & (name_sim >= 0.80),
+        (r == TYPO) & (checked >= 0.90),
+        (r == TYPO) & (checked >= 0.80),
         r == TYPO,
         (r == LOOSE) & (name_sim >= 0.85),
         r == LOOSE,

@@ -7,7 +7,8 @@ A *profile* is one distinct ``(name_key, country, tax_id_key)`` — and locality
 one; its stable ``profile_key`` is those values as text. Analyst decisions refer to profile keys, which survive re-loading and re-resolution.
 A mention with neither country nor tax id also keys on its address (or phone): two firms of one name
 in two countries are told apart by where they are, and their countryless mentions must not all fall
-into one profile that can join only one of them. A locality (``party_mentions.locality``) keys the
+into one profile that can join only one of them; nor must "… Co., Ltd." and "… Pvt. Ltd." (legal forms of
+two jurisdictions), so such a mention keys on its legal form as well. A locality (``party_mentions.locality``) keys the
 profile too: the same name in Newark and in Monterrey is two profiles, which scoring keeps apart unless
 an identifier joins them.
 """
@@ -37,14 +38,15 @@ NAMED = "name IS NOT NULL AND trim(name) <> ''"
 
 
 def profile_key_sql(alias: str = "") -> str:
-    """SQL text of the stable profile key: ``name_key|COUNTRY|tax_id_key`` (``|@locator`` when both are empty,
-    ``|~LOCALITY`` when the address names a locality)."""
+    """SQL text of the stable profile key: ``name_key|COUNTRY|tax_id_key``; when both are empty also
+    ``|@locator`` (address or phone) and ``|#legal form``; ``|~LOCALITY`` when the address names one."""
     p = f"{alias}." if alias else ""
     unplaced = f"coalesce(trim({p}country), '') = '' AND {p}tax_id_key IS NULL"
     locator = f"coalesce({p}address_key, {p}phone_key)"
     return (f"{p}name_key || '|' || coalesce(upper(trim({p}country)), '') || '|' "
             f"|| coalesce({p}tax_id_key, '') "
             f"|| CASE WHEN {unplaced} AND {locator} IS NOT NULL THEN '|@' || {locator} ELSE '' END "
+            f"|| CASE WHEN {unplaced} AND coalesce({p}legal_form, '') <> '' THEN '|#' || {p}legal_form ELSE '' END "
             f"|| CASE WHEN {p}locality IS NOT NULL THEN '|~' || {p}locality ELSE '' END")
 
 

@@ -63,7 +63,7 @@ COMPARISONS: tuple[Comparison, ...] = (
         "no distinctive words; name ≥ 0.75",
         "no distinctive words; name < 0.75",
     ), (.30, .20, .02, .01, .15, .06, .02, .04, .02, .06, .03, .005, .01, .01, .01, .04, .015, .01),
-        (.003, .004, .01, .04, .008, .02, .04, .02, .06, .04, .08, .01, .12, .01, .40, .02, .05, .08)),
+        (.003, .002, .01, .04, .004, .02, .04, .02, .06, .04, .08, .01, .12, .01, .40, .02, .05, .08)),
     Comparison("legal form", ("same jurisdictions", "overlapping jurisdictions", "jurisdictions contradict"),
                (.60, .35, .05), (.35, .35, .30)),
     Comparison("legal form vs country", ("form fits the other's country", "form does not fit the other's country"),

@@ -186,7 +186,8 @@ def _sim(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
 
 def _name_similarity(col, a: np.ndarray, b: np.ndarray, identifier: np.ndarray,  # noqa: ANN001
                      weights: Weights) -> tuple[np.ndarray, np.ndarray]:
-    """Best of three name similarities, capped by the distinctive words' similarity (and that one)."""
+    """Best of three name similarities, capped by the distinctive words' similarity (and that one, and the
+    uncapped one)."""
     key_a, key_b = col("name_key")[a], col("name_key")[b]
     core_a, core_b = col("core_key")[a], col("core_key")[b]
     name = _sim(key_a, key_b, fuzz.token_sort_ratio)
@@ -195,6 +196,7 @@ def _name_similarity(col, a: np.ndarray, b: np.ndarray, identifier: np.ndarray, 
     core_ok = (core_a != "") & (core_b != "") & ((core_a != key_a) | (core_b != key_b))
     core = np.where(core_ok, core - weights.place_penalty, 0.0)
     name_sim = np.maximum(np.maximum(name, compact), core)
+    uncapped = name_sim.copy()
     # The words that tell companies apart must agree too: "KELORA LOGISTICS LLC" and "FENORA LOGISTICS
     # LLC" share most of their letters, but not the part that names them. Behind a shared address or
     # phone a worse misspelling is still believable ("PALUX TRDG" and "PUUX TRADING" at one flat).
@@ -207,7 +209,7 @@ def _name_similarity(col, a: np.ndarray, b: np.ndarray, identifier: np.ndarray, 
             _sim(col("distinctive_compact")[a][both], col("distinctive_compact")[b][both], fuzz.ratio))
         slack = np.where(identifier, weights.distinctive_slack_with_identifier, weights.distinctive_slack)
         name_sim = np.where(both, np.minimum(name_sim, distinctive_sim + slack), name_sim)
-    return name_sim, distinctive_sim
+    return name_sim, distinctive_sim, uncapped
 
 
 def _identifiers(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray,
@@ -237,13 +239,13 @@ def pair_levels(profiles: pd.DataFrame | ProfileArrays, a: np.ndarray, b: np.nda
     address = shared_address | (np.nan_to_num(address_sim) >= 0.999)
     tax_id = _agreement(col("tax_id_key")[a], col("tax_id_key")[b])
     identifier = phone | email | address | (tax_id == 1)
-    name_sim, distinctive_sim = _name_similarity(col, a, b, identifier, weights)
+    name_sim, distinctive_sim, uncapped = _name_similarity(col, a, b, identifier, weights)
     words, sounds = profiles.words, profiles.sounds
     relation = np.fromiter((cmp.word_relation(words[i], words[j], sounds[i], sounds[j])
                             for i, j in zip(a.tolist(), b.tolist(), strict=True)), dtype=np.int64, count=n)
     levels = np.full((n, len(COMPARISONS)), -1, dtype=np.int64)
     levels[:, comparison_index("name")] = cmp.name_levels(
-        relation, name_sim, col("name_key")[a] == col("name_key")[b], profiles.han[a] != profiles.han[b])
+        relation, name_sim, col("name_key")[a] == col("name_key")[b], profiles.han[a] != profiles.han[b], uncapped)
     jur = profiles.jurisdictions
     levels[:, comparison_index("legal form")] = cmp.legal_levels(jur, a, b)
     levels[:, comparison_index("legal form vs country")] = cmp.form_country_levels(jur, col("country"), a, b)
