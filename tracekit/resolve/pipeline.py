@@ -22,8 +22,8 @@ from tracekit.resolve.blocking import BlockingCaps, block_keys_sql, candidate_pa
 from tracekit.resolve.cluster import Constraints, cluster
 from tracekit.resolve.decisions import DecisionLog, effective
 from tracekit.resolve.features import FEATURES_TEMP, NAMED, PROFILES_TEMP, compute_features, compute_profiles
-from tracekit.resolve.normalize import is_generic_word, word_sound
 from tracekit.resolve.model import MatchModel, estimate, stored_model
+from tracekit.resolve.normalize import is_generic_word, word_sound
 from tracekit.resolve.scoring import WEIGHTS, ProfileArrays, Weights, pair_levels, pair_scores, score_pairs
 from tracekit.resolve.tables import EDGE_FLOOR, ensure_resolve_tables
 from tracekit.store import Store
@@ -129,7 +129,8 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
         # Weights are estimated afresh on a full run (on every candidate pair, the workspace's own data)
         # and reused by incremental runs, so old and new pairs are scored alike.
         model = None if full else stored_model(store)
-        if model is None:
+        estimated = model is None
+        if estimated:
             model = estimate(levels[1])
         scored = score_pairs(arrays, a, b, pairs, weights, model=model, levels=levels)
         scored.insert(0, "b", pairs["b"].to_numpy())
@@ -139,7 +140,7 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
         assignment, conflicts = _cluster(store, profiles, edges, weights, model, arrays)
         step("cluster", "writing")
         with store.transaction():
-            if model.pairs:
+            if estimated:
                 store.execute("DELETE FROM resolve_model")
                 with store.registered("tk_res_model", model.to_frame()):
                     store.execute("INSERT INTO resolve_model SELECT * FROM tk_res_model")
@@ -149,7 +150,7 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
     finally:
         bar.close()
     return ResolveReport(full, n_new, new_profiles, len(profiles), len(pairs), store.count("entities"),
-                         time.perf_counter() - started, conflicts, model.pairs, stages)
+                         time.perf_counter() - started, conflicts, model.pairs if estimated else 0, stages)
 
 
 def profiles_sql(profiles: str, keys: str) -> str:
