@@ -246,7 +246,8 @@ class EntityCard:
     def __str__(self) -> str:
         parts = [self._title(), "", "name variants:", self.variants.to_string(index=False)]
         if len(self.evidence):
-            parts += ["", "evidence between variants:", self.evidence.to_string(index=False)]
+            parts += ["", "evidence between variants (ws.explain(a, b) shows every comparison of a pair):",
+                      self.evidence.to_string(index=False)]
         parts += [f"decision {d}" for d in self.decisions]
         return "\n".join(parts)
 
@@ -274,8 +275,9 @@ def entity_card(store: Store, entity_id: int, limit: int = 50) -> EntityCard:
         WHERE me.entity_id = ? GROUP BY 1, 2 ORDER BY mentions DESC, name LIMIT ?""", [entity_id, limit])
     evidence = store.df("""
         SELECT pa.display_name AS name_a, pb.display_name AS name_b, round(e.score, 3) AS score,
+               round(e.log_odds, 2) AS log_odds_bits, nullif(e.rule, '') AS rule,
                round(e.name_sim, 3) AS name_sim, e.shared_phone, e.shared_email, e.shared_address,
-               e.tax_id = 1 AS same_tax_id
+               e.tax_id = 1 AS same_tax_id, pa.locality AS locality_a, pb.locality AS locality_b
         FROM resolve_edges e JOIN resolve_profiles pa ON pa.profile_id = e.a
         JOIN resolve_profiles pb ON pb.profile_id = e.b
         WHERE pa.entity_id = ? AND pb.entity_id = ? ORDER BY e.score DESC LIMIT ?""",

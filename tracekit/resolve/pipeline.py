@@ -271,7 +271,7 @@ def _write_run(store: Store, full: bool, edges: pd.DataFrame) -> None:
                   "EXCEPT SELECT * FROM resolve_profile_keys")
     with store.registered("tk_res_edges", edges):
         store.execute("INSERT INTO resolve_edges SELECT a, b, score, name_sim, address_sim, country, "
-                      "tax_id, shared_phone, shared_email, shared_address FROM tk_res_edges")
+                      "tax_id, shared_phone, shared_email, shared_address, log_odds, rule FROM tk_res_edges")
 
 
 def _write_assignment(store: Store, assignment: pd.DataFrame) -> None:

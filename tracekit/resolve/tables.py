@@ -30,7 +30,8 @@ RESOLVE_TABLES: dict[str, str] = {
 }
 
 # Columns added to resolve tables after they were first created: (table, column, type).
-ADDED_COLUMNS = (("resolve_profiles", "locality", "VARCHAR"), ("resolve_profiles", "country_source", "VARCHAR"))
+ADDED_COLUMNS = (("resolve_profiles", "locality", "VARCHAR"), ("resolve_profiles", "country_source", "VARCHAR"),
+                 ("resolve_edges", "log_odds", "FLOAT"), ("resolve_edges", "rule", "VARCHAR"))
 
 
 def ensure_resolve_tables(store: Store) -> None:
