@@ -104,6 +104,10 @@ LEGAL_FORM_JURISDICTIONS: dict[str, frozenset[str]] = {k: frozenset(v) for k, v 
     "TBK": {"ID"}, "KK": {"JP"}, "KABUSHIKI KAISHA": {"JP"}, "GODO KAISHA": {"JP"},
 }.items()}
 
+# Letters written apart ("S A S", "S R L", "N V"), as manifests do once full stops are dropped.
+LEGAL_FORM_JURISDICTIONS.update({" ".join(form): sets for form, sets in list(LEGAL_FORM_JURISDICTIONS.items())
+                                 if form.isalpha() and 2 <= len(form) <= 4 and " ".join(form) not in LEGAL_FORM_JURISDICTIONS})
+
 # Forms that open a name ("PT KIMIA", "OOO ROMASHKA", "JSC AKRON").
 _PREFIX_FORMS = {"PT": frozenset({"ID"}), "CV": frozenset({"ID"}), "OOO": LEGAL_FORM_JURISDICTIONS["OOO"],
                  "JSC": LEGAL_FORM_JURISDICTIONS["JSC"], "OJSC": LEGAL_FORM_JURISDICTIONS["OJSC"],
@@ -151,6 +155,8 @@ def jurisdictions(name: str | None) -> frozenset[str]:
     (['TR'], ['ID'])
     >>> jurisdictions("Harbor Quartz Textiles")
     frozenset()
+    >>> jurisdictions("Química Penavia S A S") == jurisdictions("Química Penavia S.A.S.")
+    True
     """
     if not name:
         return frozenset()
