@@ -165,7 +165,13 @@ def estimate(levels: np.ndarray, *, prior_pairs: float = PRIOR_PAIRS, iterations
     model = prior_model()
     if len(levels) == 0:
         return model
-    patterns, counts = np.unique(np.asarray(levels, dtype=np.int64), axis=0, return_counts=True)
+    levels = np.asarray(levels, dtype=np.int64)
+    # One integer per pattern of levels (6 bits per comparison, null = 0) so grouping is a 1-d sort.
+    code = np.zeros(len(levels), dtype=np.int64)
+    for k in range(levels.shape[1]):
+        code = (code << 6) | (levels[:, k] + 1)
+    _, first, counts = np.unique(code, return_index=True, return_counts=True)
+    patterns = levels[first]
     counts = counts.astype(np.float64)
     m0 = [m.copy() for m in model.m]
     u0 = [u.copy() for u in model.u]

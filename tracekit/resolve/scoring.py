@@ -240,9 +240,7 @@ def pair_levels(profiles: pd.DataFrame | ProfileArrays, a: np.ndarray, b: np.nda
     tax_id = _agreement(col("tax_id_key")[a], col("tax_id_key")[b])
     identifier = phone | email | address | (tax_id == 1)
     name_sim, distinctive_sim, uncapped = _name_similarity(col, a, b, identifier, weights)
-    words, sounds = profiles.words, profiles.sounds
-    relation = np.fromiter((cmp.word_relation(words[i], words[j], sounds[i], sounds[j])
-                            for i, j in zip(a.tolist(), b.tolist(), strict=True)), dtype=np.int64, count=n)
+    relation = _word_relations(profiles, a, b, distinctive_sim)
     levels = np.full((n, len(COMPARISONS)), -1, dtype=np.int64)
     levels[:, comparison_index("name")] = cmp.name_levels(
         relation, name_sim, col("name_key")[a] == col("name_key")[b], profiles.han[a] != profiles.han[b], uncapped)
@@ -277,6 +275,9 @@ def pair_levels(profiles: pd.DataFrame | ProfileArrays, a: np.ndarray, b: np.nda
     return features, levels
 
 
+_TOP = 1e-3
+
+
 def linkage_score(log_odds: np.ndarray, weights: Weights = WEIGHTS) -> np.ndarray:
     """The 0–1 score clustering uses: ``threshold`` at the threshold probability, linear in log-odds.
 
@@ -284,9 +285,32 @@ def linkage_score(log_odds: np.ndarray, weights: Weights = WEIGHTS) -> np.ndarra
     --------
     >>> [round(float(x), 2) for x in linkage_score(np.array([np.log2(0.86 / 0.14), 100.0, -100.0]))]
     [0.86, 1.0, 0.0]
+    >>> bool(linkage_score(np.array([20.0]))[0] < linkage_score(np.array([30.0]))[0] < 1.0)
+    True
     """
     t = weights.threshold
-    return np.clip(t + (log_odds - np.log2(t / (1 - t))) / weights.bits_per_unit, 0.0, 1.0)
+    linear = t + (log_odds - np.log2(t / (1 - t))) / weights.bits_per_unit
+    # Pairs past 1 keep their order in the last thousandth (clustering meets the surest pairs first:
+    # one firm's variants at one address before a bare spelling match), never reaching 1 exactly.
+    beyond = np.maximum(linear - (1 - _TOP), 0.0) * weights.bits_per_unit
+    return np.clip(linear, 0.0, 1 - _TOP) + _TOP * (1 - np.exp2(-beyond / 8))
+
+
+# Below this similarity of the distinctive words (and with no word spelt or sounding alike) no word can
+# pair with another even loosely: the pair is "nothing in common" without comparing word by word.
+_WORDWISE_FROM = 0.45
+
+
+def _word_relations(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray, distinctive_sim: np.ndarray) -> np.ndarray:
+    words, sounds = profiles.words, profiles.sounds
+    empty = np.fromiter((not w for w in words.tolist()), dtype=bool, count=len(words))
+    out = np.where(empty[a] | empty[b], -1, cmp.DISJOINT).astype(np.int64)
+    close = np.nan_to_num(distinctive_sim, nan=0.0) >= _WORDWISE_FROM
+    share = _share_word(profiles.word_sets, a, b, ~close & (out != -1))
+    idx = np.flatnonzero((close | share) & (out != -1))
+    out[idx] = [cmp.word_relation(words[i], words[j], sounds[i], sounds[j])
+                for i, j in zip(a[idx].tolist(), b[idx].tolist(), strict=True)]
+    return out
 
 
 def _hard_rules(features: dict[str, np.ndarray], levels: np.ndarray, log_odds: np.ndarray,
