@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import pandas as pd
 from rapidfuzz.distance import Indel
 
 from tracekit.resolve.legal import relation
@@ -139,8 +140,9 @@ def name_levels(relations: np.ndarray, name_sim: np.ndarray, same_key: np.ndarra
 
 def legal_levels(jur: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """0 same jurisdictions, 1 overlapping, 2 contradicting, -1 a side has no known form."""
-    return np.fromiter((relation(jur[i], jur[j]) for i, j in zip(a.tolist(), b.tolist(), strict=True)),
-                       dtype=np.int64, count=len(a))
+    ids, sets = pd.factorize(pd.Series(jur, dtype=object))
+    table = np.array([[relation(x, y) for y in sets] for x in sets], dtype=np.int64).reshape(len(sets), len(sets))
+    return table[ids[a], ids[b]] if len(a) else np.zeros(0, dtype=np.int64)
 
 
 def form_country_levels(jur: np.ndarray, country: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:

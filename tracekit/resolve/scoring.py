@@ -91,6 +91,8 @@ class ProfileArrays:
         compact = [key.replace(" ", "") for key in self.columns["name_key"].tolist()]
         self.columns["compact"] = np.asarray(compact, dtype=object)
         self.words, self.sounds = _distinctive_words(self.columns["core_key"])
+        self.word_ids = pd.factorize(pd.Series(self.words, dtype=object))[0].astype(np.int64) if n else \
+            np.zeros(0, dtype=np.int64)
         self.word_sets = np.asarray([frozenset(w for w in ws if len(w) >= 3) | {"~" + s for w, s in zip(ws, ss, strict=True)
                                                                               if len(w) >= 4}
                                      for ws, ss in zip(self.words.tolist(), self.sounds.tolist(), strict=True)] or [],
@@ -308,8 +310,16 @@ def _word_relations(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray, disti
     close = np.nan_to_num(distinctive_sim, nan=0.0) >= _WORDWISE_FROM
     share = _share_word(profiles.word_sets, a, b, ~close & (out != -1))
     idx = np.flatnonzero((close | share) & (out != -1))
-    out[idx] = [cmp.word_relation(words[i], words[j], sounds[i], sounds[j])
-                for i, j in zip(a[idx].tolist(), b[idx].tolist(), strict=True)]
+    # Many profiles share their distinctive words (one firm in several countries, at several addresses):
+    # compare each distinct pair of word lists once.
+    wa, wb = profiles.word_ids[a[idx]], profiles.word_ids[b[idx]]
+    codes, inverse = np.unique(wa * (int(profiles.word_ids.max(initial=0)) + 1) + wb, return_inverse=True)
+    first = np.zeros(len(codes), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(idx))[::-1]
+    pa, pb = a[idx][first], b[idx][first]
+    distinct = np.fromiter((cmp.word_relation(words[i], words[j], sounds[i], sounds[j])
+                            for i, j in zip(pa.tolist(), pb.tolist(), strict=True)), dtype=np.int64, count=len(pa))
+    out[idx] = distinct[inverse.ravel()]
     return out
 
 
