@@ -79,8 +79,14 @@ def entity_id_for(profile_key: str) -> int:
 
 
 def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
-            caps: BlockingCaps | None = None, progress: bool = True) -> ResolveReport:
-    """Resolve unresolved mentions (all of them when ``full`` or on the first run)."""
+            caps: BlockingCaps | None = None, progress: bool = True,
+            model: MatchModel | None = None) -> ResolveReport:
+    """Resolve unresolved mentions (all of them when ``full`` or on the first run).
+
+    Match weights are estimated by EM on a full run and reused by incremental ones; pass ``model``
+    to impose weights instead (benchmarks compare against the prior alone this way).
+    """
+    imposed = model
     started = time.perf_counter()
     caps = caps or BlockingCaps()
     ensure_resolve_tables(store)
@@ -128,7 +134,7 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
         levels = pair_levels(arrays, a, b, pairs, weights)
         # Weights are estimated afresh on a full run (on every candidate pair, the workspace's own data)
         # and reused by incremental runs, so old and new pairs are scored alike.
-        model = None if full else stored_model(store)
+        model = imposed or (None if full else stored_model(store))
         estimated = model is None
         if estimated:
             model = estimate(levels[1])
