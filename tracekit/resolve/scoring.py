@@ -21,12 +21,15 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
 from tracekit.resolve import comparisons as cmp
 from tracekit.resolve.legal import LEGAL_TOKENS, jurisdictions
 from tracekit.resolve.model import COMPARISONS, MatchModel, comparison_index, prior_model
 from tracekit.resolve.normalize import is_generic_word, word_sound
+from tracekit.resolve.similarity import differ, name_similarity, numbers, share_word, similarity
+
+_numbers = numbers  # the name the scoring-rule tests know it by
 
 __all__ = ["Weights", "WEIGHTS", "ProfileArrays", "score_pairs", "pair_scores", "pair_levels", "PROFILE_COLUMNS"]
 
@@ -100,7 +103,7 @@ class ProfileArrays:
         distinctive = [" ".join(ws) for ws in self.words.tolist()]  # what the name similarity is capped by
         self.columns["distinctive"] = np.asarray(distinctive, dtype=object)
         self.columns["distinctive_compact"] = np.asarray([d.replace(" ", "") for d in distinctive], dtype=object)
-        self.numbers = np.asarray([_numbers(key) for key in self.columns["name_key"].tolist()] or [], dtype=object)
+        self.numbers = np.asarray([numbers(key) for key in self.columns["name_key"].tolist()] or [], dtype=object)
         self.han = np.asarray([bool(_HAN.search(str(x))) for x in self.columns["display_name"].tolist()] or [],
                               dtype=bool)
         # The legal form's jurisdictions, read from the name the profile's mentions use most.
@@ -133,87 +136,6 @@ def _distinctive_words(core_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return out_w, out_s
 
 
-_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
-_ROMAN = "i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split()
-_NUMBER_WORDS = {w: str(k) for k, w in enumerate(_ORDINALS, 1)} | {w: str(k) for k, w in enumerate(_ROMAN, 1)}
-_DIGITS = re.compile(r"\d+")
-
-
-def _numbers(key: str) -> frozenset[str]:
-    """The numbers a name key carries, as digit strings ("fourth ocean" -> {"4"}; "vabo 2005" -> {"2005"}).
-
-    Examples
-    --------
-    >>> sorted(_numbers("rim group investments ii")), sorted(_numbers("vabo 2005 1st"))
-    (['2'], ['1', '2005'])
-    """
-    found = set()
-    for token in key.split():
-        if token in _NUMBER_WORDS:
-            found.add(_NUMBER_WORDS[token])
-        found.update(d.lstrip("0") or "0" for d in _DIGITS.findall(token))
-    return frozenset(found)
-
-
-def _differ(sets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Whether both sides of each pair have a non-empty set and the sets differ."""
-    out = np.zeros(len(a), dtype=bool)
-    if not len(a):
-        return out
-    has = np.fromiter((bool(x) for x in sets.tolist()), dtype=bool, count=len(sets))
-    idx = np.flatnonzero(has[a] & has[b])
-    out[idx] = [sets[i] != sets[j] for i, j in zip(a[idx].tolist(), b[idx].tolist(), strict=True)]
-    return out
-
-
-def _share_word(words: np.ndarray, a: np.ndarray, b: np.ndarray, where: np.ndarray) -> np.ndarray:
-    """Whether the pairs (only those flagged in ``where``) have a distinctive word in common."""
-    out = np.zeros(len(a), dtype=bool)
-    idx = np.flatnonzero(where)
-    out[idx] = [not words[i].isdisjoint(words[j]) for i, j in zip(a[idx].tolist(), b[idx].tolist(), strict=True)]
-    return out
-
-
-# Below this many pairs rapidfuzz's thread pool costs more than it saves.
-_PARALLEL_FROM = 20_000
-
-
-def _sim(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
-    if not len(a):
-        return np.zeros(0, dtype=np.float32)
-    workers = 2 if len(a) >= _PARALLEL_FROM else 1
-    return process.cpdist(a.tolist(), b.tolist(), scorer=scorer, workers=workers, dtype=np.float32) / 100.0
-
-
-def _name_similarity(col, a: np.ndarray, b: np.ndarray, identifier: np.ndarray,  # noqa: ANN001
-                     weights: Weights) -> tuple[np.ndarray, np.ndarray]:
-    """Best of three name similarities, capped by the distinctive words' similarity (and that one, and the
-    uncapped one)."""
-    key_a, key_b = col("name_key")[a], col("name_key")[b]
-    core_a, core_b = col("core_key")[a], col("core_key")[b]
-    name = _sim(key_a, key_b, fuzz.token_sort_ratio)
-    compact = _sim(col("compact")[a], col("compact")[b], fuzz.ratio)
-    core = _sim(core_a, core_b, fuzz.token_sort_ratio)
-    core_ok = (core_a != "") & (core_b != "") & ((core_a != key_a) | (core_b != key_b))
-    core = np.where(core_ok, core - weights.place_penalty, 0.0)
-    name_sim = np.maximum(np.maximum(name, compact), core)
-    uncapped = name_sim.copy()
-    # The words that tell companies apart must agree too: "KELORA LOGISTICS LLC" and "FENORA LOGISTICS
-    # LLC" share most of their letters, but not the part that names them. Behind a shared address or
-    # phone a worse misspelling is still believable ("PALUX TRDG" and "PUUX TRADING" at one flat).
-    dist_a, dist_b = col("distinctive")[a], col("distinctive")[b]
-    both = (dist_a != "") & (dist_b != "")
-    distinctive_sim = np.full(len(a), np.nan, dtype=np.float32)
-    if both.any():
-        distinctive_sim[both] = np.maximum(
-            _sim(dist_a[both], dist_b[both], fuzz.token_sort_ratio),
-            _sim(col("distinctive_compact")[a][both], col("distinctive_compact")[b][both], fuzz.ratio))
-        slack = np.where(identifier, weights.distinctive_slack_with_identifier, weights.distinctive_slack)
-        name_sim = np.where(both, np.minimum(name_sim, distinctive_sim + slack), name_sim)
-    return name_sim, distinctive_sim, uncapped
-
-
 def _identifiers(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray,
                  shared: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     n = len(a)
@@ -236,12 +158,12 @@ def pair_levels(profiles: pd.DataFrame | ProfileArrays, a: np.ndarray, b: np.nda
     addr_known = (addr_a != "") & (addr_b != "")
     address_sim = np.full(n, np.nan, dtype=np.float32)
     if addr_known.any():
-        address_sim[addr_known] = _sim(addr_a[addr_known], addr_b[addr_known], fuzz.token_set_ratio)
+        address_sim[addr_known] = similarity(addr_a[addr_known], addr_b[addr_known], fuzz.token_set_ratio)
     phone, email, shared_address = _identifiers(profiles, a, b, shared)
     address = shared_address | (np.nan_to_num(address_sim) >= 0.999)
     tax_id = _agreement(col("tax_id_key")[a], col("tax_id_key")[b])
     identifier = phone | email | address | (tax_id == 1)
-    name_sim, distinctive_sim, uncapped = _name_similarity(col, a, b, identifier, weights)
+    name_sim, distinctive_sim, uncapped = name_similarity(col, a, b, identifier, weights)
     relation = _word_relations(profiles, a, b, distinctive_sim)
     levels = np.full((n, len(COMPARISONS)), -1, dtype=np.int64)
     levels[:, comparison_index("name")] = cmp.name_levels(
@@ -266,12 +188,12 @@ def pair_levels(profiles: pd.DataFrame | ProfileArrays, a: np.ndarray, b: np.nda
         "shared_address": address,
         "distinctive_sim": distinctive_sim,
         "identifier": identifier,
-        "numbers_differ": _differ(profiles.numbers, a, b),
+        "numbers_differ": differ(profiles.numbers, a, b),
         # Latin names with no distinctive word in common: firms sharing an address or phone this way are
         # the shell companies an analyst is looking for, not one company.
         "words_disjoint": (relation == cmp.DISJOINT) & ~(profiles.han[a] | profiles.han[b]),
     }
-    features["word_and_identifier"] = _share_word(
+    features["word_and_identifier"] = share_word(
         profiles.word_sets, a, b, identifier & (country != -1) & (tax_id != -1) & ~features["numbers_differ"]
         & (levels[:, comparison_index("legal form")] != 2))
     return features, levels
@@ -308,7 +230,7 @@ def _word_relations(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray, disti
     empty = np.fromiter((not w for w in words.tolist()), dtype=bool, count=len(words))
     out = np.where(empty[a] | empty[b], -1, cmp.DISJOINT).astype(np.int64)
     close = np.nan_to_num(distinctive_sim, nan=0.0) >= _WORDWISE_FROM
-    share = _share_word(profiles.word_sets, a, b, ~close & (out != -1))
+    share = share_word(profiles.word_sets, a, b, ~close & (out != -1))
     idx = np.flatnonzero((close | share) & (out != -1))
     # Many profiles share their distinctive words (one firm in several countries, at several addresses):
     # compare each distinct pair of word lists once.
