@@ -139,9 +139,10 @@ def name_levels(relations: np.ndarray, name_sim: np.ndarray, same_key: np.ndarra
 
 
 def legal_levels(jur: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """0 same jurisdictions, 1 overlapping, 2 contradicting, -1 a side has no known form."""
+    """0 compatible (the same or overlapping jurisdictions), 1 contradicting, -1 a side has no known form."""
     ids, sets = pd.factorize(pd.Series(jur, dtype=object))
-    table = np.array([[relation(x, y) for y in sets] for x in sets], dtype=np.int64).reshape(len(sets), len(sets))
+    level = {-1: -1, 0: 0, 1: 0, 2: 1}
+    table = np.array([[level[relation(x, y)] for y in sets] for x in sets], dtype=np.int64).reshape(len(sets), len(sets))
     return table[ids[a], ids[b]] if len(a) else np.zeros(0, dtype=np.int64)
 
 

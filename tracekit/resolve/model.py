@@ -64,8 +64,9 @@ COMPARISONS: tuple[Comparison, ...] = (
         "no distinctive words; name < 0.75",
     ), (.30, .20, .02, .01, .15, .06, .02, .04, .02, .06, .03, .005, .01, .01, .01, .04, .015, .01),
         (.003, .002, .01, .04, .004, .02, .04, .02, .06, .04, .08, .01, .12, .01, .40, .02, .05, .08)),
-    Comparison("legal form", ("same jurisdictions", "overlapping jurisdictions", "jurisdictions contradict"),
-               (.60, .35, .05), (.35, .35, .30)),
+    # Forms whose jurisdiction sets overlap ("Co., Ltd." / "Limited") may be one company's renderings of
+    # its form; only sets that cannot meet tell two companies apart.
+    Comparison("legal form", ("jurisdictions compatible", "jurisdictions contradict"), (.95, .05), (.70, .30)),
     Comparison("legal form vs country", ("form fits the other's country", "form does not fit the other's country"),
                (.90, .10), (.50, .50)),
     Comparison("country", ("agree", "differ (both stated)", "differ (one from an address)",

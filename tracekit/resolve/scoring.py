@@ -195,7 +195,7 @@ def pair_levels(profiles: pd.DataFrame | ProfileArrays, a: np.ndarray, b: np.nda
     }
     features["word_and_identifier"] = share_word(
         profiles.word_sets, a, b, identifier & (country != -1) & (tax_id != -1) & ~features["numbers_differ"]
-        & (levels[:, comparison_index("legal form")] != 2))
+        & (levels[:, comparison_index("legal form")] != 1))
     return features, levels
 
 
@@ -257,7 +257,7 @@ def _hard_rules(features: dict[str, np.ndarray], levels: np.ndarray, log_odds: n
         ("same name in another locality, no shared identifier",
          (levels[:, comparison_index("locality")] == 1) & ~identifier),
         ("legal forms of different jurisdictions, no shared identifier",
-         (levels[:, comparison_index("legal form")] == 2) & ~identifier),
+         (levels[:, comparison_index("legal form")] == 1) & ~identifier),
     ]
     rule = np.full(len(probability), "", dtype=object)
     capped = np.zeros(len(probability), dtype=bool)
