@@ -28,7 +28,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         if command.needs_workspace:
             from tracekit.workspace import Workspace
 
-            ws = Workspace(args.workspace)
+            # A dry run writes nothing, not even a new workspace folder: it works in memory.
+            ws = Workspace(None if getattr(args, "dry_run", False) else args.workspace)
         result = command.run(ws, args)
         if result is not None:
             print(to_json_text(result) if args.json else to_text(result))
