@@ -34,12 +34,17 @@ EM_TOLERANCE = 1e-7
 
 @dataclass(frozen=True)
 class Comparison:
-    """One comparison: its levels (strongest agreement first) and prior (m, u) per level."""
+    """One comparison: its levels (strongest agreement first), prior (m, u) per level, and which levels
+    can only count for a match (+1: weight ≥ 0) or only against (-1: weight ≤ 0)."""
 
     name: str
     levels: tuple[str, ...]
     m0: tuple[float, ...]
     u0: tuple[float, ...]
+    signs: tuple[int, ...] = ()
+
+    def sign(self, level: int) -> int:
+        return self.signs[level] if self.signs else 0
 
 
 COMPARISONS: tuple[Comparison, ...] = (
@@ -63,21 +68,23 @@ COMPARISONS: tuple[Comparison, ...] = (
         "no distinctive words; name ≥ 0.75",
         "no distinctive words; name < 0.75",
     ), (.30, .20, .02, .01, .15, .06, .02, .04, .02, .06, .03, .005, .01, .01, .01, .04, .015, .01),
-        (.003, .002, .01, .04, .004, .02, .04, .02, .06, .04, .08, .01, .12, .01, .40, .02, .05, .08)),
+        (.002, .002, .01, .04, .004, .02, .04, .02, .06, .04, .08, .01, .12, .01, .40, .02, .05, .08),
+        (1, 1, 0, 0, 1, 0, 0, 0, 0, 0, 0, 0, -1, 0, -1, 0, 0, -1)),
     # Forms whose jurisdiction sets overlap ("Co., Ltd." / "Limited") may be one company's renderings of
     # its form; only sets that cannot meet tell two companies apart.
-    Comparison("legal form", ("jurisdictions compatible", "jurisdictions contradict"), (.95, .05), (.70, .30)),
+    Comparison("legal form", ("jurisdictions compatible", "jurisdictions contradict"), (.95, .05), (.70, .30),
+               (0, -1)),
     Comparison("legal form vs country", ("form fits the other's country", "form does not fit the other's country"),
-               (.90, .10), (.50, .50)),
+               (.90, .10), (.50, .50), (0, -1)),
     Comparison("country", ("agree", "differ (both stated)", "differ (one from an address)",
                            "differ (one from a route or port)"),
-               (.93, .01, .03, .03), (.50, .40, .07, .03)),
-    Comparison("locality", ("agree", "differ"), (.90, .10), (.20, .80)),
+               (.93, .01, .03, .03), (.50, .40, .07, .03), (1, -1, -1, -1)),
+    Comparison("locality", ("agree", "differ"), (.90, .10), (.20, .80), (1, -1)),
     Comparison("address", ("same", "similar (≥ 0.9)", "partly similar (≥ 0.6)", "different"),
-               (.40, .20, .20, .20), (.02, .03, .15, .80)),
-    Comparison("phone", ("shared", "different"), (.50, .50), (.01, .99)),
-    Comparison("e-mail", ("shared", "different"), (.50, .50), (.01, .99)),
-    Comparison("tax id", ("agree", "differ"), (.90, .10), (.01, .99)),
+               (.40, .20, .20, .20), (.02, .03, .15, .80), (1, 1, 0, -1)),
+    Comparison("phone", ("shared", "different"), (.50, .50), (.01, .99), (1, -1)),
+    Comparison("e-mail", ("shared", "different"), (.50, .50), (.01, .99), (1, -1)),
+    Comparison("tax id", ("agree", "differ"), (.90, .10), (.01, .99), (1, -1)),
 )
 
 _INDEX = {c.name: k for k, c in enumerate(COMPARISONS)}
@@ -154,14 +161,14 @@ def estimate(levels: np.ndarray, *, prior_pairs: float = PRIOR_PAIRS, iterations
     Examples
     --------
     >>> rng = np.random.default_rng(0)
-    >>> match = rng.random(2000) < 0.2
-    >>> agree = np.where(match, rng.random(2000) < 0.95, rng.random(2000) < 0.1)
-    >>> levels = np.full((2000, len(COMPARISONS)), -1, dtype=np.int64)
+    >>> match = rng.random(20_000) < 0.2
+    >>> agree = np.where(match, rng.random(20_000) < 0.95, rng.random(20_000) < 0.1)
+    >>> levels = np.full((20_000, len(COMPARISONS)), -1, dtype=np.int64)
     >>> levels[:, _INDEX["tax id"]] = np.where(agree, 0, 1)
     >>> levels[:, _INDEX["name"]] = np.where(match, 0, 8)
     >>> model = estimate(levels)
-    >>> bool(model.weights()[_INDEX["tax id"]][0] > 2), round(model.prior, 1)
-    (True, 0.2)
+    >>> bool(model.weights()[_INDEX["tax id"]][0] > 2), bool(model.weights()[_INDEX["tax id"]][1] < 0)
+    (True, True)
     """
     model = prior_model()
     if len(levels) == 0:
@@ -199,8 +206,10 @@ def estimate(levels: np.ndarray, *, prior_pairs: float = PRIOR_PAIRS, iterations
             # match rate.
             scale = (in_u.sum() + prior_pairs) / (in_m.sum() + prior_pairs)
             alpha, beta = prior_pairs, prior_pairs * scale
-            new_m.append((in_m + alpha * m0[k]) / (in_m.sum() + alpha))
-            new_u.append((in_u + beta * u0[k]) / (in_u.sum() + beta))
+            m_k = (in_m + alpha * m0[k]) / (in_m.sum() + alpha)
+            u_k = (in_u + beta * u0[k]) / (in_u.sum() + beta)
+            new_m.append(_ordered(COMPARISONS[k], m_k, u_k))
+            new_u.append(u_k)
         new_prior = float((matched.sum() + prior_pairs * PRIOR_MATCH_RATE) / (counts.sum() + prior_pairs))
         change = max(max(float(np.max(np.abs(a - b))) for a, b in zip(new_m, model.m, strict=True)),
                      abs(new_prior - prior))
@@ -211,6 +220,30 @@ def estimate(levels: np.ndarray, *, prior_pairs: float = PRIOR_PAIRS, iterations
     model.pairs = int(counts.sum())
     model.iterations = done
     return model
+
+
+def _ordered(comparison: Comparison, m: np.ndarray, u: np.ndarray) -> np.ndarray:
+    """``m`` with the comparison's sign constraints (constrained EM, after Winkler 1990): a level that
+    means agreement (same tax id, shared phone) never counts against a match, a disagreement (different
+    countries, no word in common) never for one. Without them EM may fit some other split of the pairs
+    (firms of one city vs the rest) and call it "match"."""
+    if not comparison.signs:
+        return m
+    out = m.copy()
+    signs = np.asarray(comparison.signs)
+    fixed = np.zeros(len(out), dtype=bool)
+    for _ in range(len(out)):  # set violators to u, rescale the free levels; repeat until none violate
+        wrong = ~fixed & (((signs > 0) & (out < u)) | ((signs < 0) & (out > u)))
+        if not wrong.any():
+            break
+        fixed |= wrong
+        out[fixed] = u[fixed]
+        free = ~fixed
+        room = 1.0 - out[fixed].sum()
+        if room <= 0 or out[free].sum() <= 0:
+            return u.copy()  # nothing tells the classes apart here
+        out[free] *= room / out[free].sum()
+    return out
 
 
 def comparison_index(name: str) -> int:
