@@ -3,11 +3,14 @@
 Normalisation runs in Python (rigour, ICU) but only once per *distinct* value: a million mentions
 repeat far fewer names, addresses and phones. The store joins the keys back to the mentions.
 
-A *profile* is one distinct ``(name_key, country, tax_id_key)``; its stable ``profile_key`` is that
-triple as text. Analyst decisions refer to profile keys, which survive re-loading and re-resolution.
+A *profile* is one distinct ``(name_key, country, tax_id_key)`` — and locality, when the address names
+one; its stable ``profile_key`` is those values as text. Analyst decisions refer to profile keys, which survive re-loading and re-resolution.
 A mention with neither country nor tax id also keys on its address (or phone): two firms of one name
 in two countries are told apart by where they are, and their countryless mentions must not all fall
-into one profile that can join only one of them.
+into one profile that can join only one of them; nor must "… Co., Ltd." and "… Pvt. Ltd." (legal forms of
+two jurisdictions), so such a mention keys on its legal form as well. A locality (``party_mentions.locality``) keys the
+profile too: the same name in Newark and in Monterrey is two profiles, which scoring keeps apart unless
+an identifier joins them.
 """
 
 # ruff: noqa: S608  -- SQL here is assembled from module constants and internal table names only; analysts' text
@@ -35,13 +38,16 @@ NAMED = "name IS NOT NULL AND trim(name) <> ''"
 
 
 def profile_key_sql(alias: str = "") -> str:
-    """SQL text of the stable profile key: ``name_key|COUNTRY|tax_id_key`` (``|@locator`` when both are empty)."""
+    """SQL text of the stable profile key: ``name_key|COUNTRY|tax_id_key``; when both are empty also
+    ``|@locator`` (address or phone) and ``|#legal form``; ``|~LOCALITY`` when the address names one."""
     p = f"{alias}." if alias else ""
     unplaced = f"coalesce(trim({p}country), '') = '' AND {p}tax_id_key IS NULL"
     locator = f"coalesce({p}address_key, {p}phone_key)"
     return (f"{p}name_key || '|' || coalesce(upper(trim({p}country)), '') || '|' "
             f"|| coalesce({p}tax_id_key, '') "
-            f"|| CASE WHEN {unplaced} AND {locator} IS NOT NULL THEN '|@' || {locator} ELSE '' END")
+            f"|| CASE WHEN {unplaced} AND {locator} IS NOT NULL THEN '|@' || {locator} ELSE '' END "
+            f"|| CASE WHEN {unplaced} AND coalesce({p}legal_form, '') <> '' THEN '|#' || {p}legal_form ELSE '' END "
+            f"|| CASE WHEN {p}locality IS NOT NULL THEN '|~' || {p}locality ELSE '' END")
 
 
 def _keys(store: Store, column: str, source: str, fn) -> pd.DataFrame:
@@ -80,6 +86,8 @@ def compute_features(store: Store, mentions_sql: str) -> int:
         store.execute(f"""
             CREATE OR REPLACE TEMP TABLE {FEATURES_TEMP} AS
             SELECT m.mention_id, m.shipment_id, upper(trim(m.country)) AS country,
+                   CASE WHEN coalesce(trim(m.country), '') <> '' THEN m.country_source END AS country_source,
+                   nullif(upper(trim(m.locality)), '') AS locality,
                    n.name_key::VARCHAR AS name_key, a.k::VARCHAR AS address_key,
                    p.k::VARCHAR AS phone_key, e.k::VARCHAR AS email_key, t.k::VARCHAR AS tax_id_key,
                    n.legal_form::VARCHAR AS legal_form, n.core_key::VARCHAR AS core_key, m.name
@@ -122,18 +130,28 @@ def compute_profiles(store: Store, first_id: int, existing: str | None) -> int:
         CREATE OR REPLACE TEMP TABLE {PROFILES_TEMP} AS
         WITH keyed AS (SELECT *, {profile_key_sql()} AS profile_key FROM {FEATURES_TEMP}),
         grouped AS (
-            SELECT profile_key, name_key, coalesce(country, '') AS country,
+            SELECT profile_key, name_key, coalesce(country, '') AS country, locality,
                    coalesce(tax_id_key, '') AS tax_id_key, min(core_key) AS core_key,
                    count(*) AS new_mentions
             FROM keyed GROUP BY ALL
+        ),
+        -- The strongest source any mention gives the profile's country (column > declaration > address >
+        -- route > port): one stated country outweighs the guesses.
+        sources AS (
+            SELECT profile_key, min(CASE country_source WHEN 'declaration' THEN 1 WHEN 'address' THEN 2
+                                     WHEN 'route' THEN 3 WHEN 'port' THEN 4 ELSE 0 END) AS source_rank
+            FROM keyed WHERE coalesce(country, '') <> '' GROUP BY profile_key
         ),
         {_most_common("legal_form")}, {_most_common("name")}, {_most_common("address_key")}
         SELECT coalesce(k.profile_id, {int(first_id)} - 1 + row_number() OVER (
                    PARTITION BY k.profile_id IS NULL ORDER BY g.profile_key)) AS profile_id,
                k.profile_id IS NULL AS is_new, g.profile_key, g.name_key, g.country, g.tax_id_key,
                g.core_key, top_legal_form.legal_form, top_name.name AS display_name,
-               coalesce(top_address_key.address_key, '') AS address_key, g.new_mentions
+               coalesce(top_address_key.address_key, '') AS address_key, g.new_mentions, g.locality,
+               CASE s.source_rank WHEN 0 THEN 'column' WHEN 1 THEN 'declaration' WHEN 2 THEN 'address'
+                    WHEN 3 THEN 'route' WHEN 4 THEN 'port' END AS country_source
         FROM grouped g
+        LEFT JOIN sources s USING (profile_key)
         LEFT JOIN top_legal_form USING (profile_key)
         LEFT JOIN top_name USING (profile_key)
         LEFT JOIN top_address_key USING (profile_key)

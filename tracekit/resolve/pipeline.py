@@ -22,12 +22,13 @@ from tracekit.resolve.blocking import BlockingCaps, block_keys_sql, candidate_pa
 from tracekit.resolve.cluster import Constraints, cluster
 from tracekit.resolve.decisions import DecisionLog, effective
 from tracekit.resolve.features import FEATURES_TEMP, NAMED, PROFILES_TEMP, compute_features, compute_profiles
+from tracekit.resolve.model import MatchModel, estimate, stored_model
 from tracekit.resolve.normalize import is_generic_word, word_sound
-from tracekit.resolve.scoring import WEIGHTS, ProfileArrays, Weights, pair_scores, score_pairs
+from tracekit.resolve.scoring import WEIGHTS, ProfileArrays, Weights, pair_levels, pair_scores, score_pairs
 from tracekit.resolve.tables import EDGE_FLOOR, ensure_resolve_tables
 from tracekit.store import Store
 
-__all__ = ["ResolveReport", "resolve", "recluster"]
+__all__ = ["ResolveReport", "resolve", "recluster", "profiles_sql"]
 
 
 @dataclass
@@ -42,6 +43,7 @@ class ResolveReport:
     entities: int
     seconds: float
     conflicts: list[str] = field(default_factory=list)
+    model_pairs: int = 0  # candidate pairs the match weights were estimated on (0: weights reused)
     stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage, for profiling
 
     def to_json(self) -> dict:
@@ -77,8 +79,14 @@ def entity_id_for(profile_key: str) -> int:
 
 
 def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
-            caps: BlockingCaps | None = None, progress: bool = True) -> ResolveReport:
-    """Resolve unresolved mentions (all of them when ``full`` or on the first run)."""
+            caps: BlockingCaps | None = None, progress: bool = True,
+            model: MatchModel | None = None) -> ResolveReport:
+    """Resolve unresolved mentions (all of them when ``full`` or on the first run).
+
+    Match weights are estimated by EM on a full run and reused by incremental ones; pass ``model``
+    to impose weights instead (benchmarks compare against the prior alone this way).
+    """
+    imposed = model
     started = time.perf_counter()
     caps = caps or BlockingCaps()
     ensure_resolve_tables(store)
@@ -119,24 +127,47 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
         pairs = store.df(f"SELECT * FROM ({candidate_pairs_sql('tk_res_blocks', None if full else 'tk_res_newids')})"
                          " ORDER BY a, b")  # noqa: S608
         step("block", "scoring")
-        profiles = store.df("SELECT * FROM tk_res_all ORDER BY profile_id")
+        profiles = store.df(profiles_sql("tk_res_all", "tk_res_allkeys"))
         index = pd.Index(profiles["profile_id"])
         a, b = index.get_indexer(pairs["a"]), index.get_indexer(pairs["b"])
-        scored = score_pairs(ProfileArrays(profiles), a, b, pairs, weights)
+        arrays = ProfileArrays(profiles)
+        levels = pair_levels(arrays, a, b, pairs, weights)
+        # Weights are estimated afresh on a full run (on every candidate pair, the workspace's own data)
+        # and reused by incremental runs, so old and new pairs are scored alike.
+        model = imposed or (None if full else stored_model(store))
+        estimated = model is None
+        if estimated:
+            model = estimate(levels[1])
+        scored = score_pairs(arrays, a, b, pairs, weights, model=model, levels=levels)
         scored.insert(0, "b", pairs["b"].to_numpy())
         scored.insert(0, "a", pairs["a"].to_numpy())
         step("score", "clustering")
         edges = scored if full else pd.concat([store.df("SELECT * FROM resolve_edges ORDER BY a, b"), scored])
-        assignment, conflicts = _cluster(store, profiles, edges, weights)
+        assignment, conflicts = _cluster(store, profiles, edges, weights, model, arrays)
         step("cluster", "writing")
         with store.transaction():
+            if estimated:
+                store.execute("DELETE FROM resolve_model")
+                with store.registered("tk_res_model", model.to_frame()):
+                    store.execute("INSERT INTO resolve_model SELECT * FROM tk_res_model")
             _write_run(store, full, scored[scored["score"] >= EDGE_FLOOR])
             _write_assignment(store, assignment)
         step("write")
     finally:
         bar.close()
     return ResolveReport(full, n_new, new_profiles, len(profiles), len(pairs), store.count("entities"),
-                         time.perf_counter() - started, conflicts, stages)
+                         time.perf_counter() - started, conflicts, model.pairs if estimated else 0, stages)
+
+
+def profiles_sql(profiles: str, keys: str) -> str:
+    """Profiles with whether each has a phone / e-mail (a pair sharing none of two known ones differs)."""
+    return f"""
+        SELECT p.*, coalesce(k.has_phone, false) AS has_phone, coalesce(k.has_email, false) AS has_email
+        FROM {profiles} p LEFT JOIN (
+            SELECT profile_id, bool_or(kind = 'p') AS has_phone, bool_or(kind = 'e') AS has_email
+            FROM {keys} GROUP BY profile_id
+        ) k USING (profile_id)
+        ORDER BY p.profile_id"""  # noqa: S608
 
 
 def _sounds(profiles: pd.DataFrame) -> pd.DataFrame:
@@ -166,7 +197,7 @@ def _stage_profiles(store: Store, full: bool) -> None:
     store.execute(f"CREATE OR REPLACE TEMP VIEW tk_res_fk AS SELECT *, {profile_key_sql()} AS profile_key "
                   f"FROM {FEATURES_TEMP}")  # noqa: S608
     columns = "profile_id, profile_key, name_key, core_key, legal_form, country, tax_id_key, " \
-              "display_name, address_key"
+              "display_name, address_key, locality, country_source"
     if full:
         store.execute(f"CREATE OR REPLACE TEMP TABLE tk_res_all AS SELECT {columns}, "
                       f"new_mentions AS mention_count FROM {PROFILES_TEMP}")  # noqa: S608
@@ -202,17 +233,17 @@ def _constraints(store: Store, profiles: pd.DataFrame) -> tuple[Constraints, dic
     return constraints, by_seq
 
 
-def _cluster(store: Store, profiles: pd.DataFrame, edges: pd.DataFrame,
-             weights: Weights) -> tuple[pd.DataFrame, list[str]]:
+def _cluster(store: Store, profiles: pd.DataFrame, edges: pd.DataFrame, weights: Weights,
+             model: MatchModel | None, arrays: ProfileArrays | None = None) -> tuple[pd.DataFrame, list[str]]:
     """Cluster profiles over ``edges`` (profile ids) with the analysts' decisions; name the entities."""
     index = pd.Index(profiles["profile_id"])
     a = index.get_indexer(edges["a"])
     b = index.get_indexer(edges["b"])
 
-    arrays = ProfileArrays(profiles)
+    arrays = arrays or ProfileArrays(profiles)
 
     def pair_scorer(i: np.ndarray, j: np.ndarray) -> np.ndarray:
-        return pair_scores(arrays, i, j, weights)
+        return pair_scores(arrays, i, j, weights, model)
 
     constraints, by_seq = _constraints(store, profiles)
     labels, conflicts = cluster(len(profiles), a, b, edges["score"].to_numpy(),
@@ -246,13 +277,13 @@ def _write_run(store: Store, full: bool, edges: pd.DataFrame) -> None:
                   "EXCEPT SELECT * FROM resolve_profile_keys")
     with store.registered("tk_res_edges", edges):
         store.execute("INSERT INTO resolve_edges SELECT a, b, score, name_sim, address_sim, country, "
-                      "tax_id, shared_phone, shared_email, shared_address FROM tk_res_edges")
+                      "tax_id, shared_phone, shared_email, shared_address, log_odds, rule FROM tk_res_edges")
 
 
 def _write_assignment(store: Store, assignment: pd.DataFrame) -> None:
     """Replace profiles' entity ids, ``mention_entities`` and ``entities`` from an assignment."""
     columns = ("profile_id, profile_key, name_key, core_key, legal_form, country, tax_id_key, "
-               "display_name, address_key, mention_count, entity_id, anchor_key")
+               "display_name, address_key, mention_count, entity_id, anchor_key, locality, country_source")
     with store.registered("tk_res_assign", assignment):
         store.execute("DELETE FROM resolve_profiles")
         store.execute(f"INSERT INTO resolve_profiles SELECT {columns} FROM tk_res_assign")  # noqa: S608
@@ -301,11 +332,12 @@ def _write_assignment(store: Store, assignment: pd.DataFrame) -> None:
 def recluster(store: Store, weights: Weights = WEIGHTS) -> list[str]:
     """Re-apply clustering and decisions over the stored scores (after a decision); returns conflicts."""
     ensure_resolve_tables(store)
-    profiles = store.df("SELECT * EXCLUDE (entity_id, anchor_key) FROM resolve_profiles ORDER BY profile_id")
+    profiles = store.df(profiles_sql("(SELECT * EXCLUDE (entity_id, anchor_key) FROM resolve_profiles)",
+                                      "resolve_profile_keys"))
     if profiles.empty:
         return []
     edges = store.df("SELECT * FROM resolve_edges")
-    assignment, conflicts = _cluster(store, profiles, edges, weights)
+    assignment, conflicts = _cluster(store, profiles, edges, weights, stored_model(store))
     with store.transaction():
         _write_assignment(store, assignment)
     return conflicts

@@ -1,11 +1,17 @@
-"""Pair scoring: name similarity (rapidfuzz, in bulk) combined with address, country and identifier evidence.
+"""Pair scoring: comparison levels of two profiles, weighed by the Fellegi–Sunter model of the workspace.
 
-A pair's score starts from the best of three name similarities, capped by how alike the
-*distinctive* words are (generic, place and legal words left out: "KELORA LOGISTICS" is not "FENORA
-LOGISTICS"), and is then moved up by shared identifiers (tax id, phone, e-mail, address) and down by
-contradicting ones (two different tax ids, countries or numbers in the names). A distinctive word in
-common (spelt or sounding alike) plus a shared identifier is decisive. Every term is kept in the
-output so :func:`tracekit.resolve.explain` can show why a pair scored what it did.
+A pair is compared on its name (overall similarity, capped by how alike the *distinctive* words are, and
+how those words relate: same, typos, an extra word, another order, a substitution, nothing in common),
+legal-form jurisdictions, countries (weighed by where each came from), localities, addresses, phones,
+e-mails and tax ids (:mod:`tracekit.resolve.comparisons`). :class:`tracekit.resolve.model.MatchModel`
+turns the levels into a match probability with weights estimated from the workspace's own pairs.
+
+A few rules stand above the weights because they follow from what the evidence *means*, not from how
+often it occurs: two different tax ids, or different numbers in the names ("FIRST OCEAN" / "FOURTH
+OCEAN"), are two companies; so are the same name in two cities, or with legal forms of two jurisdictions,
+unless an identifier (tax id, phone, e-mail, address) agrees. A distinctive word in common plus a shared
+identifier, with nothing contradicting, is one company ("GOLFRATE" and "GOLFRATE PAINTS" at one address).
+Every level and term is kept in the output so :func:`tracekit.resolve.explain` can show it.
 """
 
 from __future__ import annotations
@@ -15,39 +21,41 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
+from rapidfuzz import fuzz
 
+from tracekit.resolve import comparisons as cmp
+from tracekit.resolve.legal import LEGAL_TOKENS, jurisdictions
+from tracekit.resolve.model import COMPARISONS, MatchModel, comparison_index, prior_model
 from tracekit.resolve.normalize import is_generic_word, word_sound
+from tracekit.resolve.similarity import differ, name_similarity, numbers, share_word, similarity
 
-__all__ = ["Weights", "WEIGHTS", "ProfileArrays", "score_pairs", "pair_scores", "PROFILE_COLUMNS"]
+_numbers = numbers  # the name the scoring-rule tests know it by
+
+__all__ = ["Weights", "WEIGHTS", "ProfileArrays", "score_pairs", "pair_scores", "pair_levels", "PROFILE_COLUMNS"]
 
 PROFILE_COLUMNS = ("name_key", "core_key", "country", "tax_id_key", "address_key")
+OPTIONAL_COLUMNS = ("locality", "country_source", "display_name", "legal_form")
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 @dataclass(frozen=True)
 class Weights:
-    """How much each piece of evidence moves a pair's score (name similarity is on a 0–1 scale)."""
+    """Decision thresholds, the name-similarity construction and the hard rules (the evidence weights
+    themselves are estimated: :mod:`tracekit.resolve.model`)."""
 
-    threshold: float = 0.86  # a pair at or above this is the same company
+    threshold: float = 0.86  # a pair whose match probability is at least this is the same company
     link_margin: float = 0.05  # clusters merge when their average pair score >= threshold - margin
-    same_tax_id: float = 0.30
-    different_tax_id: float = -0.60
-    same_country: float = 0.02
-    different_country: float = -0.25
-    shared_phone: float = 0.12
-    shared_email: float = 0.15
-    shared_address: float = 0.10
-    similar_address: float = 0.05  # addresses >= 90 similar without an identical key
-    different_address: float = -0.04  # both known and < 40 similar
-    place_penalty: float = 0.03  # a match that needed place names dropped is slightly weaker
-    # A distinctive word in both names (not generic, place, trade or stop word; spelt alike or
-    # sounding alike) plus a shared phone, e-mail, exact address or tax id, with no contradicting
-    # country, tax id or number, scores this: "GOLFRATE" and "GOLFRATE PAINTS" at one address.
-    # Shell companies sharing an address have different distinctive words.
+    # The linkage score clustering averages is linear in the evidence (log-odds), not the probability:
+    # it equals ``threshold`` where the probability does, and moves one unit per this many bits. A
+    # cluster then joins another when the evidence *summed* over their pairs is strong, so one
+    # misspelt variant ("PLEAA") does not cancel five sure links, yet two firms stay apart.
+    bits_per_unit: float = 20.0
+    # Ceiling for a pair a hard rule says are two companies (below the clustering bar, so an
+    # average with it cannot pass either).
+    contradiction_ceiling: float = 0.4
+    # Floor for a distinctive word in common plus a shared identifier with nothing contradicting.
     word_and_identifier: float = 1.0
-    # Both names carry numbers (digits, roman numerals, ordinals) and they differ: a numbered series
-    # of companies ("FIRST OCEAN GMBH", "FOURTH OCEAN GMBH"; "VABO 2005", "VABO 2008"), not one.
-    different_numbers: float = -0.30
+    place_penalty: float = 0.03  # a match that needed place names dropped is slightly weaker
     # Name similarity is at most the similarity of the distinctive words (generic, place and legal
     # words left out) plus this: one typo in "KELORA" passes, "KELORA" vs "FENORA" does not.
     distinctive_slack: float = 0.06
@@ -67,19 +75,40 @@ class ProfileArrays:
     --------
     >>> p = ProfileArrays(pd.DataFrame({"name_key": ["xyz chem"], "core_key": ["xyz chem"],
     ...                                 "country": ["CN"], "tax_id_key": [None], "address_key": [""]}))
-    >>> p.column("compact")[0], p.column("tax_id_key")[0]
-    ('xyzchem', '')
+    >>> p.column("compact")[0], p.column("tax_id_key")[0], p.words[0]
+    ('xyzchem', '', ('xyz',))
     """
 
     def __init__(self, profiles: pd.DataFrame):
+        n = len(profiles)
         self.columns = {c: profiles[c].fillna("").to_numpy(dtype=object) for c in PROFILE_COLUMNS}
+        for c in OPTIONAL_COLUMNS:
+            values = profiles[c].fillna("") if c in profiles else pd.Series([""] * n, dtype=object)
+            self.columns[c] = values.to_numpy(dtype=object)
+        self.columns["locality"] = np.asarray([str(x).strip().upper() for x in self.columns["locality"].tolist()],
+                                              dtype=object)
+        self.source_rank = np.asarray([cmp.SOURCE_RANK.get(str(s), 4) for s in self.columns["country_source"].tolist()],
+                                      dtype=np.int64)
+        self.has_phone = _flags(profiles, "has_phone", n)
+        self.has_email = _flags(profiles, "has_email", n)
         compact = [key.replace(" ", "") for key in self.columns["name_key"].tolist()]
         self.columns["compact"] = np.asarray(compact, dtype=object)
-        self.words = _distinctive_words(self.columns["core_key"])
-        distinctive = [" ".join(w for w in key.split() if not is_generic_word(w)) for key in self.columns["core_key"].tolist()]
+        self.words, self.sounds = _distinctive_words(self.columns["core_key"])
+        self.word_ids = pd.factorize(pd.Series(self.words, dtype=object))[0].astype(np.int64) if n else \
+            np.zeros(0, dtype=np.int64)
+        self.word_sets = np.asarray([frozenset(w for w in ws if len(w) >= 3) | {"~" + s for w, s in zip(ws, ss, strict=True)
+                                                                              if len(w) >= 4}
+                                     for ws, ss in zip(self.words.tolist(), self.sounds.tolist(), strict=True)] or [],
+                                    dtype=object)
+        distinctive = [" ".join(ws) for ws in self.words.tolist()]  # what the name similarity is capped by
         self.columns["distinctive"] = np.asarray(distinctive, dtype=object)
         self.columns["distinctive_compact"] = np.asarray([d.replace(" ", "") for d in distinctive], dtype=object)
-        self.numbers = np.asarray([_numbers(key) for key in self.columns["name_key"].tolist()] or [], dtype=object)
+        self.numbers = np.asarray([numbers(key) for key in self.columns["name_key"].tolist()] or [], dtype=object)
+        self.han = np.asarray([bool(_HAN.search(str(x))) for x in self.columns["display_name"].tolist()] or [],
+                              dtype=bool)
+        # The legal form's jurisdictions, read from the name the profile's mentions use most.
+        self.jurisdictions = np.empty(n, dtype=object)
+        self.jurisdictions[:] = [jurisdictions(name) for name in self.columns["display_name"].tolist()]
 
     def column(self, name: str) -> np.ndarray:
         return self.columns[name]
@@ -88,147 +117,37 @@ class ProfileArrays:
         return len(self.columns["name_key"])
 
 
-def _distinctive_words(core_keys: np.ndarray) -> np.ndarray:
-    """Per profile, its words that name the company (not generic), by spelling and by sound."""
-    out = []
+def _flags(profiles: pd.DataFrame, column: str, n: int) -> np.ndarray:
+    if column not in profiles:
+        return np.zeros(n, dtype=bool)
+    return profiles[column].fillna(False).to_numpy(dtype=bool)
+
+
+def _distinctive_words(core_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Per profile, its words that name the company (not generic), in order, and their sounds."""
+    words, sounds = [], []
     for key in core_keys.tolist():
-        words = {w for w in key.split() if len(w) >= 3 and not is_generic_word(w)}
-        out.append(frozenset(words | {"~" + word_sound(w) for w in words if len(w) >= 4}))
-    return np.asarray(out, dtype=object)
+        ws = tuple(dict.fromkeys(w for w in key.split()
+                                 if len(w) >= 2 and w not in LEGAL_TOKENS and not is_generic_word(w)))
+        words.append(ws)
+        sounds.append(tuple(word_sound(w) for w in ws))
+    out_w, out_s = np.empty(len(words), dtype=object), np.empty(len(words), dtype=object)
+    out_w[:], out_s[:] = words, sounds
+    return out_w, out_s
 
 
-_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
-             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
-_ROMAN = "i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split()
-_NUMBER_WORDS = {w: str(k) for k, w in enumerate(_ORDINALS, 1)} | {w: str(k) for k, w in enumerate(_ROMAN, 1)}
-_DIGITS = re.compile(r"\d+")
+def _identifiers(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray,
+                 shared: pd.DataFrame | None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    n = len(a)
+    if shared is None:
+        return np.zeros(n, bool), np.zeros(n, bool), np.zeros(n, bool)
+    return (shared["shared_phone"].to_numpy(dtype=bool), shared["shared_email"].to_numpy(dtype=bool),
+            shared["shared_address"].to_numpy(dtype=bool))
 
 
-def _numbers(key: str) -> frozenset[str]:
-    """The numbers a name key carries, as digit strings ("fourth ocean" -> {"4"}; "vabo 2005" -> {"2005"}).
-
-    Examples
-    --------
-    >>> sorted(_numbers("rim group investments ii")), sorted(_numbers("vabo 2005 1st"))
-    (['2'], ['1', '2005'])
-    """
-    found = set()
-    for token in key.split():
-        if token in _NUMBER_WORDS:
-            found.add(_NUMBER_WORDS[token])
-        found.update(d.lstrip("0") or "0" for d in _DIGITS.findall(token))
-    return frozenset(found)
-
-
-def _differ(sets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """Whether both sides of each pair have a non-empty set and the sets differ."""
-    out = np.zeros(len(a), dtype=bool)
-    if not len(a):
-        return out
-    has = np.fromiter((bool(x) for x in sets.tolist()), dtype=bool, count=len(sets))
-    idx = np.flatnonzero(has[a] & has[b])
-    out[idx] = [sets[i] != sets[j] for i, j in zip(a[idx].tolist(), b[idx].tolist(), strict=True)]
-    return out
-
-
-def _share_word(words: np.ndarray, a: np.ndarray, b: np.ndarray, where: np.ndarray) -> np.ndarray:
-    """Whether the pairs (only those flagged in ``where``) have a distinctive word in common."""
-    out = np.zeros(len(a), dtype=bool)
-    idx = np.flatnonzero(where)
-    out[idx] = [not words[i].isdisjoint(words[j]) for i, j in zip(a[idx].tolist(), b[idx].tolist(), strict=True)]
-    return out
-
-
-# Below this many pairs rapidfuzz's thread pool costs more than it saves.
-_PARALLEL_FROM = 20_000
-
-
-def _sim(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
-    if not len(a):
-        return np.zeros(0, dtype=np.float32)
-    workers = 2 if len(a) >= _PARALLEL_FROM else 1
-    return process.cpdist(a.tolist(), b.tolist(), scorer=scorer, workers=workers, dtype=np.float32) / 100.0
-
-
-def score_pairs(
-    profiles: pd.DataFrame | ProfileArrays,
-    a: np.ndarray,
-    b: np.ndarray,
-    shared: pd.DataFrame | None = None,
-    weights: Weights = WEIGHTS,
-) -> pd.DataFrame:
-    """Score profile pairs ``(a[k], b[k])`` (positions into ``profiles``) in bulk.
-
-    Parameters
-    ----------
-    profiles : DataFrame or ProfileArrays
-        One row per profile with columns ``name_key, core_key, country, tax_id_key, address_key``
-        (``""`` or null for unknown); pass a :class:`ProfileArrays` when scoring many batches.
-    a, b : int arrays
-        Positions of the two sides of each pair.
-    shared : DataFrame, optional
-        Columns ``shared_phone, shared_email, shared_address`` (bool, aligned with the pairs), from
-        blocking; absent means no identifier is shared.
-
-    Returns
-    -------
-    DataFrame with ``name_sim, address_sim, country, tax_id, shared_phone, shared_email,
-    shared_address, score`` (country/tax_id: 1 agree, -1 differ, 0 unknown).
-
-    Examples
-    --------
-    >>> p = pd.DataFrame({"name_key": ["xyz chem", "xyz chem", "abc logistics"],
-    ...                   "core_key": ["xyz chem", "xyz chem", "abc logistics"],
-    ...                   "country": ["CN", "MX", "CN"], "tax_id_key": ["", "", ""],
-    ...                   "address_key": ["", "", ""]})
-    >>> s = score_pairs(p, np.array([0, 0]), np.array([1, 2]))
-    >>> [round(float(x), 2) for x in s["score"]]  # same name, other country; other industry
-    [0.75, 0.08]
-    """
-    return pd.DataFrame(_score(profiles, a, b, shared, weights))
-
-
-def pair_scores(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray, weights: Weights = WEIGHTS) -> np.ndarray:
-    """Only the scores of pairs sharing no identifier (clustering's on-demand path: no DataFrame).
-
-    Examples
-    --------
-    >>> p = ProfileArrays(pd.DataFrame({"name_key": ["xyz chem", "xyz chem"], "core_key": ["", ""],
-    ...                                 "country": ["CN", "CN"], "tax_id_key": ["", ""],
-    ...                                 "address_key": ["", ""]}))
-    >>> pair_scores(p, np.array([0]), np.array([1])).tolist()
-    [1.0]
-    """
-    return _score(profiles, a, b, None, weights)["score"]
-
-
-def _name_similarity(col, a: np.ndarray, b: np.ndarray, identifier: np.ndarray,  # noqa: ANN001
-                     weights: Weights) -> tuple[np.ndarray, np.ndarray]:
-    """Best of three name similarities, capped by the distinctive words' similarity (and that one)."""
-    key_a, key_b = col("name_key")[a], col("name_key")[b]
-    core_a, core_b = col("core_key")[a], col("core_key")[b]
-    name = _sim(key_a, key_b, fuzz.token_sort_ratio)
-    compact = _sim(col("compact")[a], col("compact")[b], fuzz.ratio)
-    core = _sim(core_a, core_b, fuzz.token_sort_ratio)
-    core_ok = (core_a != "") & (core_b != "") & ((core_a != key_a) | (core_b != key_b))
-    core = np.where(core_ok, core - weights.place_penalty, 0.0)
-    name_sim = np.maximum(np.maximum(name, compact), core)
-    # The words that tell companies apart must agree too: "KELORA LOGISTICS LLC" and "FENORA LOGISTICS
-    # LLC" share most of their letters, but not the part that names them. Behind a shared address or
-    # phone a worse misspelling is still believable ("PALUX TRDG" and "PUUX TRADING" at one flat).
-    dist_a, dist_b = col("distinctive")[a], col("distinctive")[b]
-    both = (dist_a != "") & (dist_b != "")
-    distinctive_sim = np.full(len(a), np.nan, dtype=np.float32)
-    if both.any():
-        distinctive_sim[both] = np.maximum(
-            _sim(dist_a[both], dist_b[both], fuzz.token_sort_ratio),
-            _sim(col("distinctive_compact")[a][both], col("distinctive_compact")[b][both], fuzz.ratio))
-        slack = np.where(identifier, weights.distinctive_slack_with_identifier, weights.distinctive_slack)
-        name_sim = np.where(both, np.minimum(name_sim, distinctive_sim + slack), name_sim)
-    return name_sim, distinctive_sim
-
-
-def _score(profiles, a, b, shared, weights) -> dict[str, np.ndarray]:  # noqa: ANN001 -- see score_pairs
+def pair_levels(profiles: pd.DataFrame | ProfileArrays, a: np.ndarray, b: np.ndarray,
+                shared: pd.DataFrame | None = None, weights: Weights = WEIGHTS) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The features of each pair and its level in every comparison (pairs × comparisons, -1 null)."""
     if not isinstance(profiles, ProfileArrays):
         profiles = ProfileArrays(profiles)
     col = profiles.column
@@ -239,38 +158,27 @@ def _score(profiles, a, b, shared, weights) -> dict[str, np.ndarray]:  # noqa: A
     addr_known = (addr_a != "") & (addr_b != "")
     address_sim = np.full(n, np.nan, dtype=np.float32)
     if addr_known.any():
-        address_sim[addr_known] = _sim(addr_a[addr_known], addr_b[addr_known], fuzz.token_set_ratio)
-
-    country = _agreement(col("country")[a], col("country")[b])
+        address_sim[addr_known] = similarity(addr_a[addr_known], addr_b[addr_known], fuzz.token_set_ratio)
+    phone, email, shared_address = _identifiers(profiles, a, b, shared)
+    address = shared_address | (np.nan_to_num(address_sim) >= 0.999)
     tax_id = _agreement(col("tax_id_key")[a], col("tax_id_key")[b])
-    if shared is None:
-        phone = email = shared_address = np.zeros(n, bool)
-    else:
-        phone = shared["shared_phone"].to_numpy(dtype=bool)
-        email = shared["shared_email"].to_numpy(dtype=bool)
-        shared_address = shared["shared_address"].to_numpy(dtype=bool)
-    known_sim = np.nan_to_num(address_sim)
-    address = shared_address | (known_sim >= 0.999)
-
     identifier = phone | email | address | (tax_id == 1)
-    name_sim, distinctive_sim = _name_similarity(col, a, b, identifier, weights)
-    numbers_ok = ~_differ(profiles.numbers, a, b)
-    corroborated = _share_word(profiles.words, a, b, identifier & (country != -1) & (tax_id != -1) & numbers_ok)
-
-    w = weights
-    score = (
-        name_sim
-        + np.select([country == 1, country == -1], [w.same_country, w.different_country], 0.0)
-        + np.select([tax_id == 1, tax_id == -1], [w.same_tax_id, w.different_tax_id], 0.0)
-        + phone * w.shared_phone
-        + email * w.shared_email
-        + address * w.shared_address
-        + np.where(~address & (known_sim >= 0.9), w.similar_address, 0.0)
-        + np.where(addr_known & (np.nan_to_num(address_sim, nan=1.0) < 0.4), w.different_address, 0.0)
-    )
-    score = score + ~numbers_ok * w.different_numbers
-    score = np.where(corroborated, np.maximum(score, w.word_and_identifier), score)
-    return {
+    name_sim, distinctive_sim, uncapped = name_similarity(col, a, b, identifier, weights)
+    relation = _word_relations(profiles, a, b, distinctive_sim)
+    levels = np.full((n, len(COMPARISONS)), -1, dtype=np.int64)
+    levels[:, comparison_index("name")] = cmp.name_levels(
+        relation, name_sim, col("name_key")[a] == col("name_key")[b], profiles.han[a] != profiles.han[b], uncapped)
+    jur = profiles.jurisdictions
+    levels[:, comparison_index("legal form")] = cmp.legal_levels(jur, a, b)
+    levels[:, comparison_index("legal form vs country")] = cmp.form_country_levels(jur, col("country"), a, b)
+    levels[:, comparison_index("country")] = cmp.country_levels(col("country"), profiles.source_rank, a, b)
+    levels[:, comparison_index("locality")] = cmp.locality_levels(col("locality"), a, b)
+    levels[:, comparison_index("address")] = cmp.address_levels(address_sim, address)
+    levels[:, comparison_index("phone")] = cmp.identifier_levels(phone, profiles.has_phone, a, b)
+    levels[:, comparison_index("e-mail")] = cmp.identifier_levels(email, profiles.has_email, a, b)
+    levels[:, comparison_index("tax id")] = np.where(tax_id == 0, -1, np.where(tax_id == 1, 0, 1))
+    country = _agreement(col("country")[a], col("country")[b])
+    features = {
         "name_sim": name_sim.astype(np.float32),
         "address_sim": address_sim,
         "country": country,
@@ -279,10 +187,162 @@ def _score(profiles, a, b, shared, weights) -> dict[str, np.ndarray]:  # noqa: A
         "shared_email": email,
         "shared_address": address,
         "distinctive_sim": distinctive_sim,
-        "word_and_identifier": corroborated,
-        "numbers_differ": ~numbers_ok,
-        "score": np.clip(score, 0.0, 1.0).astype(np.float32),
+        "identifier": identifier,
+        "numbers_differ": differ(profiles.numbers, a, b),
+        # Latin names with no distinctive word in common: firms sharing an address or phone this way are
+        # the shell companies an analyst is looking for, not one company.
+        "words_disjoint": (relation == cmp.DISJOINT) & ~(profiles.han[a] | profiles.han[b]),
     }
+    features["word_and_identifier"] = share_word(
+        profiles.word_sets, a, b, identifier & (country != -1) & (tax_id != -1) & ~features["numbers_differ"]
+        & (levels[:, comparison_index("legal form")] != 1))
+    return features, levels
+
+
+_TOP = 1e-3
+
+
+def linkage_score(log_odds: np.ndarray, weights: Weights = WEIGHTS) -> np.ndarray:
+    """The 0–1 score clustering uses: ``threshold`` at the threshold probability, linear in log-odds.
+
+    Examples
+    --------
+    >>> [round(float(x), 2) for x in linkage_score(np.array([np.log2(0.86 / 0.14), 100.0, -100.0]))]
+    [0.86, 1.0, 0.0]
+    >>> bool(linkage_score(np.array([20.0]))[0] < linkage_score(np.array([30.0]))[0] < 1.0)
+    True
+    """
+    t = weights.threshold
+    linear = t + (log_odds - np.log2(t / (1 - t))) / weights.bits_per_unit
+    # Pairs past 1 keep their order in the last thousandth (clustering meets the surest pairs first:
+    # one firm's variants at one address before a bare spelling match), never reaching 1 exactly.
+    beyond = np.maximum(linear - (1 - _TOP), 0.0) * weights.bits_per_unit
+    return np.clip(linear, 0.0, 1 - _TOP) + _TOP * (1 - np.exp2(-beyond / 8))
+
+
+# Below this similarity of the distinctive words (and with no word spelt or sounding alike) no word can
+# pair with another even loosely: the pair is "nothing in common" without comparing word by word.
+_WORDWISE_FROM = 0.45
+
+
+def _word_relations(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray, distinctive_sim: np.ndarray) -> np.ndarray:
+    words, sounds = profiles.words, profiles.sounds
+    empty = np.fromiter((not w for w in words.tolist()), dtype=bool, count=len(words))
+    out = np.where(empty[a] | empty[b], -1, cmp.DISJOINT).astype(np.int64)
+    close = np.nan_to_num(distinctive_sim, nan=0.0) >= _WORDWISE_FROM
+    share = share_word(profiles.word_sets, a, b, ~close & (out != -1))
+    idx = np.flatnonzero((close | share) & (out != -1))
+    # Many profiles share their distinctive words (one firm in several countries, at several addresses):
+    # compare each distinct pair of word lists once.
+    wa, wb = profiles.word_ids[a[idx]], profiles.word_ids[b[idx]]
+    codes, inverse = np.unique(wa * (int(profiles.word_ids.max(initial=0)) + 1) + wb, return_inverse=True)
+    first = np.zeros(len(codes), dtype=np.int64)
+    first[inverse[::-1]] = np.arange(len(idx))[::-1]
+    pa, pb = a[idx][first], b[idx][first]
+    distinct = np.fromiter((cmp.word_relation(words[i], words[j], sounds[i], sounds[j])
+                            for i, j in zip(pa.tolist(), pb.tolist(), strict=True)), dtype=np.int64, count=len(pa))
+    out[idx] = distinct[inverse.ravel()]
+    return out
+
+
+def _hard_rules(features: dict[str, np.ndarray], levels: np.ndarray, log_odds: np.ndarray,
+                weights: Weights) -> tuple[np.ndarray, np.ndarray]:
+    """Apply the rules that stand above the weights; returns the score and which rule capped it (or "")."""
+    probability = linkage_score(log_odds, weights)
+    identifier = features["identifier"]
+    rules = [
+        ("different tax ids", features["tax_id"] == -1),
+        ("different numbers in the names", features["numbers_differ"]),
+        ("no distinctive word in common", features["words_disjoint"] & (features["tax_id"] != 1)),
+        ("same name in another locality, no shared identifier",
+         (levels[:, comparison_index("locality")] == 1) & ~identifier),
+        ("legal forms of different jurisdictions, no shared identifier",
+         (levels[:, comparison_index("legal form")] == 1) & ~identifier),
+    ]
+    rule = np.full(len(probability), "", dtype=object)
+    capped = np.zeros(len(probability), dtype=bool)
+    for label, hit in rules:
+        rule[hit & ~capped] = label
+        capped |= hit
+    score = np.where(capped, np.minimum(probability, weights.contradiction_ceiling), probability)
+    floor = features["word_and_identifier"] & ~capped
+    rule[floor] = "distinctive word + shared identifier"
+    score = np.where(floor, np.maximum(score, weights.word_and_identifier), score)
+    return np.clip(score, 0.0, 1.0).astype(np.float32), rule
+
+
+def score_pairs(
+    profiles: pd.DataFrame | ProfileArrays,
+    a: np.ndarray,
+    b: np.ndarray,
+    shared: pd.DataFrame | None = None,
+    weights: Weights = WEIGHTS,
+    model: MatchModel | None = None,
+    levels: tuple[dict[str, np.ndarray], np.ndarray] | None = None,
+) -> pd.DataFrame:
+    """Score profile pairs ``(a[k], b[k])`` (positions into ``profiles``) in bulk.
+
+    Parameters
+    ----------
+    profiles : DataFrame or ProfileArrays
+        One row per profile with columns ``name_key, core_key, country, tax_id_key, address_key`` and
+        optionally ``locality, country_source, display_name, has_phone, has_email`` (``""`` or null for
+        unknown); pass a :class:`ProfileArrays` when scoring many batches.
+    a, b : int arrays
+        Positions of the two sides of each pair.
+    shared : DataFrame, optional
+        Columns ``shared_phone, shared_email, shared_address`` (bool, aligned with the pairs), from
+        blocking; absent means no identifier is shared.
+    model : MatchModel, optional
+        Estimated weights (:func:`tracekit.resolve.model.estimate`); the prior model when absent.
+    levels : optional
+        :func:`pair_levels` of these pairs, when already computed.
+
+    Returns
+    -------
+    DataFrame with the features (``name_sim, address_sim, country, tax_id, shared_phone, shared_email,
+    shared_address`` …), one ``level_<k>`` column per comparison, ``log_odds``, ``probability`` (of a
+    match), ``rule`` (the hard rule that decided, or "") and ``score`` (the linkage score clustering
+    uses, :func:`linkage_score`, after the rules).
+
+    Examples
+    --------
+    >>> p = pd.DataFrame({"name_key": ["xyz chem", "xyz chem", "abc logistics"],
+    ...                   "core_key": ["xyz chem", "xyz chem", "abc logistics"],
+    ...                   "country": ["CN", "MX", "CN"], "tax_id_key": ["", "", ""],
+    ...                   "address_key": ["", "", ""]})
+    >>> s = score_pairs(p, np.array([0, 0]), np.array([1, 2]))
+    >>> [bool(x > 0.86) for x in s["score"]]  # same name in another stated country; other name
+    [False, False]
+    """
+    features, matrix = levels if levels is not None else pair_levels(profiles, a, b, shared, weights)
+    model = model or prior_model()
+    log_odds = model.log_odds(matrix)
+    probability = 1.0 / (1.0 + np.exp2(-np.clip(log_odds, -60, 60)))
+    score, rule = _hard_rules(features, matrix, log_odds, weights)
+    out = dict(features)
+    for k in range(len(COMPARISONS)):
+        out[f"level_{k}"] = matrix[:, k].astype(np.int8)
+    out.update(log_odds=log_odds.astype(np.float32), probability=probability.astype(np.float32), rule=rule,
+               score=score)
+    return pd.DataFrame(out)
+
+
+def pair_scores(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray, weights: Weights = WEIGHTS,
+                model: MatchModel | None = None) -> np.ndarray:
+    """Only the scores of pairs sharing no identifier (clustering's on-demand path: no DataFrame).
+
+    Examples
+    --------
+    >>> p = ProfileArrays(pd.DataFrame({"name_key": ["xyz chem", "xyz chem"], "core_key": ["", ""],
+    ...                                 "country": ["CN", "CN"], "tax_id_key": ["", ""],
+    ...                                 "address_key": ["", ""]}))
+    >>> bool(pair_scores(p, np.array([0]), np.array([1]))[0] > 0.86)
+    True
+    """
+    features, matrix = pair_levels(profiles, a, b, None, weights)
+    model = model or prior_model()
+    return _hard_rules(features, matrix, model.log_odds(matrix), weights)[0]
 
 
 def _agreement(x: np.ndarray, y: np.ndarray) -> np.ndarray:

@@ -18,11 +18,20 @@ RESOLVE_TABLES: dict[str, str] = {
     # Resolve's own working tables.
     "resolve_profiles": """profile_id BIGINT, profile_key VARCHAR, name_key VARCHAR, core_key VARCHAR,
         legal_form VARCHAR, country VARCHAR, tax_id_key VARCHAR, display_name VARCHAR,
-        address_key VARCHAR, mention_count BIGINT, entity_id BIGINT, anchor_key VARCHAR""",
+        address_key VARCHAR, mention_count BIGINT, entity_id BIGINT, anchor_key VARCHAR, locality VARCHAR,
+        country_source VARCHAR""",
     "resolve_profile_keys": "profile_id BIGINT, kind VARCHAR, key VARCHAR",
     "resolve_edges": """a BIGINT, b BIGINT, score FLOAT, name_sim FLOAT, address_sim FLOAT, country TINYINT,
         tax_id TINYINT, shared_phone BOOLEAN, shared_email BOOLEAN, shared_address BOOLEAN""",
+    # The match weights the last full run estimated (tracekit.resolve.model): one row per comparison
+    # level, plus the prior match rate; explain shows them, incremental runs and reclustering reuse them.
+    "resolve_model": """comparison VARCHAR, level INTEGER, label VARCHAR, m DOUBLE, u DOUBLE, weight DOUBLE,
+        pairs BIGINT""",
 }
+
+# Columns added to resolve tables after they were first created: (table, column, type).
+ADDED_COLUMNS = (("resolve_profiles", "locality", "VARCHAR"), ("resolve_profiles", "country_source", "VARCHAR"),
+                 ("resolve_edges", "log_odds", "FLOAT"), ("resolve_edges", "rule", "VARCHAR"))
 
 
 def ensure_resolve_tables(store: Store) -> None:
@@ -31,3 +40,5 @@ def ensure_resolve_tables(store: Store) -> None:
         return
     for name, columns in RESOLVE_TABLES.items():
         ensure_table(store, name, columns)
+    for table, column, kind in ADDED_COLUMNS:
+        store.execute(f"ALTER TABLE {table} ADD COLUMN IF NOT EXISTS {column} {kind}")

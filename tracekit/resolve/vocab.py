@@ -175,7 +175,8 @@ EDGE_LEGAL_WORDS: dict[str, str] = {
     "tbk": "tbk", "bhd": "bhd", "sdn": "sdn", "ag": "ag", "kg": "kg", "gmbh": "gmbh", "bv": "bv",
     "nv": "nv", "oy": "oy", "ab": "ab", "as": "as", "spa": "spa", "pt": "pt", "ooo": "ooo",
     "zao": "zao", "oao": "oao", "pao": "pao", "jsc": "jsc", "cia": "co", "compania": "co",
-    "sociedad": "", "anonima": "sa", "shrkt": "co", "sharikat": "co", "sharika": "co",
+    "sociedad": "", "anonima": "sa",
+    "sac": "sac", "saa": "saa", "eirl": "eirl", "shrkt": "co", "sharikat": "co", "sharika": "co",
 }
 
 STOPWORDS: frozenset[str] = frozenset({"the", "and", "of", "de", "del", "la", "las", "los", "el", "y", "e"})

@@ -1,0 +1,101 @@
+"""Name similarity in bulk (rapidfuzz) and the set tests scoring needs: numbers in names, shared words.
+
+The name similarity is the best of three (token-sorted key, key without spaces, key without place
+names), capped by how alike the *distinctive* words are (generic, place and legal words left out):
+"KELORA LOGISTICS" is not "FENORA LOGISTICS".
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+__all__ = ["name_similarity", "numbers", "differ", "share_word", "similarity"]
+
+
+_ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth eleventh twelfth thirteenth "
+             "fourteenth fifteenth sixteenth seventeenth eighteenth nineteenth twentieth").split()
+_ROMAN = "i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split()
+_NUMBER_WORDS = {w: str(k) for k, w in enumerate(_ORDINALS, 1)} | {w: str(k) for k, w in enumerate(_ROMAN, 1)}
+_DIGITS = re.compile(r"\d+")
+
+
+def numbers(key: str) -> frozenset[str]:
+    """The numbers a name key carries, as digit strings ("fourth ocean" -> {"4"}; "vabo 2005" -> {"2005"}).
+
+    Examples
+    --------
+    >>> sorted(numbers("rim group investments ii")), sorted(numbers("vabo 2005 1st"))
+    (['2'], ['1', '2005'])
+    """
+    found = set()
+    for token in key.split():
+        if token in _NUMBER_WORDS:
+            found.add(_NUMBER_WORDS[token])
+        found.update(d.lstrip("0") or "0" for d in _DIGITS.findall(token))
+    return frozenset(found)
+
+
+def differ(sets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Whether both sides of each pair have a non-empty set and the sets differ."""
+    out = np.zeros(len(a), dtype=bool)
+    if not len(a):
+        return out
+    if 2 * len(a) < len(sets):  # a small batch (clustering's on-demand pairs): look only at its profiles
+        has_a = np.fromiter((bool(sets[i]) for i in a.tolist()), dtype=bool, count=len(a))
+        has_b = np.fromiter((bool(sets[i]) for i in b.tolist()), dtype=bool, count=len(b))
+    else:
+        has = np.fromiter((bool(x) for x in sets.tolist()), dtype=bool, count=len(sets))
+        has_a, has_b = has[a], has[b]
+    idx = np.flatnonzero(has_a & has_b)
+    out[idx] = [sets[i] != sets[j] for i, j in zip(a[idx].tolist(), b[idx].tolist(), strict=True)]
+    return out
+
+
+def share_word(words: np.ndarray, a: np.ndarray, b: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Whether the pairs (only those flagged in ``where``) have a distinctive word in common."""
+    out = np.zeros(len(a), dtype=bool)
+    idx = np.flatnonzero(where)
+    out[idx] = [not words[i].isdisjoint(words[j]) for i, j in zip(a[idx].tolist(), b[idx].tolist(), strict=True)]
+    return out
+
+
+# Below this many pairs rapidfuzz's thread pool costs more than it saves.
+_PARALLEL_FROM = 20_000
+
+
+def similarity(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
+    if not len(a):
+        return np.zeros(0, dtype=np.float32)
+    workers = 2 if len(a) >= _PARALLEL_FROM else 1
+    return process.cpdist(a.tolist(), b.tolist(), scorer=scorer, workers=workers, dtype=np.float32) / 100.0
+
+
+def name_similarity(col, a: np.ndarray, b: np.ndarray, identifier: np.ndarray,  # noqa: ANN001
+                    weights) -> tuple[np.ndarray, np.ndarray, np.ndarray]:  # noqa: ANN001 -- scoring.Weights
+    """Best of three name similarities, capped by the distinctive words' similarity (and that one, and the
+    uncapped one)."""
+    key_a, key_b = col("name_key")[a], col("name_key")[b]
+    core_a, core_b = col("core_key")[a], col("core_key")[b]
+    name = similarity(key_a, key_b, fuzz.token_sort_ratio)
+    compact = similarity(col("compact")[a], col("compact")[b], fuzz.ratio)
+    core = similarity(core_a, core_b, fuzz.token_sort_ratio)
+    core_ok = (core_a != "") & (core_b != "") & ((core_a != key_a) | (core_b != key_b))
+    core = np.where(core_ok, core - weights.place_penalty, 0.0)
+    name_sim = np.maximum(np.maximum(name, compact), core)
+    uncapped = name_sim.copy()
+    # The words that tell companies apart must agree too: "KELORA LOGISTICS LLC" and "FENORA LOGISTICS
+    # LLC" share most of their letters, but not the part that names them. Behind a shared address or
+    # phone a worse misspelling is still believable ("PALUX TRDG" and "PUUX TRADING" at one flat).
+    dist_a, dist_b = col("distinctive")[a], col("distinctive")[b]
+    both = (dist_a != "") & (dist_b != "")
+    distinctive_sim = np.full(len(a), np.nan, dtype=np.float32)
+    if both.any():
+        distinctive_sim[both] = np.maximum(
+            similarity(dist_a[both], dist_b[both], fuzz.token_sort_ratio),
+            similarity(col("distinctive_compact")[a][both], col("distinctive_compact")[b][both], fuzz.ratio))
+        slack = np.where(identifier, weights.distinctive_slack_with_identifier, weights.distinctive_slack)
+        name_sim = np.where(both, np.minimum(name_sim, distinctive_sim + slack), name_sim)
+    return name_sim, distinctive_sim, uncapped
