@@ -100,7 +100,7 @@ def test_parts_and_empty():
     parts = parse_address("Flat 7B, 12/F, Block 2, 21 Nathan Road, TST")
     assert (parts.street_no, parts.street, parts.street_type, parts.block, parts.floor, parts.unit) == \
         ("21", "nathan", "rd", "2", "12", "7b")
-    assert parse_address("香港九龍尖沙咀彌敦道21號七樓7B室").floor == "7"
+    assert parse_address("香港九龍尖沙咀彌敦道21號十二樓7B室").floor == "12"
     assert address_key("   ") is None and address_key(None) is None
     assert address_key("Hong Kong") is None  # only a country: no place to key
 

@@ -53,12 +53,13 @@ _HK_MARKERS = re.compile(r"\b(hong kong|hk|h k|kowloon|kln|new territories|n t)\
 
 
 _PRE = [
-    (re.compile(r"(\d+)\s*(?:st|nd|rd|th)?\s*/\s*f(?:l|lr|loor)?\b"), r" fl \1 "),   # 12/F, 3rd/Fl
+    # "floor", not "fl": "Flat G, 4/F" must not read as "G fl" (ground floor)
+    (re.compile(r"(\d+)\s*(?:st|nd|rd|th)?\s*/\s*f(?:l|lr|loor)?\b"), r" floor \1 "),   # 12/F, 3rd/Fl
     (re.compile(r"\b(g|ug|lg|m)\s*/\s*f\b"), r" fl \1 "),                             # G/F
     (re.compile(r"#\s*"), " no "),
     (re.compile(r"\b(road|rd|street|st)\.?\s+(central|east|west)\b"), lambda m: f"{m[1]} {m[2][0]}"),
     (re.compile(r"\bn\s*[o°º]\s*\.?\s*(?=\d)"), " no "),                              # No.21, NO241
-    (re.compile(r"(\d+)\s*(?:st|nd|rd|th)\s+(?:floor|fl|flr|piso)\b"), r" fl \1 "),   # 12th Floor
+    (re.compile(r"(\d+)\s*(?:st|nd|rd|th)\s+(?:floor|fl|flr|piso)\b"), r" floor \1 "),   # 12th Floor
 ]
 _TOKEN = re.compile(r"[a-z0-9]+|\|")
 _INITIALS = re.compile(r"(?<![a-z0-9])(?:[a-z]\.){2,}")  # "T.S.T." → tst, "N.T." → nt, "C.P." → cp
@@ -106,6 +107,7 @@ def _parse(text: str, country: str | None) -> AddressParts:
     if _HAN.search(text):
         text = han_tokens(text, flags)
     parse_tokens(_latin_tokens(text, hk), parts)
+    parts.hong_kong = hk
     # Mainland streets are written in pinyin in English too; only Hong Kong's English names differ
     parts.han_street = bool(flags.get("han_street")) and hk
     parts.han_name = flags.get("han_name", "") if parts.han_street else ""
