@@ -248,7 +248,10 @@ def test_building_name_is_left_out_with_a_numbered_street(text):
 
 
 def test_tower_as_block_and_tower_as_building_name():
-    assert parse_address("Unit 1203, 12/F, Tower 2, Silver Crane Centre, 961 Hennessy Road").block == "2"
-    assert parse_address("Flat 1203, Silver Crane Tower 2, 961 Hennessy Road").block == "2"
-    parts = parse_address("Flat 3B, Silver Fortune Tower, 198 Nathan Road")
+    assert parse_address("Unit 1203, 12/F, Tower 2, Silver Crane Centre, 961 Hennessy Road, HK").block == "2"
+    assert parse_address("Flat 1203, Silver Crane Tower 2, 961 Hennessy Road, HK").block == "2"
+    assert parse_address("Flat 1203, Silver Crane Tower C, 961 Hennessy Road, HK").block == "c"
+    parts = parse_address("Flat 3B, Silver Fortune Tower, 198 Nathan Road, Kowloon")
     assert (parts.street_no, parts.block, parts.building) == ("198", "", "silverfortune twr")
+    # Outside Hong Kong a street often has no number: "Tower 1, Sheikh Zayed Road" is tower 1
+    assert parse_address("Office 1701, Al Moosa Tower 1, Sheikh Zayed Road, Dubai").block == "1"

@@ -40,6 +40,7 @@ from rigour.text import ascii_text
 from tracekit.resolve import address_vocab as V
 from tracekit.resolve.address_han import BOUNDARY as _BOUNDARY
 from tracekit.resolve.address_han import HAN as _HAN
+from tracekit.resolve.address_han import HK_DISTRICT_CODES as _HK_DISTRICT_CODES
 from tracekit.resolve.address_han import district_code, han_tokens, sounds_like
 from tracekit.resolve.address_parse import AddressParts, parse_tokens
 
@@ -106,7 +107,9 @@ def _parse(text: str, country: str | None) -> AddressParts:
     flags: dict = {}
     if _HAN.search(text):
         text = han_tokens(text, flags)
-    parse_tokens(_latin_tokens(text, hk), parts)
+    tokens = _latin_tokens(text, hk)
+    hk = hk or any(token in _HK_DISTRICT_CODES for token in tokens)  # Kwun Tong, TST: only in Hong Kong
+    parse_tokens(tokens, parts, hk)
     parts.hong_kong = hk
     # Mainland streets are written in pinyin in English too; only Hong Kong's English names differ
     parts.han_street = bool(flags.get("han_street")) and hk

@@ -104,7 +104,7 @@ def _country(text: str) -> str | None:
     return normalise_country(text)
 
 
-def _classify(tokens: list[str]) -> list[tuple[str, str]]:
+def _classify(tokens: list[str], hong_kong: bool = False) -> list[tuple[str, str]]:
     """(kind, canonical token) for each token."""
     out = []
     for tok in tokens:
@@ -140,13 +140,17 @@ def _classify(tokens: list[str]) -> list[tuple[str, str]]:
             kind, canon = "word", tok
         out.append((kind, canon))
     for i, (_kind, canon) in enumerate(out):
-        if canon == "twr" and i and out[i - 1][0] == "word" and not _tower_number(out, i):
-            out[i] = ("building", canon)  # "Silver Fortune Tower, 198 Nathan Rd": a name, not Tower 2
+        # In Hong Kong, where a street number is always written, "Silver Fortune Tower, 198 Nathan Rd" is a
+        # building's name, not Tower 198. Elsewhere "Al Moosa Tower 1, Sheikh Zayed Road" is tower 1.
+        if hong_kong and canon == "twr" and i and out[i - 1][0] == "word" and not _tower_number(out, i):
+            out[i] = ("building", canon)
     return out
 
 
 def _tower_number(items: list[tuple[str, str]], i: int) -> bool:
-    """Whether the number after "Tower" at ``i`` is the tower's (Tower 2, 961 …), not the street's."""
+    """Whether what follows "Tower" at ``i`` is the tower's number or letter (Tower C, Tower 2, 961 …)."""
+    if i + 1 < len(items) and len(items[i + 1][1]) == 1 and items[i + 1][1].isalpha():
+        return True  # Tower C
     if i + 1 >= len(items) or items[i + 1][0] != "num":
         return False
     after = items[i + 2][0] if i + 2 < len(items) else "|"
@@ -157,8 +161,8 @@ _BINDS = {"unit": "unit", "floor": "floor", "block": "block", "no": "street_no",
           "pobox": "pobox", "plot": "plot"}
 
 
-def parse_tokens(tokens: list[str], parts: AddressParts) -> None:
-    items = _classify(tokens)
+def parse_tokens(tokens: list[str], parts: AddressParts, hong_kong: bool = False) -> None:
+    items = _classify(tokens, hong_kong)
     n = len(items)
     # words: (index, token) of free words; segments of consecutive words split at anything else
     plain: list[tuple[int, str]] = []     # unbound numbers
