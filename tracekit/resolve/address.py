@@ -6,10 +6,12 @@ from the parts that identify a place and survive abbreviation, reordering and tr
 
 * the street number, and the street's name and type (``21 nathan rd``);
 * block, floor and unit (``f12``, ``u7b``), bound to the word that introduced them, so
-  ``Flat 2, 11/F`` and ``Flat 11, 2/F`` differ;
+  ``Flat 2, 11/F`` and ``Flat 11, 2/F`` differ; a flat named by floor and letter has one form
+  (``Flat G, 4/F``, ``Room G 4F`` and ``Flat 4G`` are all ``u4g``);
 * the places named after the street (district, city, state), sorted, so their order does not
   matter; Hong Kong districts count as their region (TST → Kowloon); countries, postcodes and
-  area words ("District", "Col.", "New Area") are left out;
+  area words ("District", "Col.", "New Area") are left out; after a Hong Kong numbered street no
+  place is kept (it already says where it is, and districts are abbreviated past any table: SW, CWB);
 * a building name only when there is no street number (the number already says which building,
   and a building's Chinese name cannot be matched to its English one).
 
