@@ -14,16 +14,18 @@ from tracekit.resolve.normalize import normalize_name
 SOURCE_ID = 1
 
 
-def build_world(ws, shipments: list[dict], companies: dict[str, dict] | None = None) -> dict[str, int]:
+def build_world(ws, shipments: list[dict], companies: dict[str, dict] | None = None, *,
+                id_of=lambda i: 100 + i) -> dict[str, int]:
     """Insert shipments, mentions, entities, mention_entities and mention_features; return name → id.
 
     ``shipments`` items: shipper, consignee, optional notify, date, hs, description, kg, usd, pol, pod.
-    ``companies`` gives a company's country, address, phone, email, tax_id.
+    ``companies`` gives a company's country, address, phone, email, tax_id. ``id_of(k)`` is the entity
+    id of the k-th company by name (tests of id precision give ids beyond 2^53).
     """
     companies = dict(companies or {})
     names = sorted({s[r] for s in shipments for r in ("shipper", "consignee", "notify") if s.get(r)}
                    | set(companies))
-    ids = {name: 100 + i for i, name in enumerate(names)}
+    ids = {name: id_of(i) for i, name in enumerate(names)}
     ship_rows, mention_rows, link_rows, feature_rows = [], [], [], []
     for i, s in enumerate(shipments):
         shipment_id = (SOURCE_ID << 32) | i

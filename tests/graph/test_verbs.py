@@ -135,4 +135,4 @@ def test_edge_ends_without_an_entity_row_still_trace(world):
     ws.store.execute("DELETE FROM entities WHERE entity_id = ?", [ids["GHOST TRADING"]])
     result = ws.trace(ids["ACME CHEM"], hops=2)
     assert result.graph.nodes[ids["GHOST TRADING"]]["tier"] == 2
-    assert result.graph.nodes[ids["GHOST TRADING"]]["label"] == f"entity {ids['GHOST TRADING']}"
+    assert result.graph.nodes[ids["GHOST TRADING"]]["label"] == f"unnamed entity {ids['GHOST TRADING']}"

@@ -109,3 +109,24 @@ def test_address_variants_share_a_key(a, b):
 def test_address_key_keeps_what_is_not_a_trailing_country():
     assert normalize_address("12 China Street, Laredo TX") != normalize_address("12 Laredo TX")
     assert normalize_address("Hong Kong") == "hk"  # nothing but a country is still an address
+
+
+_SCRIPTS = st.sampled_from([
+    "abcdefghijklmnopqrstuvwxyz ABC 0123456789 .,-/#&'()",
+    "áéíóúñçüöäßøåłşğıİŞĞÇÖÜ ÁÉÍÓÚÑ ĐđăơưÂÊÔ",
+    "абвгдежзийклмнопрстуфхцчшщъыьэюя ЖЩЮЯ",
+    "上海北京化工贸易有限公司路街号號室楼樓 深圳",
+    "αβγδεζηθικλμνξοπρστυφχψωςΣ",
+    "ابتثجحخدذرزسشصضطظعغفقكلمنهوي",
+])
+
+
+@settings(deadline=None, max_examples=300)
+@given(st.lists(_SCRIPTS.flatmap(lambda chars: st.text(chars, min_size=1, max_size=12)), min_size=1, max_size=6))
+def test_word_cached_transliteration_equals_rigours(words):
+    from rigour.text import ascii_text as rigour_ascii
+
+    from tracekit.resolve.normalize import ascii_text
+
+    text = " ".join(words)
+    assert ascii_text(text) == rigour_ascii(text)

@@ -10,16 +10,23 @@ from typing import Any
 
 import pandas as pd
 
+from tracekit.store.ids import json_ids
+
 __all__ = ["to_jsonable", "to_json_text", "to_text"]
 
 
 def to_jsonable(result: Any) -> Any:
-    """A JSON-serialisable form of ``result``: its ``to_json()``, a DataFrame's records, or itself."""
+    """A JSON-serialisable form of ``result``: its ``to_json()``, a DataFrame's records, or itself.
+
+    Every id (``*_id``, ``src``, ``dst``, ``via``, ``path``, ``evidence`` … and any integer ≥ 2^53) is
+    written as a decimal string: JavaScript and jq read JSON numbers as doubles and would round a
+    63-bit id to a different one (see :mod:`tracekit.store.ids`).
+    """
     if hasattr(result, "to_json") and not isinstance(result, pd.DataFrame | pd.Series):
         result = result.to_json()
     if isinstance(result, pd.DataFrame):
-        return [_clean(r) for r in result.to_dict(orient="records")]
-    return _clean(result)
+        return [json_ids(_clean(r)) for r in result.to_dict(orient="records")]
+    return json_ids(_clean(result))
 
 
 def _clean(value: Any) -> Any:

@@ -144,6 +144,8 @@ def _label(G: nx.Graph, node: Hashable, limit: int = 28) -> str:
 def _node_title(G: nx.Graph, node: Hashable) -> str:
     attrs = G.nodes[node]
     parts = [str(attrs.get("label") or node)]
+    if isinstance(node, int):  # the id beside the name, to copy into a verb or a report
+        parts.append(f"entity {node}")
     for key in ("kind", "country", "mentions", "risk", "community", "tier"):
         if attrs.get(key) is not None:
             parts.append(f"{key}: {attrs[key]}")

@@ -22,6 +22,7 @@ from tracekit.errors import EntityNotFound
 from tracekit.graph.filters import TradeFilter
 from tracekit.graph.tables import ensure_graph_tables, resolution_fingerprint
 from tracekit.store import Store
+from tracekit.store.ids import id_array
 
 __all__ = ["EdgeArrays", "TradeIndex", "NULL_DAY", "load_index", "current_index", "forget_index", "gather"]
 
@@ -117,7 +118,7 @@ class TradeIndex:
         return pos
 
     def positions(self, entity_ids) -> np.ndarray:
-        ids = np.asarray(list(entity_ids), dtype=np.int64)
+        ids = id_array(list(entity_ids), what="entity ids")
         pos = np.searchsorted(self.node_ids, ids)
         pos = np.clip(pos, 0, max(len(self.node_ids) - 1, 0))
         if len(ids) and not np.array_equal(self.node_ids[pos], ids):

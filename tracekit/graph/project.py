@@ -17,6 +17,7 @@ from tracekit.graph.filters import TradeFilter
 from tracekit.graph.index import NULL_DAY, EdgeArrays, TradeIndex
 from tracekit.graph.tables import existing_tables
 from tracekit.store import Store
+from tracekit.store.ids import id_array
 
 __all__ = [
     "pair_frame",
@@ -77,7 +78,7 @@ def pair_frame(index: TradeIndex, arrays: EdgeArrays, rows: np.ndarray) -> pd.Da
 
 def node_frame(store: Store, entity_ids: Iterable[int]) -> pd.DataFrame:
     """Display attributes of entities: name, country, mentions, flags (list), community, risk."""
-    ids = pd.DataFrame({"entity_id": pd.Series(list(entity_ids), dtype="int64")})
+    ids = pd.DataFrame({"entity_id": id_array(list(entity_ids), what="entity ids")})
     tables = existing_tables(store)
     has_entities = "entities" in tables
     flags = "graph_flags" in tables
@@ -105,7 +106,7 @@ def node_frame(store: Store, entity_ids: Iterable[int]) -> pd.DataFrame:
             frame[column] = default
     frame["flags"] = [list(f) if isinstance(f, list | np.ndarray) else [] for f in frame.get(
         "flags", pd.Series([None] * len(frame)))]
-    frame["name"] = [n if isinstance(n, str) else f"entity {i}" for n, i in
+    frame["name"] = [n if isinstance(n, str) else f"unnamed entity {i}" for n, i in
                      zip(frame["name"], frame["entity_id"], strict=True)]
     return frame
 
@@ -118,9 +119,10 @@ def edge_evidence(store: Store, pairs: pd.DataFrame, flt: TradeFilter, *,
     """
     if pairs.empty:
         return pd.DataFrame(columns=["src", "dst", "evidence", "descriptions"])
-    with store.registered("tk_pairs", pairs[["src", "dst"]].astype("int64")):
+    ends = pd.DataFrame({"src": id_array(pairs["src"], what="src"), "dst": id_array(pairs["dst"], what="dst")})
+    with store.registered("tk_pairs", ends):
         if shipment_ids is not None:
-            ids = pd.DataFrame({"shipment_id": np.asarray(shipment_ids, dtype=np.int64)})
+            ids = pd.DataFrame({"shipment_id": id_array(shipment_ids, what="shipment ids")})
             with store.registered("tk_evidence_ids", ids):
                 return store.df(_evidence_sql("JOIN tk_evidence_ids x ON x.shipment_id = t.shipment_id",
                                               "TRUE", cap))
@@ -248,7 +250,7 @@ def add_context(graph: nx.DiGraph, store: Store, kinds: Iterable[str], flt: Trad
 def _companies(graph: nx.DiGraph, store: Store):
     """Register the graph's current company nodes as ``tk_ctx_ids`` for one query."""
     companies = [n for n, d in graph.nodes(data=True) if d.get("kind") == "company"]
-    return store.registered("tk_ctx_ids", pd.DataFrame({"entity_id": pd.Series(companies, dtype="int64")}))
+    return store.registered("tk_ctx_ids", pd.DataFrame({"entity_id": id_array(companies, what="company nodes")}))
 
 
 def _add_relation_edges(graph: nx.DiGraph, frame: pd.DataFrame, kind: str, store: Store | None = None) -> None:

@@ -27,6 +27,7 @@ from tracekit.graph.filters import TradeFilter, parse_date
 from tracekit.graph.project import node_frame
 from tracekit.query.prepared import graph_index
 from tracekit.query.results import GraphResult
+from tracekit.store.ids import id_series, id_value
 
 __all__ = ["changes", "ChangesResult", "parse_window"]
 
@@ -208,8 +209,12 @@ def changes(ws, before, after, *, jump: float = 3.0, hs=None, countries=None, mi
     for r in ws.store.df(_hs_shift_sql(where), params).itertuples(index=False):
         found.append(_row("hs_shift", 3, r.src, r.dst, r.before_hs, r.after_hs,
                           f"HS {r.before_hs} → {r.after_hs} for the same description {r.descr!r}"))
-    frame = _named(ws, pd.DataFrame(found, columns=[c for c in COLUMNS if not c.endswith("name")
-                                                     and c != "rank"]), flt)
+    columns = [c for c in COLUMNS if not c.endswith("name") and c != "rank"]
+    frame = pd.DataFrame(found, columns=columns).astype({"via": object}) if found else \
+        pd.DataFrame(columns=columns)
+    for column in ("src", "dst", "via"):  # `via` is missing on most rows: inferred as float64 it rounds ids
+        frame[column] = id_series([r[column] for r in found], name=column, index=frame.index)
+    frame = _named(ws, frame, flt)
     if top is not None:
         frame = frame.head(int(top))
     return ChangesResult(title=f"changes: {b0}..{b1} → {a0}..{a1}", graph=_change_graph(ws, frame),
@@ -217,8 +222,7 @@ def changes(ws, before, after, *, jump: float = 3.0, hs=None, countries=None, mi
 
 
 def _named(ws, frame: pd.DataFrame, flt: TradeFilter) -> pd.DataFrame:
-    ids = set(frame["src"]) | set(frame["dst"]) | set(frame["via"].dropna().astype(int))
-    nodes = node_frame(ws.store, sorted(int(i) for i in ids)).set_index("entity_id")
+    nodes = node_frame(ws.store, _ids_in(frame)).set_index("entity_id")
     if flt.countries:
         allowed = set(nodes.index[nodes["country"].isin(flt.countries)])
         frame = frame[frame["src"].isin(allowed) & frame["dst"].isin(allowed)
@@ -230,25 +234,34 @@ def _named(ws, frame: pd.DataFrame, flt: TradeFilter) -> pd.DataFrame:
     names = nodes["name"].to_dict()
     frame = frame.assign(
         src_name=frame["src"].map(names), dst_name=frame["dst"].map(names),
-        via_name=frame["via"].map(lambda v: names.get(int(v)) if v == v and v is not None else None),
+        via_name=frame["via"].map(lambda v: None if v is pd.NA else names.get(int(v)), na_action="ignore"),
     )
+    # A change names every company it shows; a name the graph lacks still gets a readable label.
+    for column in ("src", "dst", "via"):
+        missing = frame[column].notna() & frame[f"{column}_name"].isna()
+        frame.loc[missing, f"{column}_name"] = frame.loc[missing, column].map(lambda v: f"(unnamed entity {v})")
     frame = frame.sort_values(["score", "kind", "src", "dst"], ascending=[False, True, True, True],
                               ignore_index=True)
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     return frame[COLUMNS]
 
 
+def _ids_in(frame: pd.DataFrame) -> list[int]:
+    """Every entity id a change frame names (exact ints; ``via`` is often missing)."""
+    ids = {id_value(v) for column in ("src", "dst", "via") for v in frame[column].dropna().tolist()}
+    return sorted(ids)
+
+
 def _change_graph(ws, frame: pd.DataFrame, max_rows: int = 100) -> nx.DiGraph:
     shown = frame.head(max_rows)
     graph = nx.DiGraph()
-    ids = set(shown["src"]) | set(shown["dst"]) | set(shown["via"].dropna().astype(int))
-    for row in node_frame(ws.store, sorted(int(i) for i in ids)).itertuples(index=False):
+    for row in node_frame(ws.store, _ids_in(shown)).itertuples(index=False):
         graph.add_node(int(row.entity_id), label=row.name, kind="company", country=row.country,
                        mentions=0, risk=None if row.risk != row.risk else row.risk, flags=list(row.flags), community=None,
                        tier=None)
     for r in shown.itertuples(index=False):
-        legs = [(r.src, int(r.via)), (int(r.via), r.dst)] if r.via == r.via and r.via is not None \
-            else [(r.src, r.dst)]
+        src, dst, via = id_value(r.src), id_value(r.dst), id_value(r.via)
+        legs = [(src, via), (via, dst)] if via is not None else [(src, dst)]
         for a, b in legs:
             if graph.has_edge(a, b):
                 graph.edges[a, b]["changes"].append(r.kind)

@@ -84,7 +84,7 @@ def resolve_entity(ws, entity: int | str) -> int:
 
 
 def entity_name(ws, entity_id: int) -> str:
-    """Display name of an entity (``entity <id>`` when it has none)."""
+    """Display name of an entity (``unnamed entity <id>`` when it has none)."""
     name = ws.store.scalar("SELECT name FROM entities WHERE entity_id = ?", [int(entity_id)]) \
         if ws.store.table_exists("entities") else None
-    return name if name else f"entity {entity_id}"
+    return name if name else f"unnamed entity {entity_id}"

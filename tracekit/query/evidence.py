@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 
 from tracekit.errors import TracekitError
 from tracekit.graph.filters import TradeFilter
 from tracekit.graph.tables import ensure_graph_tables
 from tracekit.query.entities import resolve_entity
+from tracekit.store.ids import id_array
 
 __all__ = ["evidence", "EVIDENCE_COLUMNS"]
 
@@ -69,7 +69,7 @@ def evidence(ws, a, b=None, limit: int | None = 100, *, shipment_ids=None, **fil
     limit_value = 2**62 if limit is None else int(limit)
     if shipment_ids is None:
         return ws.store.df(evidence_sql(where, limit_value))
-    ids = pd.DataFrame({"shipment_id": np.asarray(list(shipment_ids), dtype=np.int64)})
+    ids = pd.DataFrame({"shipment_id": id_array(list(shipment_ids), what="shipment ids")})
     with ws.store.registered("tk_evidence_only", ids):
         return ws.store.df(evidence_sql(
             where, limit_value, "JOIN tk_evidence_only x ON x.shipment_id = t.shipment_id"))

@@ -18,7 +18,7 @@ from tracekit.errors import TracekitError
 from tracekit.graph.filters import TradeFilter
 from tracekit.graph.project import build_digraph
 from tracekit.graph.traverse import hop_distances, rows_among
-from tracekit.query.entities import resolve_entity
+from tracekit.query.entities import entity_name, resolve_entity
 from tracekit.query.prepared import graph_index
 from tracekit.query.results import GraphResult
 
@@ -122,7 +122,7 @@ def paths(ws, a, b, *, method: str = "hops", k: int = 1, all_paths: bool = False
     keep = {n for p in found for n in p} | {source, target}
     sub = graph.subgraph(keep).copy()
     if source not in sub:
-        sub.add_node(source, label=f"entity {source}", kind="company", tier=0)
+        sub.add_node(source, label=entity_name(ws, source), kind="company", tier=0)
     names = nx.get_node_attributes(graph, "label")
     records = []
     for rank, path in enumerate(found, start=1):

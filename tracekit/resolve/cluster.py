@@ -6,6 +6,13 @@ what an obfuscating trafficker's spelling variants do. Here two clusters merge o
 Pairs that blocking never scored are scored on demand while the clusters are small, and count as
 0 once they are large, so a big cluster only grows through many strong links.
 
+Only profiles joined by a chain of pairs at or above the threshold can ever end up together (a merge
+starts from such a pair), so the strong pairs' connected components are found first (igraph, in C):
+singletons are done at once, and the average-linkage loop only sees pairs inside a component. Within
+small components every pair blocking never scored is scored in one vectorised batch up front instead of
+one call per merge attempt. The decisions, and the order they are taken in, are exactly those of the
+plain loop; tests/resolve/test_cluster_equivalence.py checks that against the previous clusterer.
+
 Analyst constraints are hard: cannot-link pairs never end up together, isolated profiles only join
 others through an explicit must-link, and must-links that would break a cannot-link are reported as
 conflicts instead of being applied.
@@ -16,11 +23,14 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+import igraph
 import numpy as np
 
 __all__ = ["Constraints", "cluster"]
 
 ON_DEMAND_LIMIT = 4096  # |X|·|Y| beyond which unscored pairs count as 0 (bounds the work per merge)
+BATCH_COMPONENT = 128  # components up to this size score all their unscored pairs in one batch up front
+BATCH_PAIRS = 1_000_000  # pairs per pair_scorer call while batching (bounds memory)
 
 
 @dataclass
@@ -44,7 +54,7 @@ class Constraints:
 
 class _Clusters:
     def __init__(self, n: int, cannot: dict[int, set[int]]):
-        self.parent = np.arange(n)
+        self.parent = list(range(n))
         self.members: dict[int, list[int]] = {}
         self.adj: dict[int, dict[int, list[float]]] = {}
         self.cannot = cannot  # root -> profiles it must never join
@@ -56,7 +66,7 @@ class _Clusters:
             root = parent[root]
         while parent[i] != root:
             parent[i], i = root, parent[i]
-        return int(root)
+        return root
 
     def members_of(self, root: int) -> list[int]:
         return self.members.get(root, [root])
@@ -67,17 +77,26 @@ class _Clusters:
             return True
         return bool(bad_y and not bad_y.isdisjoint(self.members_of(x)))
 
-    def add_edge(self, i: int, j: int, score: float) -> None:
-        for x, y in ((i, j), (j, i)):
-            entry = self.adj.setdefault(x, {}).setdefault(y, [0.0, 0])
-            entry[0] += score
-            entry[1] += 1
+    def add_edges(self, a: list[int], b: list[int], score: list[float]) -> None:
+        """Sum the scores and count the pairs between every two profiles, in the given order."""
+        adj = self.adj
+        for i, j, s in zip(a, b, score, strict=True):
+            for x, y in ((i, j), (j, i)):
+                row = adj.get(x)
+                if row is None:
+                    row = adj[x] = {}
+                entry = row.get(y)
+                if entry is None:
+                    row[y] = [0.0 + s, 1]
+                else:
+                    entry[0] += s
+                    entry[1] += 1
 
     def union(self, x: int, y: int) -> int:
         if len(self.members_of(x)) < len(self.members_of(y)):
             x, y = y, x
         self.parent[y] = x
-        self.members[x] = self.members_of(x) + self.members.pop(y, [y])
+        self.members.setdefault(x, [x]).extend(self.members.pop(y, [y]))
         if y in self.cannot:
             self.cannot.setdefault(x, set()).update(self.cannot.pop(y))
         adj_x = self.adj.setdefault(x, {})
@@ -119,7 +138,8 @@ def cluster(
     margin : float
         Clusters merge when their average pair score is at least ``threshold - margin``.
     pair_scorer : callable, optional
-        ``pair_scorer(i_array, j_array) -> scores`` for pairs blocking did not produce.
+        ``pair_scorer(i_array, j_array) -> scores`` for pairs blocking did not produce. It must score
+        each pair on its own (the same score whatever else is in the batch).
     constraints : Constraints, optional
         Analyst decisions.
 
@@ -148,38 +168,126 @@ def cluster(
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
     score = np.asarray(score, dtype=np.float64)
-    known = set(zip(np.minimum(a, b).tolist(), np.maximum(a, b).tolist(), strict=True))
-    for i, j, s in zip(a.tolist(), b.tolist(), score.tolist(), strict=True):
-        state.add_edge(i, j, s)
+    isolated = constraints.isolated
+    # Pairs that can start a merge: strong, between two profiles, neither split off by an analyst.
+    strong = (score >= threshold) & (a != b)
+    if isolated:
+        gone = np.fromiter(isolated, dtype=np.int64, count=len(isolated))
+        strong &= ~(np.isin(a, gone) | np.isin(b, gone))
+    component = _components(n, a[strong], b[strong])
+    big = np.bincount(component, minlength=1)[component] >= 2
+    inside = (component[a] == component[b]) & big[a]
+    # Only pairs inside a component are ever weighed; they go in in their given order, as before.
+    state.add_edges(a[inside].tolist(), b[inside].tolist(), score[inside].tolist())
+    unknown = _UnknownPairs(n, a[inside], b[inside], component, pair_scorer)
     link_bar = threshold - margin
     order = np.argsort(-score, kind="stable")
-    isolated = constraints.isolated
-    for k in order[score[order] >= threshold].tolist():
-        i, j = int(a[k]), int(b[k])
-        if i in isolated or j in isolated:
+    # A rejected merge stays rejected until one of the two clusters changes: its decision depends only
+    # on their members, their summed pair scores and their never-merge sets. Many strong pairs join the
+    # same two clusters, so this skips the repeats (the decision would be the same, not just similar).
+    version: dict[int, int] = {}
+    rejected: set[tuple[int, int, int, int]] = set()
+    for k in order[strong[order]].tolist():
+        x, y = state.find(int(a[k])), state.find(int(b[k]))
+        if x == y:
             continue
-        x, y = state.find(i), state.find(j)
-        if x == y or state.forbidden(x, y):
+        attempt = (x, version.get(x, 0), y, version.get(y, 0)) if x < y else \
+            (y, version.get(y, 0), x, version.get(x, 0))
+        if attempt in rejected:
+            continue
+        if state.forbidden(x, y):
+            rejected.add(attempt)
             continue
         total, count = state.adj[x].get(y, (0.0, 0))
         mx, my = state.members_of(x), state.members_of(y)
         size = len(mx) * len(my)
         if count < size and pair_scorer is not None and size <= ON_DEMAND_LIMIT:
-            total += _score_unknown(mx, my, known, pair_scorer)
+            total += unknown.total(mx, my)
         if total / size >= link_bar:
-            state.union(x, y)
+            root = state.union(x, y)
+            version[root] = version.get(root, 0) + 1
+        else:
+            rejected.add(attempt)
     conflicts = _apply_must_links(state, constraints.must_link, constraints.cannot_link)
     labels = np.fromiter((state.find(i) for i in range(n)), dtype=np.int64, count=n)
     return labels, conflicts
 
 
-def _score_unknown(mx: list[int], my: list[int], known: set[tuple[int, int]],
-                   pair_scorer: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> float:
-    missing = [(min(p, q), max(p, q)) for p in mx for q in my if (min(p, q), max(p, q)) not in known]
-    if not missing:
-        return 0.0
-    arr = np.asarray(missing, dtype=np.int64)
-    return float(np.sum(pair_scorer(arr[:, 0], arr[:, 1])))
+def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """Connected component of every profile over the pairs ``a``–``b``."""
+    if n == 0:
+        return np.zeros(0, dtype=np.int64)
+    graph = igraph.Graph(n=n, edges=np.column_stack([a, b]), directed=False)
+    return np.asarray(graph.connected_components().membership, dtype=np.int64)
+
+
+class _UnknownPairs:
+    """Scores of the pairs blocking did not produce, summed as the plain loop summed them.
+
+    In components of at most ``BATCH_COMPONENT`` profiles every unscored pair is scored once, in
+    batches, before clustering starts; larger components call ``pair_scorer`` per merge attempt.
+    Either way the pairs of a merge are summed in the same order and dtype as one call would return.
+    """
+
+    def __init__(self, n: int, a: np.ndarray, b: np.ndarray, component: np.ndarray,
+                 pair_scorer: Callable[[np.ndarray, np.ndarray], np.ndarray] | None):
+        self.n = n
+        self.scorer = pair_scorer
+        self.known = np.sort(np.minimum(a, b) * n + np.maximum(a, b))  # duplicates are harmless here
+        self.component = component
+        self.keys = np.zeros(0, dtype=np.int64)
+        self.scores: np.ndarray | None = None
+        self.memo: dict[int, float] = {}
+        self.memo_dtype = np.dtype(np.float64)
+        sizes = np.bincount(component, minlength=1)
+        self.batched = (sizes >= 3) & (sizes <= BATCH_COMPONENT)
+        if pair_scorer is not None and self.batched.any():
+            self._score_small_components(sizes)
+
+    def _score_small_components(self, sizes: np.ndarray) -> None:
+        nodes = np.flatnonzero(self.batched[self.component])
+        comp_of = self.component[nodes]
+        nodes, comp_of = nodes[np.argsort(comp_of, kind="stable")], np.sort(comp_of, kind="stable")
+        starts = np.flatnonzero(np.r_[True, comp_of[1:] != comp_of[:-1]]) if len(nodes) else np.zeros(0, int)
+        comp_sizes = sizes[comp_of[starts]]
+        keys = []
+        for k in np.unique(comp_sizes).tolist():  # every pair inside every component of size k at once
+            first = starts[comp_sizes == k]
+            p, q = np.triu_indices(k, 1)
+            left, right = nodes[first[:, None] + p[None, :]].ravel(), nodes[first[:, None] + q[None, :]].ravel()
+            keys.append(np.minimum(left, right) * self.n + np.maximum(left, right))
+        # Distinct by construction (each pair of each component once): sorting is enough.
+        keys = np.sort(np.concatenate(keys)) if keys else np.zeros(0, dtype=np.int64)
+        keys = keys[~self._is_known(keys)]
+        parts = [np.asarray(self.scorer(chunk // self.n, chunk % self.n))
+                 for chunk in np.array_split(keys, max(1, -(-len(keys) // BATCH_PAIRS)))] if len(keys) else []
+        self.keys = keys
+        self.scores = np.concatenate(parts) if parts else None
+
+    def _is_known(self, keys: np.ndarray) -> np.ndarray:
+        pos = np.searchsorted(self.known, keys)
+        pos = np.minimum(pos, max(len(self.known) - 1, 0))
+        return (self.known[pos] == keys) if len(self.known) else np.zeros(len(keys), dtype=bool)
+
+    def total(self, mx: list[int], my: list[int]) -> float:
+        """Sum of the scores of the unscored pairs between clusters ``mx`` and ``my``."""
+        x, y = np.asarray(mx, dtype=np.int64), np.asarray(my, dtype=np.int64)
+        low, high = np.minimum.outer(x, y).ravel(), np.maximum.outer(x, y).ravel()
+        keys = low * self.n + high  # row-major: the order "for p in mx for q in my" visits them
+        missing = keys[~self._is_known(keys)]
+        if not len(missing):
+            return 0.0
+        if self.scores is not None and self.batched[self.component[x[0]]]:
+            return float(np.sum(self.scores[np.searchsorted(self.keys, missing)]))
+        # Large components: score on demand, once per pair (later attempts between grown clusters reuse it).
+        wanted = missing.tolist()
+        todo = [key for key in wanted if key not in self.memo]
+        if todo:
+            keys = np.asarray(todo, dtype=np.int64)
+            scores = np.asarray(self.scorer(keys // self.n, keys % self.n))
+            self.memo_dtype = scores.dtype
+            self.memo.update(zip(todo, scores.tolist(), strict=True))
+        return float(np.sum(np.asarray([self.memo[key] for key in wanted], dtype=self.memo_dtype)))
 
 
 def _apply_must_links(state: _Clusters, must: Iterable[tuple[int, int, object]],

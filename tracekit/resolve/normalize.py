@@ -15,7 +15,8 @@ from functools import lru_cache
 
 from rigour.addresses import address_fingerprint
 from rigour.names import NameTypeTag, SymbolCategory, analyze_names, extract_org_types, remove_org_types
-from rigour.text import ascii_text, is_stopword, metaphone
+from rigour.text import ascii_text as _rigour_ascii
+from rigour.text import is_stopword, metaphone
 
 from tracekit.ingest.codes import normalise_country
 from tracekit.resolve.vocab import (
@@ -40,6 +41,35 @@ __all__ = [
     "normalize_email",
     "normalize_tax_id",
 ]
+
+
+_LATIN_ONLY = re.compile(r"[\x00-\u024f\u1e00-\u1eff]*")
+
+
+@lru_cache(maxsize=500_000)
+def _ascii_word(word: str) -> str:
+    return _rigour_ascii(word)
+
+
+def ascii_text(text: str) -> str:
+    """rigour's ``ascii_text``, word by word with a cache: ASCII text as is, other words once each.
+
+    Transliterating costs about a millisecond per non-ASCII string, and the same few thousand words
+    (street, city, district and company words) recur across millions of names and addresses. Only
+    Latin-script text is split into words: other scripts transliterate with context across words
+    (Cyrillic "Ж" alone is "Zh", before an Arabic word "Z"), so they go to rigour whole.
+
+    Examples
+    --------
+    >>> ascii_text("Cumhuriyet Mah. İzmir, Türkiye") == _rigour_ascii("Cumhuriyet Mah. İzmir, Türkiye")
+    True
+    """
+    if text.isascii():
+        return text
+    if not _LATIN_ONLY.fullmatch(text):
+        return _rigour_ascii(text)
+    return " ".join(w if w.isascii() else _ascii_word(w) for w in text.split(" "))
+
 
 _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _NON_WORD = re.compile(r"[^a-z0-9]+")

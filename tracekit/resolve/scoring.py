@@ -125,8 +125,13 @@ def _differ(sets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     out = np.zeros(len(a), dtype=bool)
     if not len(a):
         return out
-    has = np.fromiter((bool(x) for x in sets.tolist()), dtype=bool, count=len(sets))
-    idx = np.flatnonzero(has[a] & has[b])
+    if 2 * len(a) < len(sets):  # a small batch (clustering's on-demand pairs): look only at its profiles
+        has_a = np.fromiter((bool(sets[i]) for i in a.tolist()), dtype=bool, count=len(a))
+        has_b = np.fromiter((bool(sets[i]) for i in b.tolist()), dtype=bool, count=len(b))
+    else:
+        has = np.fromiter((bool(x) for x in sets.tolist()), dtype=bool, count=len(sets))
+        has_a, has_b = has[a], has[b]
+    idx = np.flatnonzero(has_a & has_b)
     out[idx] = [sets[i] != sets[j] for i, j in zip(a[idx].tolist(), b[idx].tolist(), strict=True)]
     return out
 

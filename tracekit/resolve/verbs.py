@@ -136,7 +136,11 @@ class ResolveVerbs:
         side = self._side(mention)
         owner = self._side(entity).entity_id
         if side.entity_id != owner:
-            raise TracekitError(f"mention {mention} belongs to entity {side.entity_id}, not {owner}")
+            names = dict(self.store.rows("SELECT entity_id, name FROM entities WHERE entity_id IN (?, ?)",
+                                         [side.entity_id, owner]))
+            raise TracekitError(f"mention {mention} ({side.label}) belongs to entity {side.entity_id} "
+                                f"({names.get(side.entity_id, 'unnamed')}), not {owner} "
+                                f"({names.get(owner, 'unnamed')})")
         return self._decide("split", mention, None, reason)
 
     def decisions(self) -> pd.DataFrame:

@@ -19,6 +19,7 @@ import pandas as pd
 import pyarrow as pa
 
 from tracekit.errors import WorkspaceError
+from tracekit.store.ids import check_id_columns
 
 __all__ = ["Store", "DATABASE_FILE"]
 
@@ -73,9 +74,16 @@ class Store:
                 self._con.execute(sql, params)
 
     def df(self, sql: str, params: Sequence[Any] | dict | None = None) -> pd.DataFrame:
-        """Run a query and return its result as a pandas DataFrame."""
+        """Run a query and return its result as a pandas DataFrame.
+
+        Integer columns with NULLs arrive as nullable ``Int64`` (never float64, which would round ids
+        beyond 2^53); an id column (``*_id``, ``src``, ``dst``, ``via``) that arrives as floats anyway is
+        an error here rather than a wrong id later (see :mod:`tracekit.store.ids`).
+        """
         with self._lock:
-            return self._con.execute(sql, params).df() if params is not None else self._con.sql(sql).df()
+            frame = self._con.execute(sql, params).df() if params is not None else self._con.sql(sql).df()
+        check_id_columns(frame)
+        return frame
 
     def arrow(self, sql: str, params: Sequence[Any] | dict | None = None) -> pa.Table:
         """Run a query and return its result as an Arrow table."""

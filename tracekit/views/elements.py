@@ -136,6 +136,8 @@ def visible_subgraph(G: nx.Graph, shown: Iterable | None = None, *, max_nodes: i
 
 def _tip(attrs: dict, node: Hashable) -> str:
     lines = [str(attrs.get("label") or node)]
+    if isinstance(node, int):  # the id beside the name, to copy into a verb or a report
+        lines.append(f"entity {node}")
     lines += [f"{k}: {attrs[k]}" for k in ("country", "mentions", "risk", "community") if attrs.get(k) is not None]
     return "<br>".join(html.escape(line) for line in lines)
 
@@ -144,7 +146,9 @@ def _plain(value: object) -> object:
     if isinstance(value, float) and math.isnan(value):
         return None
     if hasattr(value, "item") and callable(value.item):  # numpy scalars
-        return value.item()
+        value = value.item()
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= 2**53:
+        return str(value)  # JavaScript would round it to another id
     if isinstance(value, list | tuple | set):
         return [_plain(v) for v in value][:20]
     return value if value is None or isinstance(value, bool | int | float | str) else str(value)
