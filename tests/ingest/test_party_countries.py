@@ -87,7 +87,7 @@ def test_bad_declaration_options_fail_before_loading(ws, country, kind, said):
     ("香港長沙灣青山道50號海峰商業大廈27A室", "HK", None),  # 長沙 (Changsha, CN) contradicts 香港: no locality
     ("Flat 3, 134 Lockhart Rd, Causeway Bay, Hong Kong", "HK", None),  # BAY (PH) contradicts Hong Kong
     ("213 Market Parkway, Hanoi 23999 Viet Nam", "VN", "HANOI"),  # VIET NAM, not NAM (Namibia's alpha-3)
-    # a two-letter state or district code after a city of another country is no country
+    # an ambiguous two-letter code (a state or district) after a city of another country is no country
     ("PLOT NO. 219, MIDC IND. AREA, MUMBAI-400031, MH", "IN", "MUMBAI"),  # Maharashtra, not Marshall Islands
     ("Sr. No. 150 MIDC Industrial Area Mumbai-400099 MH", "IN", "MUMBAI"),
     ("广东省深圳市南山区科技园", "CN", "SHENZHEN"),

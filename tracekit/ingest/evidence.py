@@ -233,15 +233,14 @@ def final_mentions_sql(base: str, places: str, ports: str, *, attributes: bool =
     # only a name with places in several countries needs the lambda (one in a few hundred addresses)
     in_ctx = f"(CASE WHEN len(p.places) > 1 THEN list_filter(p.places, lambda x: x.country = {ctx})[1] END)"
     attrs = ", ".join(f"b.{a}" for a in PARTY_ATTRIBUTES if a != "country")
-    # A bare two-letter code ending a one-column address is weak evidence (it is as often a state or
-    # district: "Mumbai-400004, MH" is Maharashtra, "Nathan Rd, Mong Kok MK" Mong Kok): it is dropped
-    # when the city the address names lies in another country (the code is then that country's
-    # subdivision or district, not a country), and an ambiguous code (AMBIGUOUS_CODES) also when no city
-    # corroborates it.
+    # A bare two-letter code ending a one-column address is weak evidence: an ambiguous one
+    # (AMBIGUOUS_CODES: "Mumbai-400004, MH" is Maharashtra, "Mong Kok MK" Mong Kok) counts only when the
+    # city the address names corroborates it. Other codes stand even against the city: a gazetteer
+    # match is weaker still ("Causeway Bay HK" is HK, whatever BAY matches).
     city = f"coalesce({in_ctx}.country, p.default_country)"
     ambiguous = ", ".join(_lit(c) for c in AMBIGUOUS_CODES)
-    token = (f"(CASE WHEN p.token_code AND (({city}) <> p.token_country OR (p.token_country IN ({ambiguous}) "
-             f"AND ({city}) IS DISTINCT FROM p.token_country)) THEN NULL ELSE p.token_country END)")
+    token = (f"(CASE WHEN p.token_code AND p.token_country IN ({ambiguous}) "
+             f"AND ({city}) IS DISTINCT FROM p.token_country THEN NULL ELSE p.token_country END)")
     head = f"b.mention_id, b.shipment_id, b.source_id, b.line, b.role, {attrs}, b.date" if attributes else "b.mention_id"
     # inner: each piece of evidence once; outer: the strongest wins
     inner = f"""
