@@ -77,7 +77,7 @@ function render({ model, el }) {
       console.error("tracekit: bad elements payload", err);
     }
     applyElements(cy, elements);
-    runLayout(cy, model.get("layout"), () => {
+    runLayout(cy, model.get("cy_layout"), () => {
       canvas.dataset.tkPainted = String(revision);
       canvas.dataset.tkElements = String(cy.elements().length);
       model.set("painted", revision);
@@ -96,8 +96,8 @@ function render({ model, el }) {
   poll();
 
   model.on("change:revision", () => paint());
-  model.on("change:layout", () => {
-    if (bound) runLayout(bound, model.get("layout"), () => {});
+  model.on("change:cy_layout", () => {
+    if (bound) runLayout(bound, model.get("cy_layout"), () => {});
   });
   model.on("msg:custom", (msg) => {
     if (!bound) return;

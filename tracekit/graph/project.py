@@ -82,6 +82,7 @@ def node_frame(store: Store, entity_ids: Iterable[int]) -> pd.DataFrame:
     has_entities = "entities" in tables
     flags = "graph_flags" in tables
     community = "graph_communities" in tables
+    risk = "graph_risk" in tables
     select = ["i.entity_id"]
     joins = []
     if has_entities:
@@ -93,10 +94,13 @@ def node_frame(store: Store, entity_ids: Iterable[int]) -> pd.DataFrame:
     if community:
         select.append("c.community")
         joins.append("LEFT JOIN graph_communities c ON c.entity_id = i.entity_id")
+    if risk:  # companies with no evidence have no row and score 0
+        select.append("coalesce(r.score, 0.0) AS risk")
+        joins.append("LEFT JOIN graph_risk r ON r.entity_id = i.entity_id")
     with store.registered("tk_node_ids", ids):
         frame = store.df(f"SELECT {', '.join(select)} FROM tk_node_ids i {' '.join(joins)}")  # noqa: S608
     for column, default in (("name", None), ("country", None), ("mentions", 0), ("shipment_count", 0),
-                            ("community", None)):
+                            ("community", None), ("risk", None)):
         if column not in frame:
             frame[column] = default
     frame["flags"] = [list(f) if isinstance(f, list | np.ndarray) else [] for f in frame.get(
@@ -164,7 +168,7 @@ def build_digraph(index: TradeIndex, arrays: EdgeArrays, rows: np.ndarray, flt: 
         graph.add_node(
             int(row.entity_id), label=row.name, kind="company",
             country=row.country if isinstance(row.country, str) else None,
-            mentions=_int_or(row.mentions, 0), risk=None, flags=list(row.flags),
+            mentions=_int_or(row.mentions, 0), risk=_risk(row.risk), flags=list(row.flags),
             community=_int_or(row.community, None),
             tier=tier_by_id.get(int(row.entity_id)),
         )
@@ -176,6 +180,11 @@ def build_digraph(index: TradeIndex, arrays: EdgeArrays, rows: np.ndarray, flt: 
             descriptions=_as_list(rec.get("descriptions")), evidence=[int(x) for x in _as_list(rec.get("evidence"))],
         )
     return graph
+
+
+def _risk(value) -> float | None:  # noqa: ANN001
+    """Risk as a float rounded for display, None when the workspace has no risk table."""
+    return None if value is None or value != value else round(float(value), 4)
 
 
 def _int_or(value, default):
@@ -247,7 +256,7 @@ def _add_relation_edges(graph: nx.DiGraph, frame: pd.DataFrame, kind: str, store
     for row in node_frame(store, missing).itertuples(index=False) if missing else ():
         graph.add_node(int(row.entity_id), label=row.name, kind="company",
                        country=row.country if isinstance(row.country, str) else None, mentions=0,
-                       risk=None, flags=list(row.flags), community=None, tier=None)
+                       risk=_risk(row.risk), flags=list(row.flags), community=None, tier=None)
     for rec in frame.to_dict(orient="records"):
         a, b = int(rec["a"]), int(rec["b"])
         shipments = rec.get("shipments")

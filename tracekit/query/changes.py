@@ -244,7 +244,8 @@ def _change_graph(ws, frame: pd.DataFrame, max_rows: int = 100) -> nx.DiGraph:
     ids = set(shown["src"]) | set(shown["dst"]) | set(shown["via"].dropna().astype(int))
     for row in node_frame(ws.store, sorted(int(i) for i in ids)).itertuples(index=False):
         graph.add_node(int(row.entity_id), label=row.name, kind="company", country=row.country,
-                       mentions=0, risk=None, flags=list(row.flags), community=None, tier=None)
+                       mentions=0, risk=None if row.risk != row.risk else row.risk, flags=list(row.flags), community=None,
+                       tier=None)
     for r in shown.itertuples(index=False):
         legs = [(r.src, int(r.via)), (int(r.via), r.dst)] if r.via == r.via and r.via is not None \
             else [(r.src, r.dst)]

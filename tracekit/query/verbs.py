@@ -60,6 +60,12 @@ class QueryVerbs:
 
         return flags(self, **options)
 
+    def risk(self, entity=None, **options):
+        """One company's risk with its contributions and evidence, or all ranked; see :func:`tracekit.query.risk.risk`."""
+        from tracekit.query.risk import risk
+
+        return risk(self, entity, **options)
+
     @property
     def watchlists(self):
         """The watch lists in force: ``.list()``, ``.add(path)``, ``.remove(name)``, ``.terms()``."""

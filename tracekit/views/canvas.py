@@ -45,7 +45,9 @@ class ElementFeeder(anywidget.AnyWidget):
     _esm = (_FRONTEND / "explorer.js").read_text(encoding="utf-8")
     elements = traitlets.Unicode("[]").tag(sync=True)
     revision = traitlets.Int(0).tag(sync=True)
-    layout = traitlets.Dict({"name": "preset"}).tag(sync=True)
+    # not "layout": that is every DOM widget's Layout model, and a dict there makes the widget manager
+    # fail to build a child view in the browser (a page error on every explorer)
+    cy_layout = traitlets.Dict({"name": "preset"}).tag(sync=True)
     painted = traitlets.Int(-1).tag(sync=True)
 
 
@@ -90,7 +92,7 @@ class GraphCanvas(widgets.Box):
 
     def set_layout(self, name: str) -> None:
         """Run one of :data:`LAYOUTS` in the browser."""
-        self.feeder.layout = dict(LAYOUTS[name])
+        self.feeder.cy_layout = dict(LAYOUTS[name])
 
     def on_tap(self, handler: Callable[[str, str, str], None]) -> None:
         """Call ``handler(event, group, element_id)`` on ``tap``/``dbltap`` of a node or an edge."""
