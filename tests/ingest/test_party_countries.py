@@ -82,6 +82,14 @@ def test_bad_declaration_options_fail_before_loading(ws, country, kind, said):
     ("Unit 3, 8 Des Voeux Rd, Central, Hong Kong, China", "HK", None),  # 'Hong Kong, China' is HK
     ("香港九龍尖沙咀彌敦道21號7B室", "HK", "KOWLOON"),
     ("上海市浦东新区张江路88号", "CN", "SHANGHAI"),
+    # the opening 香港 names the territory; no name straddles it (港觀 is an alternate name of Cancún)
+    ("香港觀塘海濱道198號銀福大樓9H室", "HK", "KWUN TONG"),
+    ("香港長沙灣青山道50號海峰商業大廈27A室", "HK", None),  # 長沙 (Changsha, CN) contradicts 香港: no locality
+    ("Flat 3, 134 Lockhart Rd, Causeway Bay, Hong Kong", "HK", None),  # BAY (PH) contradicts Hong Kong
+    ("213 Market Parkway, Hanoi 23999 Viet Nam", "VN", "HANOI"),  # VIET NAM, not NAM (Namibia's alpha-3)
+    # an ambiguous two-letter code (a state or district) after a city of another country is no country
+    ("PLOT NO. 219, MIDC IND. AREA, MUMBAI-400031, MH", "IN", "MUMBAI"),  # Maharashtra, not Marshall Islands
+    ("Sr. No. 150 MIDC Industrial Area Mumbai-400099 MH", "IN", "MUMBAI"),
     ("广东省深圳市南山区科技园", "CN", "SHENZHEN"),
     ("Carrera 43A # 1-50, El Poblado, Medellín, Antioquia, Colombia", "CO", "MEDELLIN"),  # a department
     ("Calle Río Nazas No. 464, Col. Las Flores, C.P. 28343, Manzanillo, Colima, México", "MX", "MANZANILLO"),
@@ -102,6 +110,16 @@ def test_address_country_and_locality(ws, address, country, locality):
     report = _load(ws, Shipper=["A"], Shipper__Address=[address], Consignee=["B"])
     assert _mentions(ws)[0][2:] == (country, "address" if country else None, locality)
     assert report.localities == (1 if locality else 0)
+
+
+def test_ambiguous_two_letter_code_needs_a_city_to_corroborate_it(ws):
+    # "NA" alone is N/A, not Namibia; "MK" after an unknown district is no North Macedonia; but "…SHANGHAI
+    # CN" and "Skopje MK" (a city of North Macedonia) are read
+    _load(ws, Shipper=["A", "C", "E", "G"], Shipper__Address=["12 Industrial Road, NA", "Flat 9, 88 Argyle St, MK",
+                                                             "ROOM 5, HUAIHAI ROAD, SHANGHAI CN", "Partizanska 5, Skopje MK"],
+          Consignee=["B", "D", "F", "H"])
+    got = [r[2] for r in _mentions(ws) if r[0] == "shipper"]
+    assert got == [None, None, "CN", "MK"]
 
 
 def test_state_codes_are_not_countries(ws):

@@ -100,7 +100,7 @@ def test_parts_and_empty():
     parts = parse_address("Flat 7B, 12/F, Block 2, 21 Nathan Road, TST")
     assert (parts.street_no, parts.street, parts.street_type, parts.block, parts.floor, parts.unit) == \
         ("21", "nathan", "rd", "2", "12", "7b")
-    assert parse_address("香港九龍尖沙咀彌敦道21號七樓7B室").floor == "7"
+    assert parse_address("香港九龍尖沙咀彌敦道21號十二樓7B室").floor == "12"
     assert address_key("   ") is None and address_key(None) is None
     assert address_key("Hong Kong") is None  # only a country: no place to key
 
@@ -198,3 +198,60 @@ def test_address_keys_matches_bridge_keys():
                                for kind in ("hk", "cn", "us") for _ in range(40)))
     assert address_keys(texts) == bridge_keys({t: p for t in texts if (p := parse_address(t)) is not None}) | {
         t: None for t in texts if parse_address(t) is None}
+
+
+# One Hong Kong flat, floor 4 unit G, written the ways a second generated world (seed 7) wrote it.
+@pytest.mark.parametrize("text", [
+    "Flat G, 4/F, 198 Hoi Bun Road",
+    "FLT G 4/F 198 HOI BUN RD",
+    "Room G 4F 198 Hoi Bun Road",
+    "Unit G, 4th Floor, 198 Hoi Bun Road",
+    "4/F Flat G, 198 Hoi Bun Road",
+    "Rm 4G, 198 Hoi Bun Rd",
+    "Flat 4G, 4/F, 198 Hoi Bun Road",
+    "香港九龍觀塘海濱道198號4樓G室",
+])
+def test_floor_and_letter_flat_is_one_unit(text):
+    assert address_key(text) == address_key("Flat 4G, 198 Hoi Bun Road") == "198 hoibun rd u4g"
+
+
+@pytest.mark.parametrize(("a", "b"), [
+    ("Flat G, 4/F, 198 Hoi Bun Road", "Flat G, 5/F, 198 Hoi Bun Road"),   # other floor
+    ("Flat G, 4/F, 198 Hoi Bun Road", "Flat H, 4/F, 198 Hoi Bun Road"),   # other flat
+    ("Flat 4G, 198 Hoi Bun Road", "Flat 4G, 5/F, 198 Hoi Bun Road"),      # 4G on the fifth floor
+    ("Flat G, G/F, 198 Hoi Bun Road", "Flat G, 4/F, 198 Hoi Bun Road"),   # ground floor
+])
+def test_floor_and_letter_flats_stay_apart(a, b):
+    assert address_key(a) != address_key(b)
+
+
+@pytest.mark.parametrize("tail", ["Sheung Wan", "SW", "SW, HK", "Sheung Wan, Hong Kong Island", "Kwun Tong, Kln"])
+def test_hong_kong_places_after_a_numbered_street_are_not_in_the_key(tail):
+    assert address_key(f"Flat 4G, 198 Hoi Bun Road, {tail}, Hong Kong") == \
+        address_key("Flat 4G, 198 Hoi Bun Road, Hong Kong") == "198 hoibun rd u4g"
+
+
+def test_places_still_separate_numbered_streets_outside_hong_kong():
+    assert address_key("Room 5, 12 Zhongshan Road, Nanjing") != address_key("Room 5, 12 Zhongshan Road, Shanghai")
+    assert address_key("1600 Pennsylvania Ave SW, Washington DC") != \
+        address_key("1600 Pennsylvania Ave NW, Washington DC")
+
+
+@pytest.mark.parametrize("text", [
+    "Flat G, 9/F, Silver Fortune Tower, 198 Hoi Bun Road, Kwun Tong, Kowloon, Hong Kong",
+    "FLAT 9G SILVER FORTUNE TWR 198 HOI BUN RD KWUN TONG",
+    "Flat 9G, Silver Fortune Building, 198 Hoi Bun Rd, Kwun Tong, HK",
+    "香港九龍觀塘海濱道198號銀福大樓9樓G室",
+])
+def test_building_name_is_left_out_with_a_numbered_street(text):
+    assert address_key(text) == address_key("Flat 9G, 198 Hoi Bun Road, Hong Kong") == "198 hoibun rd u9g"
+
+
+def test_tower_as_block_and_tower_as_building_name():
+    assert parse_address("Unit 1203, 12/F, Tower 2, Silver Crane Centre, 961 Hennessy Road, HK").block == "2"
+    assert parse_address("Flat 1203, Silver Crane Tower 2, 961 Hennessy Road, HK").block == "2"
+    assert parse_address("Flat 1203, Silver Crane Tower C, 961 Hennessy Road, HK").block == "c"
+    parts = parse_address("Flat 3B, Silver Fortune Tower, 198 Nathan Road, Kowloon")
+    assert (parts.street_no, parts.block, parts.building) == ("198", "", "silverfortune twr")
+    # Outside Hong Kong a street often has no number: "Tower 1, Sheikh Zayed Road" is tower 1
+    assert parse_address("Office 1701, Al Moosa Tower 1, Sheikh Zayed Road, Dubai").block == "1"

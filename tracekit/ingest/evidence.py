@@ -42,6 +42,7 @@ from tracekit.ingest.gazetteer import (
     BUILDING_AFTER,
     GAZETTEER_KEYS,
     STREET_AFTER,
+    han_prefix_country_sql,
     port_place_key_sql,
     segments_sql,
 )
@@ -60,6 +61,11 @@ DECLARATIONS: dict[str, str] = {"import": "consignee", "export": "shipper"}
 # Two-letter codes that are both ISO 3166-1 alpha-2 codes and US state / Canadian province postal
 # abbreviations (USPS Publication 28, appendix B; Canada Post addressing guidelines, section 5.3):
 # at the end of a North-American address they name the state, not the country.
+# Alpha-2 codes that more often abbreviate something else at the end of an address than name a country:
+# N/A ("not available"), Indian state codes (ISO 3166-2:IN: MH Maharashtra, TN Tamil Nadu…), Hong Kong
+# district shorthands (MK Mong Kok), compass points (SE). Read as a country only when the city before
+# them corroborates it. (IN, DE, CA, TN… are never read: STATE_LIKE_CODES.)
+AMBIGUOUS_CODES = ("NA", "MH", "MK", "SE")
 STATE_LIKE_CODES = ("AL", "AR", "AS", "CA", "CO", "DE", "GA", "GU", "ID", "IL", "IN", "MA", "MD", "ME", "MN",
                     "MO", "MP", "MS", "MT", "NC", "NE", "PA", "PR", "SC", "TN", "VA", "VI", "NL", "PE", "NU")
 
@@ -164,21 +170,32 @@ def tail_countries_sql(addresses: str) -> str:
     """
     # nor does a street word read as a code ("413 COMMERCE ST" is no São Tomé, "2 Rue PL" no Poland)
     state_like = ", ".join(_lit(c) for c in (*STATE_LIKE_CODES, *STREET_AFTER, *BUILDING_AFTER))
+    # the last two words before the last one: "Hanoi 45805 Viet Nam" is VN, not NAM (Namibia's alpha-3)
+    last_two = r"regexp_extract(last1, '(\pL[\pL\.]*\s+\pL[\pL\.]*)[\s\.\)]*$', 1)"
     last_word = r"regexp_extract(last1, '(\pL[\pL\.]*)[\s\.\)]*$', 1)"
-    tries = ["nullif(last2, '') || ' ' || last1", "last1", last_word]
+    tries = ["nullif(last2, '') || ' ' || last1", "last1", last_two, last_word]
     lookups = ", ".join(f"k{i}.alpha2" for i in range(len(tries)))
     joins = "".join(
         f"\n  LEFT JOIN {COUNTRY_TABLE} k{i} ON k{i}.key = (CASE WHEN NOT regexp_matches(t{i}, '[0-9]') "
         f"AND {country_key_sql(f't{i}')} NOT IN ({state_like}) THEN {country_key_sql(f't{i}')} END)"
         for i in range(len(tries)))
     texts = ", ".join(f"{t} AS t{i}" for i, t in enumerate(tries))
-    return (f"SELECT a.last1, a.last2, coalesce({lookups}) AS token_country FROM (SELECT last1, last2, {texts} "  # noqa: S608
+    # which text gave the country: a bare two-letter code is weak evidence (see _weak_token)
+    matched = "CASE " + " ".join(f"WHEN k{i}.alpha2 IS NOT NULL THEN t{i}" for i in range(len(tries))) + " END"
+    code = f"length({country_key_sql(matched)}) = 2"
+    return (f"SELECT a.last1, a.last2, coalesce({lookups}) AS token_country, coalesce({code}, false) AS token_code "  # noqa: S608
+            f"FROM (SELECT last1, last2, {texts} "
             f"FROM (SELECT DISTINCT last1, last2 FROM {addresses})) a{joins}")
 
 
 def contexts_sql(addresses: str, tails: str) -> str:
-    """SELECT ``address``, ``token_country`` per distinct address (its ending looked up in ``tails``)."""
-    return (f"SELECT a.address, t.token_country FROM {addresses} a "
+    """SELECT ``address``, ``token_country``, ``token_code`` per distinct address.
+
+    The country its ending names (looked up in ``tails``), else the one a Han-script address opens with
+    (``香港觀塘…`` is HK; :data:`tracekit.ingest.gazetteer.HAN_COUNTRY_PREFIXES`).
+    """
+    return (f"SELECT a.address, coalesce(t.token_country, {han_prefix_country_sql('a.address')}) AS token_country, "
+            f"coalesce(t.token_code, false) AS token_code FROM {addresses} a "
             f"LEFT JOIN {tails} t ON t.last1 = a.last1 AND t.last2 = a.last2")
 
 
@@ -190,7 +207,7 @@ def places_sql(contexts: str, best: str) -> str:
     ``default_locality`` hold otherwise (:func:`tracekit.ingest.gazetteer.gazetteer_keys_sql`).
     """
     return f"""
-    SELECT a.address, a.token_country, k.places, k.default_country, k.default_locality
+    SELECT a.address, a.token_country, a.token_code, k.places, k.default_country, k.default_locality
     FROM {contexts} a
     LEFT JOIN {best} b ON b.address = a.address
     LEFT JOIN {GAZETTEER_KEYS} k ON k.key = b.key"""  # noqa: S608
@@ -216,14 +233,24 @@ def final_mentions_sql(base: str, places: str, ports: str, *, attributes: bool =
     # only a name with places in several countries needs the lambda (one in a few hundred addresses)
     in_ctx = f"(CASE WHEN len(p.places) > 1 THEN list_filter(p.places, lambda x: x.country = {ctx})[1] END)"
     attrs = ", ".join(f"b.{a}" for a in PARTY_ATTRIBUTES if a != "country")
+    # A bare two-letter code ending a one-column address is weak evidence: an ambiguous one
+    # (AMBIGUOUS_CODES: "Mumbai-400004, MH" is Maharashtra, "Mong Kok MK" Mong Kok) counts only when the
+    # city the address names corroborates it. Other codes stand even against the city: a gazetteer
+    # match is weaker still ("Causeway Bay HK" is HK, whatever BAY matches).
+    city = f"coalesce({in_ctx}.country, p.default_country)"
+    ambiguous = ", ".join(_lit(c) for c in AMBIGUOUS_CODES)
+    token = (f"(CASE WHEN p.token_code AND p.token_country IN ({ambiguous}) "
+             f"AND ({city}) IS DISTINCT FROM p.token_country THEN NULL ELSE p.token_country END)")
     head = f"b.mention_id, b.shipment_id, b.source_id, b.line, b.role, {attrs}, b.date" if attributes else "b.mention_id"
     # inner: each piece of evidence once; outer: the strongest wins
     inner = f"""
       SELECT {head.replace('b.', '')}, e_column, e_declaration, line_country, e_token,
              coalesce(c.country, default_country) AS e_city,
-             CASE WHEN c.country IS NOT NULL THEN c.locality ELSE default_locality END AS locality, e_route, e_port
+             -- a place in another country than the address's own words name is not where the party is
+             CASE WHEN coalesce(line_country, e_token) <> coalesce(c.country, default_country) THEN NULL
+                  WHEN c.country IS NOT NULL THEN c.locality ELSE default_locality END AS locality, e_route, e_port
       FROM (SELECT {head}, b.col_country AS e_column, b.declared AS e_declaration, b.line_country,
-                   p.token_country AS e_token, p.default_country, p.default_locality, {in_ctx} AS c,
+                   {token} AS e_token, p.default_country, p.default_locality, {in_ctx} AS c,
                    b.route_country AS e_route, o.port_country AS e_port
             FROM {base} b
             LEFT JOIN {places} p ON p.address = b.address

@@ -36,7 +36,8 @@ from tracekit.ingest.codes import COUNTRY_TABLE, country_key_sql
 
 __all__ = [
     "GAZETTEER_TABLE", "GAZETTEER_KEYS", "gazetteer_keys_sql", "SEGMENTS_READ", "WORDS_READ", "HAN_CHARS_READ", "place_key", "place_key_sql", "gazetteer_read_sql", "gazetteer_file",
-    "place_candidates_sql", "segments_sql", "port_place_key_sql",
+    "place_candidates_sql", "segments_sql", "port_place_key_sql", "HAN_COUNTRY_PREFIXES", "han_prefix_sql",
+    "han_prefix_country_sql",
 ]
 
 GAZETTEER_TABLE = "tk_gazetteer"
@@ -53,6 +54,28 @@ _HAN_LENGTHS = (2, 3, 4)
 _SEGMENT_SEPARATORS = ";|\n\r"  # besides ','
 
 _HAN = r"[\x{3400}-\x{4DBF}\x{4E00}-\x{9FFF}]+"
+
+# A Han-script address opens with its country or territory when it names one (addresses run big to
+# small: 香港九龍…, 中国广东省…). That opening names the country, and no place name may straddle it: read
+# as one string, 香港觀塘 holds 港觀 (an alternate name of Cancún) across the boundary of 香港 and 觀塘.
+HAN_COUNTRY_PREFIXES: dict[str, str] = {
+    "中华人民共和国": "CN", "中華人民共和國": "CN", "中国": "CN", "中國": "CN",
+    "香港特别行政区": "HK", "香港特別行政區": "HK", "香港": "HK", "澳门": "MO", "澳門": "MO",
+    "台湾": "TW", "台灣": "TW", "臺灣": "TW", "日本": "JP", "韩国": "KR", "韓國": "KR", "越南": "VN", "新加坡": "SG",
+}
+# longest first: the regex alternation takes the first that matches (香港特别行政区 before 香港)
+_HAN_PREFIX = "^\\s*(" + "|".join(sorted(HAN_COUNTRY_PREFIXES, key=len, reverse=True)) + ")"
+
+
+def han_prefix_sql(value: str) -> str:
+    """SQL of the Han country or territory name ``value`` opens with ('' when none)."""
+    return f"regexp_extract({value}, {_q(_HAN_PREFIX)}, 1)"
+
+
+def han_prefix_country_sql(value: str) -> str:
+    """SQL of the alpha-2 code of the Han country or territory name ``value`` opens with (NULL when none)."""
+    cases = " ".join(f"WHEN {_q(k)} THEN {_q(v)}" for k, v in HAN_COUNTRY_PREFIXES.items())
+    return f"(CASE {han_prefix_sql(value)} {cases} END)"
 
 
 # A place name followed (English) or preceded (Spanish, Portuguese, Italian, Malay) by a street word is a
@@ -181,7 +204,8 @@ def place_candidates_sql(addresses: str, contexts: str, into: str) -> list[str]:
       WHERE i + n <= len(words) AND coalesce(words[i], '') NOT IN ({_street_words(STREET_BEFORE)})"""
     han = f"""
     SELECT address, start, n, substr(han, start, n) AS key
-    FROM (SELECT address, left(array_to_string(regexp_extract_all(address, {_q(_HAN)}), ''), {HAN_CHARS_READ}) AS han
+    FROM (SELECT address, left(array_to_string(regexp_extract_all(
+                   regexp_replace(address, {_q(_HAN_PREFIX)}, ''), {_q(_HAN)}), ''), {HAN_CHARS_READ}) AS han
           FROM {addresses} WHERE strlen(address) <> length(address) AND regexp_matches(address, {_q(_HAN)})),
          LATERAL (SELECT unnest(range(1, {HAN_CHARS_READ} + 1)) AS start),
          LATERAL (SELECT unnest({list(_HAN_LENGTHS)}) AS n)

@@ -6,10 +6,12 @@ from the parts that identify a place and survive abbreviation, reordering and tr
 
 * the street number, and the street's name and type (``21 nathan rd``);
 * block, floor and unit (``f12``, ``u7b``), bound to the word that introduced them, so
-  ``Flat 2, 11/F`` and ``Flat 11, 2/F`` differ;
+  ``Flat 2, 11/F`` and ``Flat 11, 2/F`` differ; a flat named by floor and letter has one form
+  (``Flat G, 4/F``, ``Room G 4F`` and ``Flat 4G`` are all ``u4g``);
 * the places named after the street (district, city, state), sorted, so their order does not
   matter; Hong Kong districts count as their region (TST → Kowloon); countries, postcodes and
-  area words ("District", "Col.", "New Area") are left out;
+  area words ("District", "Col.", "New Area") are left out; after a Hong Kong numbered street no
+  place is kept (it already says where it is, and districts are abbreviated past any table: SW, CWB);
 * a building name only when there is no street number (the number already says which building,
   and a building's Chinese name cannot be matched to its English one).
 
@@ -40,6 +42,7 @@ from rigour.text import ascii_text
 from tracekit.resolve import address_vocab as V
 from tracekit.resolve.address_han import BOUNDARY as _BOUNDARY
 from tracekit.resolve.address_han import HAN as _HAN
+from tracekit.resolve.address_han import HK_DISTRICT_CODES as _HK_DISTRICT_CODES
 from tracekit.resolve.address_han import district_code, han_tokens, sounds_like
 from tracekit.resolve.address_parse import AddressParts, parse_tokens
 
@@ -53,12 +56,13 @@ _HK_MARKERS = re.compile(r"\b(hong kong|hk|h k|kowloon|kln|new territories|n t)\
 
 
 _PRE = [
-    (re.compile(r"(\d+)\s*(?:st|nd|rd|th)?\s*/\s*f(?:l|lr|loor)?\b"), r" fl \1 "),   # 12/F, 3rd/Fl
+    # "floor", not "fl": "Flat G, 4/F" must not read as "G fl" (ground floor)
+    (re.compile(r"(\d+)\s*(?:st|nd|rd|th)?\s*/\s*f(?:l|lr|loor)?\b"), r" floor \1 "),   # 12/F, 3rd/Fl
     (re.compile(r"\b(g|ug|lg|m)\s*/\s*f\b"), r" fl \1 "),                             # G/F
     (re.compile(r"#\s*"), " no "),
     (re.compile(r"\b(road|rd|street|st)\.?\s+(central|east|west)\b"), lambda m: f"{m[1]} {m[2][0]}"),
     (re.compile(r"\bn\s*[o°º]\s*\.?\s*(?=\d)"), " no "),                              # No.21, NO241
-    (re.compile(r"(\d+)\s*(?:st|nd|rd|th)\s+(?:floor|fl|flr|piso)\b"), r" fl \1 "),   # 12th Floor
+    (re.compile(r"(\d+)\s*(?:st|nd|rd|th)\s+(?:floor|fl|flr|piso)\b"), r" floor \1 "),   # 12th Floor
 ]
 _TOKEN = re.compile(r"[a-z0-9]+|\|")
 _INITIALS = re.compile(r"(?<![a-z0-9])(?:[a-z]\.){2,}")  # "T.S.T." → tst, "N.T." → nt, "C.P." → cp
@@ -105,7 +109,10 @@ def _parse(text: str, country: str | None) -> AddressParts:
     flags: dict = {}
     if _HAN.search(text):
         text = han_tokens(text, flags)
-    parse_tokens(_latin_tokens(text, hk), parts)
+    tokens = _latin_tokens(text, hk)
+    hk = hk or any(token in _HK_DISTRICT_CODES for token in tokens)  # Kwun Tong, TST: only in Hong Kong
+    parse_tokens(tokens, parts, hk)
+    parts.hong_kong = hk
     # Mainland streets are written in pinyin in English too; only Hong Kong's English names differ
     parts.han_street = bool(flags.get("han_street")) and hk
     parts.han_name = flags.get("han_name", "") if parts.han_street else ""

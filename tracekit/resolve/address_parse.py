@@ -60,6 +60,7 @@ class AddressParts:
     han_street: bool = False  # street name romanised from Chinese without a table entry
     han_name: str = ""        # that street name in Chinese characters
     street_words: tuple[str, ...] = ()  # the street name's words as written (before joining)
+    hong_kong: bool = False   # a Hong Kong address (country HK or a Hong Kong place named)
 
     def key(self) -> str | None:
         street = " ".join(x for x in (self.street_no, self.street, self.street_type, self.street_dir) if x)
@@ -78,6 +79,10 @@ class AddressParts:
         """The places the key keeps."""
         # A numbered street already says where it is in Hong Kong; a district says which region
         located = bool(self.street and self.street_no)
+        if located and self.hong_kong:
+            # Every word after a Hong Kong numbered street is a district, region or territory, written
+            # in forms no table lists in full (SW, CWB, Sheung Wan): none of them is needed.
+            return []
         district = any(p in _HK_DISTRICT_CODES for p in self.places)
         return [p for p in self.places if not (p in _HK_CODES and located)
                 and not (p in _HK_REGION_CODES and district)]
@@ -99,7 +104,7 @@ def _country(text: str) -> str | None:
     return normalise_country(text)
 
 
-def _classify(tokens: list[str]) -> list[tuple[str, str]]:
+def _classify(tokens: list[str], hong_kong: bool = False) -> list[tuple[str, str]]:
     """(kind, canonical token) for each token."""
     out = []
     for tok in tokens:
@@ -134,15 +139,30 @@ def _classify(tokens: list[str]) -> list[tuple[str, str]]:
         else:
             kind, canon = "word", tok
         out.append((kind, canon))
+    for i, (_kind, canon) in enumerate(out):
+        # In Hong Kong, where a street number is always written, "Silver Fortune Tower, 198 Nathan Rd" is a
+        # building's name, not Tower 198. Elsewhere "Al Moosa Tower 1, Sheikh Zayed Road" is tower 1.
+        if hong_kong and canon == "twr" and i and out[i - 1][0] == "word" and not _tower_number(out, i):
+            out[i] = ("building", canon)
     return out
+
+
+def _tower_number(items: list[tuple[str, str]], i: int) -> bool:
+    """Whether what follows "Tower" at ``i`` is the tower's number or letter (Tower C, Tower 2, 961 …)."""
+    if i + 1 < len(items) and len(items[i + 1][1]) == 1 and items[i + 1][1].isalpha():
+        return True  # Tower C
+    if i + 1 >= len(items) or items[i + 1][0] != "num":
+        return False
+    after = items[i + 2][0] if i + 2 < len(items) else "|"
+    return after in ("num", "|", "unit", "floor", "block", "no")
 
 
 _BINDS = {"unit": "unit", "floor": "floor", "block": "block", "no": "street_no", "postcode": "postcode",
           "pobox": "pobox", "plot": "plot"}
 
 
-def parse_tokens(tokens: list[str], parts: AddressParts) -> None:
-    items = _classify(tokens)
+def parse_tokens(tokens: list[str], parts: AddressParts, hong_kong: bool = False) -> None:
+    items = _classify(tokens, hong_kong)
     n = len(items)
     # words: (index, token) of free words; segments of consecutive words split at anything else
     plain: list[tuple[int, str]] = []     # unbound numbers
@@ -263,11 +283,25 @@ def parse_tokens(tokens: list[str], parts: AddressParts) -> None:
             used.update(name)
             building_words.append("".join(words[k] for k in name) + " " + items[b][1])
     parts.building = " ".join(building_words)
+    _one_flat(parts)
     # Long bare numbers after a named street are postcodes (written or left out at whim); without a
     # street they may be what identifies the place (a box, a grid reference), so they stay.
     parts.numbers += [value for _, value in plain if not (street_at and value.isdigit() and len(value) >= 4)]
     tail = [words[k] for k in sorted(words) if k not in used and words[k] not in _STOPWORDS]
     parts.places += _drop_countries(tail)
+
+
+def _one_flat(parts: AddressParts) -> None:
+    """One form for a flat named by floor and letter: "Flat G, 4/F", "4/F Flat G" and "Flat 4G" are unit 4g.
+
+    In Hong Kong (and often elsewhere) a flat's number is its floor followed by its letter, so a
+    bare-letter unit on a numbered floor and a number+letter unit without a floor name one flat; a
+    floor that repeats the flat's own number ("Flat 4G, 4/F") adds nothing. Any other floor stays.
+    """
+    if parts.floor.isdigit() and len(parts.unit) == 1 and parts.unit.isalpha():
+        parts.unit, parts.floor = parts.floor + parts.unit, ""
+    elif parts.floor.isdigit() and re.fullmatch(parts.floor + r"[a-z]", parts.unit):
+        parts.floor = ""
 
 
 _COMPASS = frozenset({"n", "s", "e", "w", "ne", "nw", "se", "sw"})
