@@ -130,3 +130,20 @@ def test_word_cached_transliteration_equals_rigours(words):
 
     text = " ".join(words)
     assert ascii_text(text) == rigour_ascii(text)
+
+
+@pytest.mark.parametrize(("confused", "clean"), [
+    ("IBIS TRADING C0 LTD", "IBIS TRADING CO LTD"),
+    ("BERYL THORN TRADING C0.,LTD", "Beryl Thorn Trading Co.,Ltd"),
+    ("Vale Orchid Trading J5C", "Vale Orchid Trading JSC"),
+    ("ACME CHEMICAL 1TD", "ACME CHEMICAL LTD"),
+])
+def test_digits_read_as_the_letters_they_resemble_in_legal_words(confused, clean):
+    # Re-keyed manifests write 0 for O and 5 for S; "C0" must not become a number in the name.
+    assert normalize_name(confused).key == normalize_name(clean).key
+    assert normalize_name(confused).legal_form == normalize_name(clean).legal_form
+
+
+@pytest.mark.parametrize("name", ["VABO 2005", "3M COMPANY", "A1 CHEMICALS", "B2B TRADING", "FIRST 8 LTD"])
+def test_real_numbers_and_codes_in_names_stay(name):
+    assert any(ch.isdigit() for ch in normalize_name(name).key)

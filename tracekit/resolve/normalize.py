@@ -169,9 +169,42 @@ def _strip_edge_legal(tokens: list[str], legal: list[str]) -> list[str]:
     return tokens
 
 
+# Scanned and re-keyed manifests confuse letters with digits ("C0., LTD", "J5C", "1TD"). A token of
+# letters and digits whose digits, read as the letters they resemble, give a legal form or trade word
+# is that word: left alone, "C0" reads as a number and splits "IBIS TRADING CO LTD" from itself.
+_MIXED = re.compile(r"\b(?=[a-z0-9]*[a-z])[a-z0-9]*[0-9][a-z0-9]*\b")
+_LOOKALIKE_DIGITS = (str.maketrans("0158", "olsb"), str.maketrans("0158", "oisb"))
+
+
+@lru_cache(maxsize=4096)
+def _known_word(word: str) -> bool:
+    if word in TRADE_WORDS or word in EDGE_LEGAL_WORDS or word in STOPWORDS:
+        return True
+    return any(start == 0 and end == len(word) for start, end, *_ in _org_type_spans(word))
+
+
+def _org_type_spans(word: str) -> list[tuple[int, int]]:
+    found = []
+    for match, _form in extract_org_types(word):
+        start = word.find(match)
+        if start >= 0:
+            found.append((start, start + len(match)))
+    return found
+
+
+def _unconfuse_digits(text: str) -> str:
+    def fix(match: re.Match[str]) -> str:
+        token = match.group(0)
+        for table in _LOOKALIKE_DIGITS:
+            if _known_word(candidate := token.translate(table)):
+                return candidate
+        return token
+    return _MIXED.sub(fix, text)
+
+
 def _latin_tokens(text: str, legal: list[str]) -> list[str]:
     """Canonical tokens of (any-script) text; legal forms found are appended to ``legal``."""
-    text = ascii_text(text).lower().replace("&", " and ").replace("'", "")
+    text = _unconfuse_digits(ascii_text(text).lower().replace("&", " and ").replace("'", ""))
     stripped = remove_org_types(text, replacement=" ")
     if _NON_WORD.sub("", stripped):  # a name that is only a legal form ("AY", "SA") stays a name
         legal.extend(form for _, form in extract_org_types(text))

@@ -193,9 +193,12 @@ def pair_levels(profiles: pd.DataFrame | ProfileArrays, a: np.ndarray, b: np.nda
         # the shell companies an analyst is looking for, not one company.
         "words_disjoint": (relation == cmp.DISJOINT) & ~(profiles.han[a] | profiles.han[b]),
     }
+    # A word in common behind a shared address is one firm's variants, unless each name also carries a
+    # distinctive word the other lacks: shells registered at one flat often share a word ("SUMMIT UMBER
+    # CHEMICAL" and "BISON SUMMIT CHEMICAL"), and a substituted word is what tells them apart.
     features["word_and_identifier"] = share_word(
         profiles.word_sets, a, b, identifier & (country != -1) & (tax_id != -1) & ~features["numbers_differ"]
-        & (levels[:, comparison_index("legal form")] != 1))
+        & (levels[:, comparison_index("legal form")] != 1) & (relation != cmp.SUBSTITUTED))
     return features, levels
 
 
