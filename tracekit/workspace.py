@@ -33,10 +33,13 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ViewVerbs):
     Parameters
     ----------
     path : str or Path, optional
-        Folder of the workspace; created if missing, resumed if it exists. ``None`` (the default)
-        keeps everything in memory for the life of the object.
+        Folder of the workspace; resumed if it holds one, created if it is missing or empty (a folder
+        holding other files, or a DuckDB file tracekit did not write, is refused). ``None`` (the
+        default) keeps everything in memory for the life of the object.
     read_only : bool
         Open an existing workspace without the right to change it.
+    create : bool
+        Create the workspace if there is none (default). ``False`` opens an existing one only.
 
     Examples
     --------
@@ -47,8 +50,8 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ViewVerbs):
     >>> ws.close()
     """
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
-        self.store = Store(path, read_only=read_only)
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, create: bool = True):
+        self.store = Store(path, read_only=read_only, create=create)
         try:
             self.schema_version = ensure_schema(self.store)
         except BaseException:

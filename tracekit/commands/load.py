@@ -19,7 +19,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 
 @command("load", "load trade records (CSV/TSV, gz, zip, Parquet, xlsx); every row loaded or quarantined",
-         _arguments)
+         _arguments, creates_workspace=True)
 def run(ws, args: argparse.Namespace):
     return ws.load(list(args.sources), mapping=args.mapping, replace=args.replace, encoding=args.encoding,
                    delimiter=args.delimiter, progress=not (args.no_progress or args.json))
