@@ -58,6 +58,18 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ViewVerbs):
             self.store.close()
             raise
 
+    def load(self, source, mapping="auto", **options):
+        report = StoreVerbs.load(self, source, mapping, **options)
+        replaced = [s for s in report.sources if s.status == "replaced"]
+        if replaced and self.store.table_exists("mention_entities"):
+            # The replaced source's mentions are gone: resolution built on them is redone in full, so
+            # entities, their counts and the graph (rebuilt from its fingerprint) reflect the new content.
+            resolved = self.resolve(full=True, progress=options.get("progress", True))
+            replaced[-1].notes.append(f"resolution redone after the replacement: {resolved.entities:,} entities")
+        return report
+
+    load.__doc__ = StoreVerbs.load.__doc__
+
     @property
     def path(self) -> Path | None:
         """The workspace folder, or None when in memory."""

@@ -179,6 +179,11 @@ class Store:
 
     # -- lifecycle --------------------------------------------------------------------------------
     @property
+    def lock(self) -> threading.RLock:
+        """The lock every statement holds (for the store package's own modules)."""
+        return self._lock
+
+    @property
     def connection(self) -> duckdb.DuckDBPyConnection:
         """The raw DuckDB connection, for the store package's own modules only."""
         return self._con

@@ -17,6 +17,7 @@ import threading
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from tracekit.errors import SourceError
@@ -28,11 +29,11 @@ from tracekit.ingest.sources import (
     TextLayout,
     copy_member,
     fingerprint,
-    transcode_to_utf8,
 )
+from tracekit.ingest.textcopy import TRUNCATION_ERRORS, careful_copy
 from tracekit.store.engine import Store, quote_literal
 
-__all__ = ["Fingerprinter", "scan_text", "read_rejects", "reconcile_lines", "create_raw_from_table",
+__all__ = ["Fingerprinter", "ReadAgainCarefully", "scan_text", "read_rejects", "reconcile_lines", "create_raw_from_table",
            "create_raw_from_parquet"]
 
 _REJECT_REASONS = {
@@ -56,20 +57,32 @@ class Fingerprinter(threading.Thread):
 
     def get(self) -> Fingerprint:
         self.join()
+        if isinstance(self.error, TRUNCATION_ERRORS):
+            raise ReadAgainCarefully(f"the compressed stream is cut ({self.error})")
         if self.error is not None:
             raise SourceError(f"{self.source.name}: cannot read the file ({self.error})") from self.error
         return self.result
 
 
+class ReadAgainCarefully(Exception):
+    """The engine could not read the file as it is (mixed line endings, a cut stream): the load rolls
+    back and reads it again through a careful copy (:mod:`tracekit.ingest.textcopy`)."""
+
+
 def scan_text(store: Store, source: Source, layout: TextLayout, raw: str, workdir: Path) -> tuple[Path, Any]:
     """Create the raw table from a text file; returns (file the engine read, fingerprint or thread)."""
-    if layout.native and source.member is None:
-        path, print_ = source.path, Fingerprinter(source)
-        print_.start()
-    else:
-        path = workdir / f"{raw}.csv"
-        print_ = (copy_member(source, path) if layout.native
-                  else transcode_to_utf8(source, layout.encoding, path))
+    try:
+        if layout.native and source.member is None and not layout.careful:
+            path, print_ = source.path, Fingerprinter(source)
+            print_.start()
+        else:
+            path = workdir / f"{raw}.csv"
+            print_ = (copy_member(source, path) if layout.native and not layout.careful
+                      else careful_copy(source, layout.encoding, path))
+    except TRUNCATION_ERRORS as exc:
+        raise ReadAgainCarefully(f"the compressed stream is cut ({exc})") from exc
+    except OSError as exc:
+        raise SourceError(f"{source.name}: cannot read the file: {exc.strerror or exc}") from exc
     compression = "gzip" if (source.compression == "gzip" and path == source.path) else "none"
     names = "{" + ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in layout.names) + "}"
     columns = ", ".join(quote_ident(n) for n in layout.names)
@@ -79,15 +92,30 @@ def scan_text(store: Store, source: Source, layout: TextLayout, raw: str, workdi
     # engine read the file on one thread: twice the time on two cores. The caller puts the session's
     # own setting back afterwards.
     store.execute("SET preserve_insertion_order = true")
-    store.execute(
-        f"CREATE TABLE {raw} AS SELECT {columns} "  # noqa: S608
-        f"FROM read_csv({quote_literal(str(path))}, header = true, all_varchar = true, "
-        f"delim = {quote_literal(layout.delimiter)}, quote = '\"', escape = '\"', columns = {names}, "
-        f"compression = {quote_literal(compression)}, store_rejects = true, rejects_table = 'tk_rejects', "
-        f"rejects_scan = 'tk_reject_scans', max_line_size = 8388608, auto_detect = false)"
-    )
+    _read_csv(store, source, layout,
+              f"CREATE TABLE {raw} AS SELECT {columns} "  # noqa: S608
+              f"FROM read_csv({quote_literal(str(path))}, header = true, all_varchar = true, "
+              f"delim = {quote_literal(layout.delimiter)}, quote = '\"', escape = '\"', columns = {names}, "
+              f"compression = {quote_literal(compression)}, store_rejects = true, rejects_table = 'tk_rejects', "
+              f"rejects_scan = 'tk_reject_scans', max_line_size = 8388608, auto_detect = false)")
     _number_rows(store, raw)
     return path, print_
+
+
+def _read_csv(store: Store, source: Source, layout: TextLayout, sql: str) -> None:
+    """Run the engine's CSV scan; a failure of the file (not of tracekit) becomes one clear error."""
+    try:
+        with store.lock:
+            store.connection.execute(sql)
+    except duckdb.InterruptException as exc:
+        raise KeyboardInterrupt from exc
+    except duckdb.Error as exc:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "interrupted" in text.lower():
+            raise KeyboardInterrupt from exc
+        if not layout.careful and ("state machine" in text or "GZIP" in text or "gzip" in text):
+            raise ReadAgainCarefully(text) from exc
+        raise SourceError(f"{source.name}: the CSV reader cannot read the file: {text}") from exc
 
 
 def _number_rows(store: Store, raw: str) -> None:

@@ -71,6 +71,10 @@ def ensure_table(store: Store, name: str, columns_sql: str) -> None:
     store.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns_sql})")
 
 
+_REPAIR_HINT = ("if you know which tracekit wrote it, `UPDATE tk_meta SET value = '<version>' WHERE key = "
+                "'schema_version'` in the duckdb shell repairs the stamp")
+
+
 def schema_version(store: Store) -> int | None:
     """The schema version stamped in the workspace, or None for an empty database.
 
@@ -89,8 +93,7 @@ def schema_version(store: Store) -> int | None:
         return None
     rows = store.rows("SELECT value FROM tk_meta WHERE key = 'schema_version'")
     fix = (f"Restore {where}/tracekit.duckdb from a backup, or load the sources again into a new workspace; "
-           "if you know which tracekit wrote it, `UPDATE tk_meta SET value = '<version>' WHERE key = "
-           "'schema_version'` in the duckdb shell repairs the stamp")
+           + _REPAIR_HINT)
     if not rows:
         raise WorkspaceError(f"workspace {where} is damaged: tk_meta has no schema_version. {fix}")
     try:

@@ -1,0 +1,68 @@
+"""Telling UTF-16 and UTF-32 from a sample of bytes when the file has no byte-order mark.
+
+Delimited trade files are mostly ASCII (digits, delimiters, Latin names), and ASCII written as UTF-16
+or UTF-32 leaves zero bytes at fixed positions: every second byte (UTF-16), three bytes in four
+(UTF-32), before or after the character depending on the byte order. Text in a one-byte encoding has
+no zero bytes at all, so their pattern names the encoding; zero bytes in no such pattern mean a
+binary file or an encoding tracekit cannot guess, and the caller asks for ``--encoding``.
+"""
+
+from __future__ import annotations
+
+import codecs
+
+__all__ = ["bom_encoding", "zero_byte_encoding", "NUL_SAMPLE"]
+
+NUL_SAMPLE = 1 << 16
+_BOMS = (  # longest first: the UTF-32-LE mark starts with the UTF-16-LE one
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+
+
+def bom_encoding(sample: bytes) -> str | None:
+    """The encoding a byte-order mark at the start of ``sample`` names, if any.
+
+    Examples
+    --------
+    >>> bom_encoding(codecs.BOM_UTF32_LE + "a".encode("utf-32-le")), bom_encoding(b"abc")
+    ('utf-32', None)
+    """
+    return next((name for bom, name in _BOMS if sample.startswith(bom)), None)
+
+
+def zero_byte_encoding(sample: bytes) -> str | None:
+    """``utf-16-le/be`` or ``utf-32-le/be`` from where zero bytes sit; ``"unknown"`` if they sit nowhere
+    in particular; None when the sample has (almost) no zero bytes.
+
+    Examples
+    --------
+    >>> [zero_byte_encoding("name,país\\nACME,MX\\n".encode(e)) for e in ("utf-16-le", "utf-16-be", "utf-32-le")]
+    ['utf-16-le', 'utf-16-be', 'utf-32-le']
+    >>> zero_byte_encoding(b"a,b\\n1,2\\n"), zero_byte_encoding(bytes(range(256)) * 4)
+    (None, 'unknown')
+    """
+    head = sample[:NUL_SAMPLE]
+    zeros = head.count(0)
+    if zeros == 0 or zeros < len(head) // 100:
+        return None
+    for width, names in ((4, ("utf-32-le", "utf-32-be")), (2, ("utf-16-le", "utf-16-be"))):
+        usable = head[: len(head) - len(head) % width]
+        units = len(usable) // width
+        if not units:
+            continue
+        # Share of code units whose high bytes are zero (LE: at the end of the unit; BE: at the start).
+        little = sum(1 for i in range(0, len(usable), width) if not any(usable[i + 1:i + width]))
+        big = sum(1 for i in range(0, len(usable), width) if not any(usable[i:i + width - 1]))
+        for share, name in ((little, names[0]), (big, names[1])):
+            if share / units >= 0.6 and _decodes(usable, name):
+                return name
+    return "unknown"
+
+
+def _decodes(data: bytes, encoding: str) -> bool:
+    try:
+        data.decode(encoding)
+        return True
+    except UnicodeDecodeError as exc:
+        return exc.start >= len(data) - 4  # a character cut by the sample's end
