@@ -13,11 +13,12 @@ from pathlib import Path
 
 from tracekit.commands import build_parser
 from tracekit.commands._failures import report_failure
-from tracekit.commands._render import to_json_text, to_text
 
 __all__ = ["main", "DEFAULT_WORKSPACE"]
 
 DEFAULT_WORKSPACE = "tracekit-workspace"
+INTERRUPT_DEADLINE = 0.4
+"""Seconds after Ctrl-C that a verb has to unwind before the process ends anyway (the promise is a second)."""
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -42,8 +43,15 @@ def _main(argv: Sequence[str] | None) -> int:
             from tracekit.workspace import Workspace
 
             ws = Workspace(args.workspace, read_only=args.read_only, create=command.creates_workspace)
-        result = command.run(ws, args)
+        if ws is not None:
+            with ws.store.prompt_interrupts(deadline=INTERRUPT_DEADLINE,
+                                            on_deadline=lambda: _stop_now(command.name, ws)):
+                result = command.run(ws, args)
+        else:
+            result = command.run(ws, args)
         if result is not None:
+            from tracekit.commands._render import to_json_text, to_text
+
             print(to_json_text(result) if args.json else to_text(result))
         return 0
     except BrokenPipeError:
@@ -62,6 +70,16 @@ def _main(argv: Sequence[str] | None) -> int:
                 ws.close()
             except KeyboardInterrupt:  # a second Ctrl-C while closing: the work is rolled back already
                 pass
+
+
+def _stop_now(verb: str, ws) -> None:
+    """Ctrl-C and the engine is still busy: end the process; the open transaction dies with it."""
+    print(f"tracekit {verb}: interrupted; work in progress was rolled back", file=sys.stderr, flush=True)
+    if ws.path is not None:
+        from tracekit.store.engine import remove_leftovers
+
+        remove_leftovers(ws.path)
+    os._exit(130)
 
 
 def _existing_folder(workspace: str | None) -> Path | None:

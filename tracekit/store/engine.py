@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import signal
+import socket
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -55,6 +57,7 @@ class Store:
             raise WorkspaceError(_connect_failure(self.folder, database, exc, read_only)) from exc
         self._lock = threading.RLock()
         self._closed = False
+        self._committing = False
         if self.folder is not None and not read_only:
             remove_leftovers(self.folder)
 
@@ -148,12 +151,64 @@ class Store:
                     self._con.execute("ROLLBACK")
                 raise
             else:
-                with engine_errors(self):
-                    self._con.execute("COMMIT")
+                self._committing = True
+                try:
+                    with engine_errors(self):
+                        self._con.execute("COMMIT")
+                finally:
+                    self._committing = False
 
     def interrupt(self) -> None:
         """Ask a running query to stop (safe from another thread, e.g. a Ctrl-C handler)."""
         self._con.interrupt()
+
+    @contextlib.contextmanager
+    def prompt_interrupts(self, *, deadline: float | None = None,
+                          on_deadline: Callable[[], None] | None = None) -> Iterator[None]:
+        """Within the block, Ctrl-C stops a running statement at once, not when the engine next looks.
+
+        Python notes a signal in C and acts on it only when the main thread runs Python again; a long
+        statement looks only now and then (over a second, measured). A watcher thread, woken through
+        :func:`signal.set_wakeup_fd` the moment the signal arrives, asks the engine to stop; the
+        ``KeyboardInterrupt`` then unwinds the transaction as usual.
+
+        ``on_deadline`` (the CLI's: print, exit 130) runs if the block has still not ended ``deadline``
+        seconds after Ctrl-C while no commit is under way: an uncommitted transaction is discarded by
+        the engine when the process ends, so ending it is as good as the rollback, and prompt.
+        """
+        if threading.current_thread() is not threading.main_thread():
+            yield
+            return
+        reader, writer = socket.socketpair()
+        writer.setblocking(False)
+        try:
+            previous = signal.set_wakeup_fd(writer.fileno(), warn_on_full_buffer=False)
+        except ValueError:  # not the main interpreter
+            reader.close(), writer.close()
+            yield
+            return
+        finished = threading.Event()
+
+        def watch() -> None:
+            while data := reader.recv(64):
+                if signal.SIGINT not in data or self._closed:
+                    continue
+                with contextlib.suppress(Exception):
+                    self._con.interrupt()
+                if deadline is not None and on_deadline is not None:
+                    if not finished.wait(deadline) and not self._committing:
+                        on_deadline()
+
+        watcher = threading.Thread(target=watch, name="tracekit-interrupt", daemon=True)
+        watcher.start()
+        try:
+            yield
+        finally:
+            finished.set()
+            signal.set_wakeup_fd(previous)
+            writer.close()
+            watcher.join(timeout=1)
+            reader.close()
 
     # -- catalogue --------------------------------------------------------------------------------
     def table_exists(self, name: str) -> bool:
@@ -248,6 +303,10 @@ def engine_errors(store: Store) -> Iterator[None]:
         yield
     except duckdb.InterruptException as exc:
         raise KeyboardInterrupt from exc
+    except RuntimeError as exc:  # what the engine raises when Ctrl-C stops a statement mid-fetch
+        if "interrupted" in str(exc).lower():
+            raise KeyboardInterrupt from exc
+        raise
     except duckdb.Error as exc:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "interrupted" in text.lower():

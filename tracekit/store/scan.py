@@ -109,6 +109,10 @@ def _read_csv(store: Store, source: Source, layout: TextLayout, sql: str) -> Non
             store.connection.execute(sql)
     except duckdb.InterruptException as exc:
         raise KeyboardInterrupt from exc
+    except RuntimeError as exc:
+        if "interrupted" in str(exc).lower():
+            raise KeyboardInterrupt from exc
+        raise
     except duckdb.Error as exc:
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "interrupted" in text.lower():
