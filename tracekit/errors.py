@@ -13,6 +13,7 @@ __all__ = [
     "SchemaVersionError",
     "SourceError",
     "MappingError",
+    "SourceChanged",
     "QueryError",
     "EntityNotFound",
     "AmbiguousEntity",
@@ -41,6 +42,11 @@ class MappingError(SourceError):
 
 class QueryError(TracekitError):
     """A query of the user's own (``ws.sql``) failed in the engine; the message says why."""
+
+
+class SourceChanged(SourceError):
+    """A file loaded before has different content now; the caller must say whether it replaces the old
+    version (``on_change="replace"``, ``--replace``) or is kept beside it (``"as_new"``, ``--as-new``)."""
 
 
 class EntityNotFound(TracekitError):

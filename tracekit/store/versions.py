@@ -18,17 +18,13 @@ from __future__ import annotations
 import hashlib
 from typing import Any
 
-from tracekit.errors import SourceError
+from tracekit.errors import SourceChanged, SourceError
 from tracekit.ingest.sources import Source, fingerprint
 from tracekit.store.engine import Store
 
 __all__ = ["SourceChanged", "ON_CHANGE", "stored_hash", "changed_sources", "check_on_change"]
 
 ON_CHANGE = (None, "replace", "as_new")
-
-
-class SourceChanged(SourceError):
-    """A path loaded before has different content now, and the caller did not say what to do."""
 
 
 def check_on_change(on_change: str | None) -> None:
