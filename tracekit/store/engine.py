@@ -58,6 +58,7 @@ class Store:
         self._lock = threading.RLock()
         self._closed = False
         self._committing = False
+        self._busy = 0  # statements running (the interrupt watcher stops only a running one)
         if self.folder is not None and not read_only:
             remove_leftovers(self.folder)
 
@@ -147,8 +148,7 @@ class Store:
             try:
                 yield self
             except BaseException:
-                with contextlib.suppress(duckdb.Error):
-                    self._con.execute("ROLLBACK")
+                self._rollback()
                 raise
             else:
                 self._committing = True
@@ -157,6 +157,17 @@ class Store:
                         self._con.execute("COMMIT")
                 finally:
                     self._committing = False
+
+    def _rollback(self) -> None:
+        """Roll back, again if a Ctrl-C (or the interrupt watcher) cut the ROLLBACK itself short."""
+        for _ in range(5):
+            try:
+                self._con.execute("ROLLBACK")
+                return
+            except duckdb.TransactionException:
+                return  # no transaction left to roll back
+            except (duckdb.Error, RuntimeError, KeyboardInterrupt):
+                continue
 
     def interrupt(self) -> None:
         """Ask a running query to stop (safe from another thread, e.g. a Ctrl-C handler)."""
@@ -193,8 +204,9 @@ class Store:
             while data := reader.recv(64):
                 if signal.SIGINT not in data or self._closed:
                     continue
-                with contextlib.suppress(Exception):
-                    self._con.interrupt()
+                if self._busy and not self._committing:
+                    with contextlib.suppress(Exception):
+                        self._con.interrupt()
                 if deadline is not None and on_deadline is not None:
                     if not finished.wait(deadline) and not self._committing:
                         on_deadline()
@@ -233,6 +245,15 @@ class Store:
         return int(self.scalar(f"SELECT count(*) FROM {quote_identifier(table)}"))  # noqa: S608
 
     # -- lifecycle --------------------------------------------------------------------------------
+    @contextlib.contextmanager
+    def running(self) -> Iterator[None]:
+        """Mark a statement run outside :meth:`execute` as running (Ctrl-C may then stop it)."""
+        self._busy += 1
+        try:
+            yield
+        finally:
+            self._busy -= 1
+
     @property
     def lock(self) -> threading.RLock:
         """The lock every statement holds (for the store package's own modules)."""
@@ -299,6 +320,7 @@ def engine_errors(store: Store) -> Iterator[None]:
     ``KeyboardInterrupt`` it was. Writing to a read-only workspace, and the disk or file failing, are
     explained. Anything else is a bug in tracekit's SQL and propagates unchanged.
     """
+    store._busy += 1
     try:
         yield
     except duckdb.InterruptException as exc:
@@ -322,6 +344,8 @@ def engine_errors(store: Store) -> Iterator[None]:
         if isinstance(exc, duckdb.IOException | duckdb.OutOfMemoryException):
             raise WorkspaceError(f"the workspace database failed: {text}") from exc
         raise
+    finally:
+        store._busy -= 1
 
 
 def quote_identifier(name: str) -> str:

@@ -105,7 +105,7 @@ def scan_text(store: Store, source: Source, layout: TextLayout, raw: str, workdi
 def _read_csv(store: Store, source: Source, layout: TextLayout, sql: str) -> None:
     """Run the engine's CSV scan; a failure of the file (not of tracekit) becomes one clear error."""
     try:
-        with store.lock:
+        with store.lock, store.running():
             store.connection.execute(sql)
     except duckdb.InterruptException as exc:
         raise KeyboardInterrupt from exc
