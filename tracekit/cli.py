@@ -6,6 +6,7 @@ the traceback saved): see :mod:`tracekit.commands._failures`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 from collections.abc import Sequence
@@ -24,10 +25,17 @@ INTERRUPT_DEADLINE = 0.4
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one verb; return the process exit code (0 ok, 1 bug, 2 user error, 130 interrupted)."""
     try:
-        return _main(argv)
+        code = _main(argv)
     except KeyboardInterrupt:  # before a verb started (while importing) or after it ended
         print("tracekit: interrupted", file=sys.stderr)
-        return 130
+        code = 130
+    if code == 130 and argv is None:
+        # A process run from the shell, its workspace closed: skip the interpreter's slow teardown
+        # (thread joins, module finalisers) so the prompt is back well within the promised second.
+        with contextlib.suppress(Exception):
+            sys.stdout.flush(), sys.stderr.flush()
+        os._exit(130)
+    return code
 
 
 def _main(argv: Sequence[str] | None) -> int:
