@@ -184,8 +184,9 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
             rejects = read_rejects(store)
             accepted = int(store.count(raw))
             step("line numbers")
-            reject_physical = reconcile_lines(store, raw, path, delimiter, fp, rejects, accepted, report.notes)
-            _file_the_cut(fp, rejects, reject_physical, report)
+            placed = reconcile_lines(store, raw, path, delimiter, fp, rejects, accepted, report.notes)
+            rejects = [(line, *r[1:5]) for line, r in zip(placed, rejects, strict=True)]  # physical lines now
+            _file_the_cut(fp, rejects, report)
         elif source.kind == "parquet":
             create_raw_from_parquet(store, raw, source.path, prepared.names)
         else:
@@ -205,7 +206,7 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
     return report
 
 
-def _file_the_cut(fp: Any, rejects: list[tuple], reject_physical: dict[int, int], report: SourceReport) -> None:
+def _file_the_cut(fp: Any, rejects: list[tuple], report: SourceReport) -> None:
     """A truncated archive: its whole lines are loaded; the cut line is quarantined as ``truncated``."""
     if not isinstance(fp, CopiedText):
         return
@@ -213,10 +214,8 @@ def _file_the_cut(fp: Any, rejects: list[tuple], reject_physical: dict[int, int]
         return
     cut_line = fp.newlines + 1
     if fp.cut_text is not None:
-        # Engine line -1 never occurs: it keys the cut line's physical number for the quarantine writer.
-        rejects.append((-1, "truncated", None, f"truncated: the archive ends inside this line ({fp.cut_reason})",
+        rejects.append((cut_line, "truncated", None, f"truncated: the archive ends inside this line ({fp.cut_reason})",
                         fp.cut_text))
-        reject_physical[-1] = cut_line
     report.notes.append(
         f"the archive is truncated ({fp.cut_reason}): loaded what is whole, the {fp.newlines:,} lines before "
         f"the cut" + (f"; the cut line {cut_line:,} is quarantined as truncated" if fp.cut_text is not None

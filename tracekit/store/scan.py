@@ -13,6 +13,7 @@ analyst can open the file at the right place:
 
 from __future__ import annotations
 
+import gzip
 import threading
 from pathlib import Path
 from typing import Any
@@ -135,49 +136,77 @@ def _number_rows(store: Store, raw: str) -> None:
     store.execute(f"UPDATE {raw} SET line = rowid - {int(first)} + 2")  # noqa: S608
 
 
-def read_rejects(store: Store) -> list[tuple[int, str, str | None, str, str]]:
-    """Rejected lines: (engine line, reason, column, detail, raw text), one per line."""
+def read_rejects(store: Store) -> list[tuple]:
+    """Rejected records: (engine line, reason, column, detail, raw text, byte position, physical offset).
+
+    One per record (a record with several errors is one row; two records the engine numbered alike
+    stay two). The byte position and the line breaks leading the raw text place the record on its
+    physical line when the engine's own numbering drifts (blank lines, records spanning lines).
+    """
     rows = store.rows(
         "SELECT line, list(error_type ORDER BY column_idx), list(column_name ORDER BY column_idx), "
-        "list(error_message ORDER BY column_idx), any_value(csv_line) FROM tk_rejects GROUP BY line ORDER BY line")
+        "list(error_message ORDER BY column_idx), any_value(csv_line), line_byte_position FROM tk_rejects "
+        "GROUP BY line, line_byte_position ORDER BY line_byte_position, line")
     out = []
-    for line, types, cols, messages, raw in rows:
+    for line, types, cols, messages, raw, position in rows:
         reason = _REJECT_REASONS.get(types[0], "malformed_line")
         detail = "; ".join(dict.fromkeys(f"{_REJECT_REASONS.get(t, 'malformed_line')}: {m}"
                                          for t, m in zip(types, messages, strict=True)))
-        out.append((int(line), reason, cols[0], detail, raw))
+        text = raw or ""
+        lead = len(text) - len(text.lstrip("\r\n"))
+        out.append((int(line), reason, cols[0], detail, text.lstrip("\r\n") if lead else raw,
+                    position, max(lead - 1, 0)))
     return out
 
 
+def _lines_at_bytes(path: Path, positions: list[int]) -> dict[int, int]:
+    """1 + the number of line breaks before each byte position of the file the engine read."""
+    wanted = sorted(set(positions))
+    found: dict[int, int] = {}
+    breaks, offset, i = 0, 0, 0
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rb") as handle:
+        while i < len(wanted) and (chunk := handle.read(4 << 20)):
+            while i < len(wanted) and wanted[i] < offset + len(chunk):
+                found[wanted[i]] = breaks + chunk.count(b"\n", 0, wanted[i] - offset) + 1
+                i += 1
+            breaks += chunk.count(b"\n")
+            offset += len(chunk)
+    for position in wanted[i:]:
+        found[position] = breaks + 1
+    return found
+
+
 def reconcile_lines(store: Store, raw: str, path: Path, delimiter: str, fp: Fingerprint,
-                    rejects: list[tuple], accepted: int, notes: list[str]) -> dict[int, int]:
-    """Give raw rows their physical line; returns engine line → physical line for rejected lines."""
+                    rejects: list[tuple], accepted: int, notes: list[str]) -> list[int]:
+    """Give raw rows their physical line; returns the physical line of each rejected record, in order."""
     physical_lines = fp.newlines + (0 if fp.ends_with_newline else 1)
     reject_lines = [r[0] for r in rejects]
-    if physical_lines == 1 + accepted + len(reject_lines):
+    if physical_lines == 1 + accepted + len(reject_lines) and len(set(reject_lines)) == len(reject_lines):
         # Fast path: one record per line, no blank lines. Accepted rows hold row_number + 1; shift each
         # past the rejected lines before it (reject j sits in front of the row numbered R_j - j).
         if reject_lines:
-            gaps = pa.table({"gap": pa.array([r - j for j, r in enumerate(reject_lines)], pa.int64())})
+            gaps = pa.table({"gap": pa.array([r - j for j, r in enumerate(sorted(reject_lines))], pa.int64())})
             with store.registered("tk_reject_gaps", gaps):
                 _shift_past(store, raw, "SELECT gap AS line, 1 AS n FROM tk_reject_gaps", inclusive=True)
-        return {r: r for r in reject_lines}
+        return reject_lines
     if not reject_lines and _shift_past_line_breaks(store, raw, physical_lines, accepted):
-        return {}
+        return []
+    at = _lines_at_bytes(path, [r[5] for r in rejects if r[5] is not None])
+    reject_physical = [at[r[5]] + r[6] if r[5] is not None else r[0] for r in rejects]
     logical, physical = record_lines(path, delimiter)
-    rejected = set(reject_lines)
-    keep = [i for i, v in enumerate(logical.to_pylist()) if v not in rejected]
+    rejected = set(reject_physical)
+    keep = [i for i, v in enumerate(physical.to_pylist()) if v not in rejected]
     if len(keep) != accepted:
         notes.append(
             f"line numbers are approximate: the file's quoting could not be followed exactly "
             f"({len(keep)} records found, {accepted} read)")
-        return {r: r for r in reject_lines}
+        return reject_physical
     table = pa.table({"t": pa.array(range(2, accepted + 2), pa.int64()),
                       "physical": physical.take(pa.array(keep, pa.int64()))})
     with store.registered("tk_line_map", table):
         store.execute(f"UPDATE {raw} SET line = m.physical FROM tk_line_map m WHERE {raw}.line = m.t")  # noqa: S608
-    mapping = dict(zip(logical.to_pylist(), physical.to_pylist(), strict=True))
-    return {r: mapping.get(r, r) for r in reject_lines}
+    return reject_physical
 
 
 def _shift_past_line_breaks(store: Store, raw: str, physical_lines: int, accepted: int) -> bool:
