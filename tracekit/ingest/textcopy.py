@@ -106,7 +106,7 @@ def careful_copy(source: Source, encoding: str, target: Path) -> CopiedText:
                 raise SourceError(f"{source.name}: the compressed stream is truncated ({reason}) before the end "
                                   "of its first line: nothing whole to load; get the file again")
             out.truncate(last_break + 1)  # the copy holds whole lines only
-            cut_text = tail.decode("utf-8", "surrogateescape") if tail else None
+            cut_text = tail.decode("utf-8", "backslashreplace") if tail else None  # bad bytes as \\xNN
     if plain_gzip:
         with open(source.path, "rb") as raw:
             while block := raw.read(_CHUNK):
