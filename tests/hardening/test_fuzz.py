@@ -1,6 +1,6 @@
 """The fuzz invariant: generated files through ``ws.load`` end in a TracekitError or a reconciled load.
 
-A bounded number of files here (``TRACEKIT_FUZZ_EXAMPLES``, default 150); ``make bench`` runs 10,000
+A bounded number of files here (``TRACEKIT_FUZZ_EXAMPLES``, default 100); ``make bench`` runs 10,000
 (``tests/benchmarks/bench_fuzz.py``).
 """
 
@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 import tracekit
 from tests.hardening.fuzzcsv import GeneratedFile, check_load, generated_files
 
-EXAMPLES = int(os.environ.get("TRACEKIT_FUZZ_EXAMPLES", "150"))
+EXAMPLES = int(os.environ.get("TRACEKIT_FUZZ_EXAMPLES", "100"))
 
 
 @pytest.fixture(scope="module")

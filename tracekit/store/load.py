@@ -266,6 +266,9 @@ def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = F
     """Load sources into the workspace; see :meth:`tracekit.Workspace.load`."""
     started = time.perf_counter()
     check_on_change(on_change)
+    if store.read_only:
+        raise WorkspaceError(f"the workspace {store.folder} was opened read-only (--read-only) and a load "
+                             "changes it; run it without --read-only")
     prepared = [_prepare_readable(store, s, mapping, encoding, delimiter) for s in expand_sources(sources)]
     if not replace and on_change is None:
         # Hash only files whose name was loaded before (the scan hashes the rest as it reads them).
