@@ -25,11 +25,11 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from tracekit.errors import SourceError
-from tracekit.ingest.encodings import bom_encoding, zero_byte_encoding
+from tracekit.ingest.encodings import bom_encoding, detect_encoding, zero_byte_encoding
 
 __all__ = [
     "Source", "TextLayout", "expand_sources", "sniff_text", "detect_encoding", "sniff_delimiter",
-    "clean_names", "fingerprint", "transcode_to_utf8", "open_binary", "NATIVE_ENCODINGS",
+    "clean_names", "fingerprint", "open_binary", "NATIVE_ENCODINGS",
 ]
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".psv", ".dat", ".tab"}
@@ -192,49 +192,6 @@ def _gzip_head(path: Path, size: int) -> bytes:
     return bytes(out)
 
 
-def detect_encoding(sample: bytes) -> str:
-    """Best guess among UTF-8 (with or without BOM), UTF-16, GB18030 and cp1252 for a byte sample.
-
-    GB18030 writes Chinese as pairs of high bytes; cp1252/Latin-1 Spanish puts single accented bytes
-    between ASCII letters. The share of high bytes that sit in pairs tells them apart.
-
-    Examples
-    --------
-    >>> detect_encoding("JOSÉ PÉREZ, MÉXICO".encode("cp1252")), detect_encoding("上海化工".encode("gb18030"))
-    ('cp1252', 'gb18030')
-    >>> detect_encoding(codecs.BOM_UTF8 + b"a,b"), detect_encoding("Año".encode())
-    ('utf-8-sig', 'utf-8')
-    """
-    if marked := bom_encoding(sample):
-        return marked
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3 and exc.reason.startswith("unexpected end"):
-            return "utf-8"  # a character cut by the sample boundary
-        if sum(1 for b in sample if b >= 0x80) and _utf8_share(sample) > 0.9:
-            return "utf-8"  # a few broken bytes in a UTF-8 file: those rows become bad_encoding
-    high = [i for i, b in enumerate(sample) if b >= 0x80]
-    paired = sum(1 for i in high if (i + 1 < len(sample) and sample[i + 1] >= 0x80)
-                 or (i > 0 and sample[i - 1] >= 0x80))
-    if high and paired / len(high) > 0.8:
-        try:
-            sample.decode("gb18030")
-            return "gb18030"
-        except UnicodeDecodeError:
-            pass
-    return "cp1252"
-
-
-def _utf8_share(sample: bytes) -> float:
-    """Share of non-ASCII bytes that belong to valid UTF-8 sequences."""
-    text = sample.decode("utf-8", "surrogateescape")
-    bad = sum(1 for c in text if "\udc80" <= c <= "\udcff")
-    high = sum(1 for b in sample if b >= 0x80)
-    return 1 - bad / high if high else 1.0
-
-
 def sniff_delimiter(lines: list[str], preferred: str | None = None) -> str:
     """The delimiter that splits the header into most columns and the data rows consistently.
 
@@ -368,38 +325,6 @@ def fingerprint(source: Source) -> Fingerprint:
             digest.update(chunk)
             newlines += chunk.count(b"\n")
             last = chunk[-1:]
-    return Fingerprint(digest.hexdigest(), newlines, last == b"\n")
-
-
-def transcode_to_utf8(source: Source, encoding: str, target: Path) -> Fingerprint:
-    """Write the source's text as UTF-8 to ``target``; bytes that do not decode pass through unchanged.
-
-    Returns the fingerprint of the *original* bytes (and the newline count of the text).
-    """
-    digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder(encoding)("surrogateescape")
-    newlines, last = 0, b""
-    with open_binary(source) as handle, open(target, "wb") as out:
-        first = True
-        for chunk in _chunks(handle):
-            digest.update(chunk)
-            text = decoder.decode(chunk)
-            if first:
-                text, first = text.lstrip("\ufeff"), False
-            data = text.encode("utf-8", "surrogateescape")
-            newlines += data.count(b"\n")
-            last = data[-1:] or last
-            out.write(data)
-        tail = decoder.decode(b"", final=True).encode("utf-8", "surrogateescape")
-        out.write(tail)
-        if tail:
-            newlines += tail.count(b"\n")
-            last = tail[-1:]
-    if source.compression == "gzip" and source.member is None:
-        digest = hashlib.sha256()  # the stored (compressed) bytes, as for plain .gz files
-        with open(source.path, "rb") as raw:
-            for chunk in _chunks(raw):
-                digest.update(chunk)
     return Fingerprint(digest.hexdigest(), newlines, last == b"\n")
 
 
