@@ -1,5 +1,8 @@
 """``shell_clusters``: companies joined by a shared address, phone, e-mail or tax id, ranked by risk.
 
+Addresses are joined by their key (:func:`tracekit.resolve.address.address_key`), so firms at one
+address group however it was written; ``address_spellings`` lists every spelling behind the key.
+
 Clusters are connected components of the entity–identifier graph. An identifier shared by more than
 ``max_share`` entities (a registered-agent address, a forwarder's phone) would chain unrelated
 companies together, so it does not join a cluster; it is reported in the cluster's ``hub_keys``.
@@ -94,6 +97,27 @@ def _components(shared: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"entity_id": entities, "cluster": membership})
 
 
+def _address_spellings(store, keyed: pd.DataFrame) -> dict[int, list[str]]:
+    """Per cluster, the distinct ways its members wrote the addresses that tie it (most used first).
+
+    One address is written many ways (abbreviated, in Chinese script, with or without district);
+    the key groups them, and the analyst sees every spelling behind the key.
+    """
+    shared = keyed.loc[keyed["kind"] == "address", ["entity_id", "key", "cluster"]].drop_duplicates()
+    if shared.empty:
+        return {}
+    with store.registered("tk_cluster_addresses", shared):
+        rows = store.df("""
+            SELECT c.cluster, m.address, count(*) AS uses
+            FROM tk_cluster_addresses c
+            JOIN mention_entities me ON me.entity_id = c.entity_id
+            JOIN mention_features f ON f.mention_id = me.mention_id AND f.address_key = c.key
+            JOIN party_mentions m ON m.mention_id = me.mention_id
+            WHERE m.address IS NOT NULL
+            GROUP BY 1, 2 ORDER BY 1, uses DESC, 2""")
+    return {int(c): group["address"].tolist() for c, group in rows.groupby("cluster")}
+
+
 def shell_clusters(ws, *, min_size: int = 2, max_share: int = 50, new_days: int = 365,
                    top: int | None = None) -> ShellClustersResult:
     """Clusters of companies sharing identifiers, ranked by shell-company indicators.
@@ -116,8 +140,8 @@ def shell_clusters(ws, *, min_size: int = 2, max_share: int = 50, new_days: int 
     store = ws.store
     shared = store.df("SELECT kind, key, entity_id, group_size FROM graph_shared")
     linking = shared[shared["group_size"] <= max_share]
-    columns = ["rank", "cluster", "score", "size", "members", "countries", "shared", "max_at_one_key",
-               "one_buyer_one_product", "newly_appearing", "watch_listed", "hub_keys"]
+    columns = ["rank", "cluster", "score", "size", "members", "countries", "shared", "address_spellings",
+               "max_at_one_key", "one_buyer_one_product", "newly_appearing", "watch_listed", "hub_keys"]
     if linking.empty:
         return ShellClustersResult(title="shell clusters", graph=nx.DiGraph(),
                                    frame=pd.DataFrame(columns=columns), members=pd.DataFrame(), workspace=ws)
@@ -129,6 +153,7 @@ def shell_clusters(ws, *, min_size: int = 2, max_share: int = 50, new_days: int 
     members["newly_appearing"] = (pd.to_datetime(members["first_seen"]) >= cutoff) if cutoff is not None \
         else False
     keyed = linking.merge(clusters, on="entity_id")
+    spellings = _address_spellings(store, keyed)
     hubs = shared[shared["group_size"] > max_share].merge(clusters, on="entity_id")
     rows = []
     for cluster, group in members.groupby("cluster"):
@@ -149,6 +174,7 @@ def shell_clusters(ws, *, min_size: int = 2, max_share: int = 50, new_days: int 
             "size": len(group), "members": group.sort_values("entity_id")["name"].fillna("?").tolist(),
             "countries": sorted(group["country"].dropna().unique().tolist()),
             "shared": sorted(f"{k}: {v}" for k, v in keys.groupby("kind")["key"].nunique().items()),
+            "address_spellings": spellings.get(int(cluster), []),
             "max_at_one_key": crowd,
             "one_buyer_one_product": int(group["one_buyer_one_product"].sum()),
             "newly_appearing": int(group["newly_appearing"].sum()),

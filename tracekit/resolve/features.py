@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+from tracekit.resolve.address import address_keys
 from tracekit.resolve.normalize import (
-    normalize_address,
     normalize_email,
     normalize_name,
     normalize_phone,
@@ -50,6 +50,14 @@ def _keys(store: Store, column: str, source: str, fn) -> pd.DataFrame:
     return values
 
 
+def _address_keys(store: Store, source: str) -> pd.DataFrame:
+    """Address keys of the distinct addresses, a Chinese rendering meeting its one English twin."""
+    values = store.df(f"SELECT DISTINCT address AS v FROM {source} WHERE address IS NOT NULL")  # noqa: S608
+    keys = address_keys(values["v"].tolist())
+    values["k"] = [keys[v] for v in values["v"].tolist()]
+    return values
+
+
 def compute_features(store: Store, mentions_sql: str) -> int:
     """Fill temp table ``tk_res_features`` with the keys of the mentions ``mentions_sql`` selects.
 
@@ -61,7 +69,7 @@ def compute_features(store: Store, mentions_sql: str) -> int:
     names["name_key"] = [p.key for p in parsed]
     names["core_key"] = [p.core for p in parsed]
     names["legal_form"] = [p.legal_form for p in parsed]
-    addresses = _keys(store, "address", source, normalize_address)
+    addresses = _address_keys(store, source)
     phones = _keys(store, "phone", source, normalize_phone)
     emails = _keys(store, "email", source, normalize_email)
     taxes = _keys(store, "tax_id", source, normalize_tax_id)

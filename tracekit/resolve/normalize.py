@@ -251,7 +251,11 @@ _ADDRESS_TOKENS = {"flt": "apt", "dist": "kv"}
 
 @lru_cache(maxsize=200_000)
 def normalize_address(address: str | None) -> str | None:
-    """Address key: transliterated, lower case, street words shortened (rigour's fingerprint).
+    """Address key before issue 8: transliterated, lower case, street words shortened (rigour's fingerprint).
+
+    Resolution now keys addresses with :func:`tracekit.resolve.address.address_key`, which also
+    survives abbreviations, Spanish forms and Chinese script; this one stays as the same-run
+    baseline of ``tests/benchmarks/bench_address.py``.
 
     Examples
     --------
