@@ -71,6 +71,28 @@ def test_truncated_gzip_loads_what_is_whole_and_quarantines_the_cut_line(cli, wr
     assert whole[report[1] + 1].startswith(cut["raw_text"][0])  # the partial line, as far as it goes
 
 
+def _zip(text: str) -> bytes:
+    import io
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("bills.csv", text)
+    return buffer.getvalue()
+
+
+def test_truncated_or_damaged_zip_fails_with_one_line_and_loads_nothing(cli, write, tmp_path):
+    data = _zip(HEADER + rows(20_000))
+    cut = cli("load", write("cut.zip", data[: len(data) // 2]), "-w", tmp_path / "ws")
+    assert cut.code == 2 and "cut.zip: not a readable zip archive" in one_error_line(cut.err)
+    damaged = bytearray(data)
+    damaged[len(data) // 3] ^= 0xFF
+    bad = cli("load", write("bad.zip", bytes(damaged)), "-w", tmp_path / "ws")
+    assert bad.code == 2
+    assert "bad.zip!bills.csv: the archive is damaged" in one_error_line(bad.err) and "nothing was loaded" in bad.err
+    assert _counts(tmp_path / "ws") == (0, 0, 0)
+
+
 def test_gzip_cut_inside_its_first_line_is_one_error_line(cli, write, tmp_path):
     data = gzip.compress(HEADER.encode() * 50)
     run = cli("load", write("tiny.csv.gz", data[:15]), "-w", tmp_path / "ws")

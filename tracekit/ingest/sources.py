@@ -174,8 +174,15 @@ def _sample(source: Source, size: int = 1 << 20) -> bytes:
             return b"\n".join(parts)
     if source.compression == "gzip" and source.member is None:
         return _gzip_head(source.path, 3 * size)
-    with open_binary(source) as handle:
-        return handle.read(3 * size)
+    out = bytearray()
+    with open_binary(source) as handle:  # a zip member: what reads whole (a cut member is the loader's business)
+        try:
+            while len(out) < 3 * size and (chunk := handle.read(1 << 16)):
+                out += chunk
+        except (EOFError, zlib.error, zipfile.BadZipFile):
+            if not out:
+                raise
+    return bytes(out[: 3 * size])
 
 
 def _gzip_head(path: Path, size: int) -> bytes:

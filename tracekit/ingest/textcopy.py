@@ -115,6 +115,14 @@ def careful_copy(source: Source, encoding: str, target: Path) -> CopiedText:
     return CopiedText(digest.hexdigest(), newlines, ends_with_newline, truncated, cut_text, reason)
 
 
+def _refuse_corrupt(source: Source, exc: BaseException) -> None:
+    """A failed checksum means bytes were changed somewhere before, not cut off: nothing can be trusted."""
+    text = str(exc)
+    if "CRC" in text or "incorrect data check" in text:
+        raise SourceError(f"{source.name}: the archive is damaged ({text}): its data does not match its "
+                          "checksum, so no row of it can be trusted; nothing was loaded. Get the file again") from exc
+
+
 def _plain_chunks(source: Source, cut: list[str]) -> Iterator[bytes]:
     """The source's decompressed bytes; on a cut stream, everything before the cut, then ``cut`` says why.
 
@@ -127,6 +135,7 @@ def _plain_chunks(source: Source, cut: list[str]) -> Iterator[bytes]:
                 try:
                     chunk = handle.read(_CHUNK if source.member is None else 1 << 16)
                 except TRUNCATION_ERRORS as exc:
+                    _refuse_corrupt(source, exc)
                     cut.append(str(exc) or type(exc).__name__)
                     return
                 if not chunk:
@@ -140,6 +149,7 @@ def _plain_chunks(source: Source, cut: list[str]) -> Iterator[bytes]:
                 try:
                     out = inflater.decompress(block)
                 except zlib.error as exc:
+                    _refuse_corrupt(source, exc)
                     cut.append(f"corrupt gzip data: {exc}")
                     return
                 started = True

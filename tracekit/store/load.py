@@ -257,7 +257,8 @@ def _prepare_readable(store: Store, source: Source, mapping: Any, encoding: str 
     except OSError as exc:
         raise SourceError(f"{source.name}: cannot read the file: {exc.strerror or exc}") from exc
     except TRUNCATION_ERRORS as exc:
-        raise SourceError(f"{source.name}: the compressed file is damaged at its start ({exc})") from exc
+        raise SourceError(f"{source.name}: the compressed file is damaged ({exc}); nothing was loaded. "
+                          "Get the file again") from exc
 
 
 def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = False,
