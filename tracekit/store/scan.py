@@ -153,9 +153,10 @@ def read_rejects(store: Store) -> list[tuple]:
         detail = "; ".join(dict.fromkeys(f"{_REJECT_REASONS.get(t, 'malformed_line')}: {m}"
                                          for t, m in zip(types, messages, strict=True)))
         text = raw or ""
-        lead = len(text) - len(text.lstrip("\r\n"))
-        out.append((int(line), reason, cols[0], detail, text.lstrip("\r\n") if lead else raw,
-                    position, max(lead - 1, 0)))
+        body = text.lstrip("\r\n")
+        breaks = text[: len(text) - len(body)].count("\n")  # blank lines the engine put in front of the record
+        out.append((int(line), reason, cols[0], detail, body if body != text else raw, position,
+                    max(breaks - 1, 0)))
     return out
 
 
