@@ -198,16 +198,31 @@ def reconcile_lines(store: Store, raw: str, path: Path, delimiter: str, fp: Fing
     logical, physical = record_lines(path, delimiter)
     rejected = set(reject_physical)
     keep = [i for i, v in enumerate(physical.to_pylist()) if v not in rejected]
-    if len(keep) != accepted:
+    if len(keep) != accepted or len(rejected) != len(reject_physical):
         notes.append(
             f"line numbers are approximate: the file's quoting could not be followed exactly "
             f"({len(keep)} records found, {accepted} read)")
-        return reject_physical
+        return _distinct(reject_physical, taken=set(range(2, accepted + 2)))
     table = pa.table({"t": pa.array(range(2, accepted + 2), pa.int64()),
                       "physical": physical.take(pa.array(keep, pa.int64()))})
     with store.registered("tk_line_map", table):
         store.execute(f"UPDATE {raw} SET line = m.physical FROM tk_line_map m WHERE {raw}.line = m.t")  # noqa: S608
     return reject_physical
+
+
+def _distinct(lines: list[int], taken: set[int]) -> list[int]:
+    """Rejected records' lines made distinct from the rows' and each other's (next free line after a clash).
+
+    Only for files whose lines could not be followed exactly (the report says the numbers are
+    approximate): two records must never share a line, or one would look counted twice.
+    """
+    out = []
+    for line in lines:
+        while line in taken:
+            line += 1
+        taken.add(line)
+        out.append(line)
+    return out
 
 
 def _shift_past_line_breaks(store: Store, raw: str, physical_lines: int, accepted: int) -> bool:
