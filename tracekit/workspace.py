@@ -16,6 +16,7 @@ mixin                     verbs
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from tracekit.query.verbs import QueryVerbs
@@ -69,6 +70,7 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ViewVerbs):
         return report
 
     load.__doc__ = StoreVerbs.load.__doc__
+    load.__signature__ = inspect.signature(StoreVerbs.load)  # help() and IDEs show the real parameters
 
     @property
     def path(self) -> Path | None:
