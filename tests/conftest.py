@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+# TRACEKIT_SHARED points elsewhere when the checkout is not beside ../shared (a git worktree).
+SHARED = Path(os.environ.get("TRACEKIT_SHARED") or REPO.parent / "shared")
 
 
 @pytest.fixture(scope="session")

@@ -50,7 +50,10 @@ def _main(argv: Sequence[str] | None) -> int:
         if command.needs_workspace:
             from tracekit.workspace import Workspace
 
-            ws = Workspace(args.workspace, read_only=args.read_only, create=command.creates_workspace)
+            if getattr(args, "dry_run", False):
+                ws = Workspace(None)  # a dry run writes nothing, not even a new workspace folder
+            else:
+                ws = Workspace(args.workspace, read_only=args.read_only, create=command.creates_workspace)
         if ws is not None:
             with ws.store.prompt_interrupts(deadline=INTERRUPT_DEADLINE,
                                             on_deadline=lambda: _stop_now(command.name, ws)):

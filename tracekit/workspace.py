@@ -19,6 +19,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
+from tracekit.query.screen_verbs import ScreenVerbs
 from tracekit.query.verbs import QueryVerbs
 from tracekit.resolve.verbs import ResolveVerbs
 from tracekit.store import Store, ensure_schema
@@ -28,7 +29,7 @@ from tracekit.views.verbs import ViewVerbs
 __all__ = ["Workspace"]
 
 
-class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ViewVerbs):
+class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ViewVerbs):
     """A tracekit workspace: trade data, resolved entities and the graph, in one DuckDB database.
 
     Parameters

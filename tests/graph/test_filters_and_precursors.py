@@ -1,4 +1,4 @@
-"""Filters select the same trade in SQL and in the index; the precursor matcher (hypothesis)."""
+"""Filters select the same trade in SQL and in the index (the precursor matcher: tests/graph/test_flags.py)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from tests.graph.random_world import HS_CODES, random_shipments
 from tracekit.errors import TracekitError
 from tracekit.graph.filters import TradeFilter
-from tracekit.query.precursors import match_precursors, precursor_condition_sql, precursor_terms
 from tracekit.query.prepared import graph_index
 
 
@@ -62,26 +61,3 @@ def test_filter_rejects_bad_input_with_a_message(bad):
 def test_filter_from_kwargs_names_unknown_filters():
     with pytest.raises(TracekitError, match="hs_code"):
         TradeFilter.from_kwargs({"hs_code": "2933"})
-
-
-@settings(max_examples=60, deadline=None)
-@given(term=st.sampled_from([t for t in precursor_terms() if t.kind != "abbreviation"]),
-       left=st.text(alphabet=" ,;:/()", max_size=3), right=st.text(alphabet=" ,;:/()%", max_size=3),
-       upper=st.booleans())
-def test_every_listed_term_is_found_in_a_description(term, left, right, upper):
-    text = f"CHEMICAL{left} {term.term.upper() if upper else term.term}{right} 25KG DRUM"
-    assert term.chemical in match_precursors(text)
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.text(alphabet="abcdefghijklmnopqrstuvwxyz ,.", max_size=40))
-def test_plain_words_are_not_flagged(text):
-    assert match_precursors(text) == []
-
-
-def test_python_and_sql_matchers_agree(filter_world):
-    samples = ["N-phenethyl-4-piperidone", "4-哌啶酮 hydrochloride", "CAS 79099-07-3", "paper cups",
-               "fentanilo citrato", "piperidine", "NPP 99%", "SNPPX", "1-boc-4-piperidona"]
-    for text in samples:
-        in_sql = filter_world.store.scalar(f"SELECT {precursor_condition_sql('?')}", [text])
-        assert bool(in_sql) == bool(match_precursors(text)), text

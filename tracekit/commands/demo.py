@@ -1,4 +1,4 @@
-"""``tracekit demo``: write the fictional demo trade world and its ground truth."""
+"""``tracekit demo``: write the fictional demo trade world (or the held-out second world) and its truth."""
 
 from __future__ import annotations
 
@@ -9,9 +9,13 @@ from tracekit.commands import command
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--rows", type=int, default=100_000, metavar="N",
-                        help="total shipment rows over the three files (default 100,000; at least 1,000)")
+                        help="total shipment rows over the files (default 100,000; at least 1,000)")
     parser.add_argument("--seed", type=int, default=7, metavar="S", help="random seed; same seed, same bytes (default 7)")
     parser.add_argument("--out", default="data/demo", metavar="DIR", help="folder to write into (default data/demo)")
+    parser.add_argument("--world", choices=("demo", "second"), default="demo",
+                        help="'demo' (three files: US AMS, Mexican pedimentos, reseller) or 'second': a world with "
+                             "a different noise model in two other layouts (US reseller bills, Chinese export "
+                             "declarations), held out for evaluation — do not tune on it")
     parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
 
 
@@ -23,10 +27,16 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     needs_workspace=False,
     description="Write shipments-us.csv, shipments-mx.csv, shipments-intl.csv, truth.json and "
                 "truth-mentions.parquet into --out: thousands of fictional companies under noisy name "
-                "variants, ordinary trade, planted precursor networks and a few deliberately bad rows.",
+                "variants, ordinary trade, planted precursor networks and a few deliberately bad rows. "
+                "--world second writes reseller-bills.csv and cn-export-declarations.csv instead.",
 )
 def run(ws, args: argparse.Namespace):
+    del ws
+    progress = not (args.no_progress or args.json)
+    if getattr(args, "world", "demo") == "second":
+        from tracekit.demo.second import generate_second
+
+        return generate_second(args.out, rows=args.rows, seed=args.seed, progress=progress)
     from tracekit.demo import generate
 
-    del ws
-    return generate(args.out, rows=args.rows, seed=args.seed, progress=not (args.no_progress or args.json))
+    return generate(args.out, rows=args.rows, seed=args.seed, progress=progress)

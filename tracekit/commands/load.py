@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import sys
 
 from tracekit.commands import command
 
@@ -18,16 +19,31 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
                         help="a file loaded before whose content changed is kept beside its old version")
     parser.add_argument("--encoding", default=None, help="text encoding (default: detected)")
     parser.add_argument("--delimiter", default=None, help="field delimiter (default: detected; 'tab' for TAB)")
+    parser.add_argument("--declaring-country", default=None, metavar="COUNTRY",
+                        help="a national customs file: the country that filed its declarations (name or ISO code)")
+    parser.add_argument("--declaration", default=None, choices=["import", "export"],
+                        help="with --declaring-country: import (the importer is in that country) or export "
+                             "(the exporter is)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--dry-run", action="store_true",
+                        help="show the proposed mapping (field, confidence, reason, sample values) and write nothing")
 
 
 @command("load", "load trade records (CSV/TSV, gz, zip, Parquet, xlsx); every row loaded or quarantined",
          _arguments, creates_workspace=True)
 def run(ws, args: argparse.Namespace):
+    if args.dry_run:
+        return ws.preview(list(args.sources), mapping=args.mapping, encoding=args.encoding, delimiter=args.delimiter)
     if args.replace and args.as_new:
         from tracekit.errors import TracekitError
 
         raise TracekitError("choose one of --replace and --as-new")
-    return ws.load(list(args.sources), mapping=args.mapping, replace=args.replace, encoding=args.encoding,
-                   delimiter=args.delimiter, progress=not (args.no_progress or args.json),
-                   on_change="as_new" if args.as_new else None)
+    report = ws.load(list(args.sources), mapping=args.mapping, replace=args.replace, encoding=args.encoding,
+                     delimiter=args.delimiter, progress=not (args.no_progress or args.json),
+                     declaring_country=args.declaring_country, declaration=args.declaration,
+                     on_change="as_new" if args.as_new else None)
+    if args.json:  # the text report carries them; with --json they go to stderr too, so no one misses them
+        for source in report.sources:
+            for warning in source.field_warnings:
+                print(f"tracekit load: WARNING {source.name}: {warning}", file=sys.stderr)
+    return report

@@ -3,15 +3,19 @@
 A mapping's *targets* are the canonical fields of :mod:`tracekit.ingest.fields`, except that weights
 arrive as ``weight`` (the number, maybe with its unit) plus ``weight_unit`` and become ``weight_kg``.
 Address targets (``shipper_address`` …) may take several columns, joined with ", " in order; every
-other target takes one. ``<role>_contact`` takes a column holding a phone or an e-mail (e-mail when it
+other target takes one. ``<role>_name_address`` takes a column holding a party's name and address together (split into the
+two). ``<role>_contact`` takes a column holding a phone or an e-mail (e-mail when it
 contains '@') and fills ``<role>_phone`` or ``<role>_email`` where no column of their own does. Source
 columns no target uses are *extras*: they stay in the source's raw table.
 
 Ways to give a mapping (the ``mapping=`` argument of ``ws.load``):
 
 ``"auto"``
-    recognise common header spellings, English and Spanish (case, spacing, accents and punctuation
-    ignored): ``SHIPPER_NAME``, ``Consignee``, ``HS Code``, ``PROVEEDOR``, ``IMPORTADOR``, ``FRACCION``…
+    read each header's words, English and Spanish, with common abbreviations and misspellings
+    (``Goods Shipped``, ``Cargo Desc``, ``Descripción Comercial``, ``Gross Wt (LB)``, ``PROVEEDOR``…),
+    confirm each proposal from a sample of the values when one was taken, and resolve conflicts across
+    columns (:mod:`tracekit.ingest.automap`); every column gets a confidence and a reason, kept in
+    ``Mapping.decisions``;
 ``"ams"``
     the column names of US CBP Automated Manifest System extracts (``shipper_comm_number`` and the
     other ``*_comm_number`` columns give the party's phone, or its e-mail when the value holds '@';
@@ -27,7 +31,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 import unicodedata
 from collections.abc import Mapping as MappingABC
 from collections.abc import Sequence
@@ -35,17 +38,25 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from tracekit.errors import MappingError
+from tracekit.ingest.automap import Decision, propose
+from tracekit.ingest.content import ColumnProfile
 from tracekit.ingest.fields import PARTY_ROLES, field_names
 
-__all__ = ["TARGETS", "CONTACT_TARGETS", "MULTI_COLUMN_TARGETS", "Mapping", "resolve_mapping", "header_key", "PRESETS"]
+__all__ = ["TARGETS", "CONTACT_TARGETS", "MULTI_COLUMN_TARGETS", "Mapping", "resolve_mapping", "header_key", "PRESETS",
+           "Decision", "missing_field_warnings"]
 
 CONTACT_TARGETS: tuple[str, ...] = tuple(f"{role}_contact" for role in PARTY_ROLES)
 """A party's phone *or* e-mail in one column (CBP's ``comm_number``): e-mail when it holds '@'."""
+NAME_ADDRESS_TARGETS: tuple[str, ...] = tuple(f"{role}_name_address" for role in PARTY_ROLES)
+"""A party's name and address in one column (split by :mod:`tracekit.ingest.parties`), used for the
+name and the address where no column of their own gives them."""
 TARGETS: tuple[str, ...] = tuple(
-    [n for n in field_names() if n != "weight_kg"] + ["weight", "weight_unit", *CONTACT_TARGETS]
+    [n for n in field_names() if n != "weight_kg"] + ["weight", "weight_unit", *CONTACT_TARGETS,
+                                                      *NAME_ADDRESS_TARGETS]
 )
 MULTI_COLUMN_TARGETS: frozenset[str] = frozenset(f"{role}_address" for role in PARTY_ROLES)
-REQUIRED_ANY: tuple[str, ...] = ("shipper_name", "consignee_name")
+REQUIRED_ANY: tuple[str, ...] = ("shipper_name", "consignee_name", "shipper_name_address",
+                                  "consignee_name_address")
 _ALIASES = {"weight_kg": "weight"}
 
 
@@ -60,73 +71,6 @@ def header_key(name: str) -> str:
     decomposed = unicodedata.normalize("NFKD", name)
     return "".join(c for c in decomposed if c.isalnum() and not unicodedata.combining(c)).casefold()
 
-
-# Header synonyms by target, most specific first (keys as header_key gives them).
-SYNONYMS: dict[str, tuple[str, ...]] = {
-    "record_id": ("identifier", "recordid", "billid", "bolid", "blnumber", "blno", "pedimento", "numpedimento",
-                  "numerodepedimento", "declarationid", "declarationnumber", "entrynumber", "id"),
-    "date": ("actualarrivaldate", "arrivaldate", "fecha", "fechapago", "fechadepago", "fechallegada",
-             "fechaarribo", "fechaentrada", "shipmentdate", "shippingdate", "date", "estimatedarrivaldate",
-             "fechaoperacion", "billofladingdate", "departuredate"),
-    "shipper_name": ("shipperpartyname", "shippername", "shipper", "exportername", "exporter",
-                     "suppliername", "supplier", "proveedor", "nombreproveedor", "exportador",
-                     "nombreexportador", "remitente", "embarcador", "consignor", "consignorname",
-                     "vendedor", "seller"),
-    "shipper_address": ("shipperpartyaddress", "shipperaddress", "exporteraddress", "supplieraddress",
-                        "domicilioproveedor", "direccionproveedor", "domicilioexportador",
-                        "direccionexportador", "consignoraddress"),
-    "shipper_country": ("shippercountry", "exportercountry", "suppliercountry", "paisproveedor",
-                        "paisexportador", "paisvendedor", "shippercountrycode"),
-    "shipper_phone": ("shipperphone", "shippertelephone", "telefonoproveedor", "exporterphone"),
-    "shipper_email": ("shipperemail", "correoproveedor", "emailproveedor", "exporteremail"),
-    "shipper_tax_id": ("shippertaxid", "exportertaxid", "taxidproveedor", "idfiscalproveedor"),
-    "consignee_name": ("consigneename", "consignee", "importername", "importer", "buyername", "buyer",
-                       "importador", "nombreimportador", "razonsocialimportador", "consignatario",
-                       "destinatario", "comprador"),
-    "consignee_address": ("consigneeaddress", "importeraddress", "buyeraddress", "domicilioimportador",
-                          "direccionimportador", "domicilioconsignatario"),
-    "consignee_country": ("consigneecountry", "importercountry", "buyercountry", "paisimportador",
-                          "paiscomprador", "consigneecountrycode"),
-    "consignee_phone": ("consigneephone", "consigneetelephone", "importerphone", "telefonoimportador"),
-    "consignee_email": ("consigneeemail", "importeremail", "correoimportador", "emailimportador"),
-    "consignee_tax_id": ("consigneetaxid", "importertaxid", "rfcimportador", "rfc", "taxid",
-                         "idfiscalimportador"),
-    "notify_name": ("notifypartyname", "notifyparty", "notifyname", "notify"),
-    "notify_address": ("notifypartyaddress", "notifyaddress"),
-    "notify_country": ("notifycountry", "notifypartycountry"),
-    "notify_phone": ("notifyphone", "notifypartyphone"),
-    "notify_email": ("notifyemail", "notifypartyemail"),
-    "notify_tax_id": ("notifytaxid", "notifypartytaxid"),
-    "shipper_contact": ("shippercommnumber", "shippercontact", "shippercommunication"),
-    "consignee_contact": ("consigneecommnumber", "consigneecontact", "consigneecommunication"),
-    "notify_contact": ("notifypartycommnumber", "notifycommnumber", "notifypartycontact", "notifycontact"),
-    "hs_code": ("harmonizednumber", "hscode", "hs", "htscode", "hts", "htsnumber", "fraccion",
-                "fraccionarancelaria", "tariffcode", "commoditycode", "codigoarancelario", "partida",
-                "hscode6"),
-    "description": ("descriptiontext", "productdescription", "goodsdescription", "cargodescription",
-                    "description", "descripcion", "descripciondelamercancia", "descripcionmercancia",
-                    "mercancia", "commodity", "product"),
-    "quantity": ("manifestquantity", "quantity", "qty", "cantidad", "piececount", "packages"),
-    "quantity_unit": ("manifestunit", "quantityunit", "unit", "unidad", "unidadmedida", "unidadcantidad",
-                      "packageunit"),
-    "weight": ("weight", "grossweight", "grossweightkg", "weightkg", "pesobruto", "peso", "pesokg",
-               "weightinkg"),
-    "weight_unit": ("weightunit", "unidadpeso", "weightuom", "unidaddepeso"),
-    "value_usd": ("valueinusd", "valueusd", "usdvalue", "valorusd", "valordolares", "valor", "value",
-                  "declaredvalue", "harmonizedvalue", "fobusd", "totalvalueusd"),
-    "port_of_lading": ("foreignportoflading", "portoflading", "originport", "portofloading",
-                       "loadingport", "puertoembarque", "puertodeembarque", "puertoorigen", "pol"),
-    "port_of_unlading": ("portofunlading", "destinationport", "portofdischarge", "dischargeport",
-                         "puertodestino", "puertodescarga", "aduana", "pod"),
-    "place_of_receipt": ("placeofreceipt", "lugarderecepcion", "lugarrecepcion"),
-    "country_of_origin": ("countryoforigin", "origincountry", "paisorigen", "paisdeorigen", "origin"),
-    "vessel": ("vesselname", "vessel", "buque", "nombrebuque", "ship"),
-    "carrier": ("carriercode", "carrier", "carriername", "scac", "transportista", "naviera"),
-    "container": ("containernumber", "container", "containerno", "contenedor"),
-    "master_bol": ("masterbolnumber", "masterbol", "masterbillofladingnumber", "mbl", "mbol"),
-    "house_bol": ("housebolnumber", "housebol", "hbl", "hbol", "billofladingnumber", "bolnumber",
-                  "billoflading"),
-}
 
 _AMS: dict[str, str | list[str]] = {
     "record_id": "identifier", "date": "actual_arrival_date",
@@ -154,42 +98,111 @@ PRESETS: dict[str, dict[str, str | list[str]]] = {"ams": _AMS, "generic": _GENER
 
 @dataclass
 class Mapping:
-    """The mapping used for one source: target → source columns, plus what was left over.
+    """The mapping used for one source: target → source columns, plus what was left over and why.
+
+    ``decisions`` holds one :class:`~tracekit.ingest.automap.Decision` per source column (target or
+    None, confidence, reason); ``units`` the units read from headers (``{"weight": "KG"}`` for a
+    ``Weight (kg)`` column with no unit column).
 
     Examples
     --------
     >>> m = resolve_mapping("auto", ["SHIPPER_NAME", "Consignee", "HS Code", "Colour"])
     >>> m.columns["hs_code"], m.extras
     (['HS Code'], ['Colour'])
+    >>> m.unmapped["Colour"]
+    'no tracekit field matches its words (colour); kept as an extra column'
     """
 
     kind: str
     columns: dict[str, list[str]]
     extras: list[str] = field(default_factory=list)
+    decisions: list[Decision] = field(default_factory=list)
+    units: dict[str, str] = field(default_factory=dict)
 
     def column(self, target: str) -> str | None:
         """The (first) source column mapped to ``target``, or None."""
         cols = self.columns.get(target)
         return cols[0] if cols else None
 
-    def to_json(self) -> dict:
-        return {"kind": self.kind, "columns": self.columns, "extras": self.extras}
+    @property
+    def unmapped(self) -> dict[str, str]:
+        """Source columns no target uses → why (they stay in the source's raw table)."""
+        reasons = {d.column: d.reason for d in self.decisions if d.target is None}
+        return {c: reasons.get(c, f"not named by the {self.kind} mapping; kept as an extra column")
+                for c in self.extras}
 
-    def _rows(self) -> list[tuple[str, str]]:
-        return [(t, ", ".join(cols)) for t, cols in self.columns.items()]
+    def decision(self, column: str) -> Decision | None:
+        return next((d for d in self.decisions if d.column == column), None)
+
+    def warnings(self) -> list[str]:
+        """Loud warnings about fields the source lacks (see :func:`missing_field_warnings`)."""
+        return missing_field_warnings(self)
+
+    def to_json(self) -> dict:
+        out = {"kind": self.kind, "columns": self.columns, "extras": self.extras}
+        if self.units:
+            out["units"] = dict(self.units)
+        if self.decisions:
+            out["decisions"] = [d.to_json() for d in self.decisions]
+        return out
+
+    def _rows(self) -> list[tuple[str, str, str]]:
+        rows = []
+        for t, cols in self.columns.items():
+            d = self.decision(cols[0])
+            conf = f"{d.confidence:.2f}" if d and d.target == t else ""
+            unit = f" ({self.units['weight']})" if t == "weight" and "weight" in self.units else ""
+            rows.append((t, ", ".join(cols) + unit, conf))
+        return rows
 
     def __str__(self) -> str:
-        width = max((len(t) for t, _ in self._rows()), default=0)
-        lines = [f"mapping ({self.kind}):"] + [f"  {t:<{width}} <- {c}" for t, c in self._rows()]
-        if self.extras:
-            lines.append(f"  kept as extra columns: {', '.join(self.extras)}")
+        width = max((len(t) for t, _, _ in self._rows()), default=0)
+        lines = [f"mapping ({self.kind}):"] + [f"  {t:<{width}} <- {c}" + (f"  [{k}]" if k else "")
+                                                 for t, c, k in self._rows()]
+        for column, reason in self.unmapped.items():
+            lines.append(f"  unmapped {column}: {reason}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        rows = "".join(f"<tr><td>{html.escape(t)}</td><td>{html.escape(c)}</td></tr>" for t, c in self._rows())
-        extras = (f"<p>kept as extra columns: {html.escape(', '.join(self.extras))}</p>" if self.extras else "")
-        return (f"<table class='tracekit-mapping'><tr><th>field</th><th>source column ({html.escape(self.kind)})"
-                f"</th></tr>{rows}</table>{extras}")
+        e = html.escape
+        rows = "".join(f"<tr><td>{e(t)}</td><td>{e(c)}</td><td>{e(k)}</td></tr>" for t, c, k in self._rows())
+        unmapped = "".join(f"<li>{e(c)}: {e(r)}</li>" for c, r in self.unmapped.items())
+        extras = f"<p>kept as extra columns:</p><ul>{unmapped}</ul>" if unmapped else ""
+        return (f"<table class='tracekit-mapping'><tr><th>field</th><th>source column ({e(self.kind)})</th>"
+                f"<th>confidence</th></tr>{rows}</table>{extras}")
+
+
+# What each missing kind of column costs the analyst (named in the load report's warnings).
+_MISSING = {
+    "date": ("date", "time-respecting traces, `changes` and date filters will not see this source's rows"),
+    "description": ("description", "precursor flags on goods descriptions will not fire on this source"),
+}
+
+
+def missing_field_warnings(mapping: Mapping) -> list[str]:
+    """Loud warnings for a source with no date, no description or a missing party column.
+
+    Examples
+    --------
+    >>> m = resolve_mapping({"Shipper": "shipper_name"}, ["Shipper"])
+    >>> [w.split(":")[0] for w in missing_field_warnings(m)]
+    ['NO DATE COLUMN', 'NO DESCRIPTION COLUMN', 'NO CONSIGNEE COLUMN']
+    """
+    out = []
+    for target, (label, cost) in _MISSING.items():
+        if target not in mapping.columns:
+            out.append(f"NO {label.upper()} COLUMN: {cost}")
+    parties = {r: f"{r}_name" in mapping.columns or f"{r}_name_address" in mapping.columns
+               for r in ("shipper", "consignee")}
+    if not any(parties.values()):
+        out.append("NO PARTY COLUMN: no rows can be resolved to companies; resolution and the graph will not "
+                   "see this source")
+    for role, present in parties.items():
+        if not present and any(parties.values()):
+            side = "suppliers" if role == "shipper" else "buyers"
+            out.append(f"NO {role.upper()} COLUMN: resolution and the graph see no {side} in this source; "
+                       f"traces cannot follow goods {'upstream' if role == 'shipper' else 'downstream'} through it")
+    return out
 
 
 def _target(name: str) -> str | None:
@@ -213,29 +226,8 @@ def _from_dict(spec: MappingABC, kind: str) -> dict[str, list[str]]:
     return {_target(str(k)): ([v] if isinstance(v, str) else [str(x) for x in v]) for k, v in spec.items()}
 
 
-def _auto(headers: Sequence[str]) -> dict[str, list[str]]:
-    keys = [header_key(h) for h in headers]
-    taken: set[int] = set()
-    out: dict[str, list[str]] = {}
-    for target, synonyms in SYNONYMS.items():
-        multi = target in MULTI_COLUMN_TARGETS
-        for synonym in synonyms:
-            pattern = re.compile(re.escape(synonym) + (r"(\d*)" if multi else ""))
-            hits = [(i, m) for i, k in enumerate(keys) if i not in taken and (m := pattern.fullmatch(k))]
-            if not hits:
-                continue
-            if multi:
-                hits.sort(key=lambda h: int(h[1][1] or 0))
-            else:
-                hits = hits[:1]
-            out[target] = [headers[i] for i, _ in hits]
-            taken.update(i for i, _ in hits)
-            break
-    return out
-
-
 def resolve_mapping(spec: str | Path | MappingABC | None, headers: Sequence[str], *,
-                    source: str = "the source") -> Mapping:
+                    source: str = "the source", profiles: MappingABC[str, ColumnProfile] | None = None) -> Mapping:
     """The mapping to use for a source with ``headers``; fails before any data is read if unusable.
 
     Raises
@@ -251,6 +243,8 @@ def resolve_mapping(spec: str | Path | MappingABC | None, headers: Sequence[str]
     """
     headers = list(headers)
     spec = "auto" if spec is None else spec
+    decisions: list[Decision] = []
+    units: dict[str, str] = {}
     if isinstance(spec, str) and spec in PRESETS:
         kind = spec
         present = set(headers)
@@ -260,7 +254,8 @@ def resolve_mapping(spec: str | Path | MappingABC | None, headers: Sequence[str]
             if found := [c for c in cols if c in present]:
                 columns[target] = found
     elif isinstance(spec, str) and spec == "auto":
-        kind, columns = "auto", _auto(headers)
+        proposal = propose(headers, profiles)
+        kind, columns, decisions, units = "auto", proposal.columns, proposal.decisions, proposal.units
     elif isinstance(spec, MappingABC):
         kind, columns = "dict", _from_dict(spec, "dict")
     elif isinstance(spec, str | Path) and str(spec).endswith(".json"):
@@ -280,13 +275,15 @@ def resolve_mapping(spec: str | Path | MappingABC | None, headers: Sequence[str]
             f"source does not have; columns seen: {', '.join(headers)}"
         )
     if not any(t in columns for t in REQUIRED_ANY):
+        why = "".join(f"\n  {d.column}: {d.reason}" for d in decisions if d.target is None)
         raise MappingError(
             f"{source}: no column for a party name (needs one of: {', '.join(REQUIRED_ANY)}) with mapping "
-            f"{kind!r}; columns seen: {', '.join(headers) or '(none)'}"
+            f"{kind!r}, so every row would be quarantined as no_party; resolution and the graph need a "
+            f"shipper or consignee; columns seen: {', '.join(headers) or '(none)'}{why}"
         )
     for target, cols in columns.items():
         if len(cols) > 1 and target not in MULTI_COLUMN_TARGETS:
             raise MappingError(f"{source}: field {target} can take one column, the mapping gives {cols}")
     ordered = {t: columns[t] for t in TARGETS if t in columns}
     used = {c for cols in ordered.values() for c in cols}
-    return Mapping(kind, ordered, [h for h in headers if h not in used])
+    return Mapping(kind, ordered, [h for h in headers if h not in used], decisions, units)

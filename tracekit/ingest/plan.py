@@ -8,17 +8,18 @@ and ``strip_accents`` functions (both exist in Spark SQL under the same or simil
 
 from __future__ import annotations
 
-from collections.abc import Mapping as MappingABC
 from dataclasses import dataclass, field
 
 from tracekit.ingest.codes import COUNTRY_TABLE, country_key_sql, hs_code_sql
 from tracekit.ingest.dates import DayOrder, date_sql
-from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES, field_names
+from tracekit.ingest.evidence import STATE_LIKE_CODES
+from tracekit.ingest.fields import PARTY_ROLES, field_names
 from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.numbers import number_sql, weight_problem_sql, weight_sql, weight_unit_assumed_sql
+from tracekit.ingest.parties import name_address_sql
 
 __all__ = [
-    "StagePlan", "stage_sql", "text_sql", "raw_text_sql", "mention_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
+    "StagePlan", "stage_sql", "text_sql", "raw_text_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
     "warning_counts_sql",
     "WARNING_FLAGS",
 ]
@@ -80,7 +81,8 @@ def _is_country(target: str) -> bool:
 
 
 def country_sources(mapping: Mapping) -> dict[str, str]:
-    """Where each role's country comes from under ``mapping``: ``column`` or ``address`` (last line).
+    """Where each role's stored country (``shipments.<role>_country``) comes from: ``column`` or ``address``
+    (the last address line). Party mentions add the weaker evidence: :mod:`tracekit.ingest.evidence`.
 
     Examples
     --------
@@ -144,6 +146,13 @@ def _contact(plan: StagePlan, role: str, attr: str) -> str | None:
         f"(CASE WHEN NOT {is_email} THEN {_text(col)} END)"
 
 
+def _weight_unit(m: Mapping, ref) -> str | None:
+    """SQL of the weight's unit: its unit column (``ref`` of it), else the unit its header names, else None."""
+    if unit := m.column("weight_unit"):
+        return ref(unit)
+    return _lit(m.units["weight"]) if "weight" in m.units else None
+
+
 def _field_exprs(plan: StagePlan, wanted: frozenset[str] | None = None) -> dict[str, str]:
     m = plan.mapping
     lookups = _country_lookups(plan, wanted)
@@ -154,10 +163,12 @@ def _field_exprs(plan: StagePlan, wanted: frozenset[str] | None = None) -> dict[
         role, _, attr = name.partition("_")
         contact = _contact(plan, role, attr) if role in PARTY_ROLES and attr in ("phone", "email") else None
         cols = m.columns.get(name)
+        if not cols and attr in ("name", "address") and (both := m.column(f"{role}_name_address")):
+            exprs[name] = name_address_sql(_text(both))[0 if attr == "name" else 1]
+            continue
         if name == "weight_kg":
             col = m.column("weight")
-            unit = m.column("weight_unit")
-            exprs[name] = weight_sql(_ref(col), _ref(unit) if unit else None) if col else "NULL"
+            exprs[name] = weight_sql(_ref(col), _weight_unit(m, _ref)) if col else "NULL"
         elif name in lookups:
             exprs[name] = f"{lookups[name][0]}.alpha2"
         elif not cols and contact:
@@ -185,10 +196,15 @@ def _from_clause(plan: StagePlan, wanted: frozenset[str] | None = None) -> str:
     """The raw table (alias ``r``) with one LEFT JOIN to the country lookup table per country field."""
     # No country key holds a digit (a test checks it), so text with one ("SHANGHAI 200000") is no country:
     # that cheap test spares most address lines the costly key computation.
+    # A last address line that is a US state or Canadian province code (a "state" column joined into the
+    # address: CA, DE, IN…) names no country.
+    derived = derived_countries(plan.mapping)
+    state_like = ", ".join(_lit(c) for c in STATE_LIKE_CODES)
     joins = "".join(
         f"\n  LEFT JOIN {COUNTRY_TABLE} {alias} ON {alias}.key = "
         f"(CASE WHEN NOT regexp_matches({text}, '[0-9]') THEN {country_key_sql(text)} END)"
-        for alias, text in _country_lookups(plan, wanted).values()
+        + (f" AND {alias}.key NOT IN ({state_like})" if name in derived else "")
+        for name, (alias, text) in _country_lookups(plan, wanted).items()
     )
     return f"{plan.raw_table} r{joins}"
 
@@ -208,7 +224,8 @@ def _problems(plan: StagePlan) -> list[tuple[str, str, str, str]]:
         return f"nullif(trim({alias[col]}), '')"
 
     out = []
-    names = [c for t in ("shipper_name", "consignee_name") for c in m.columns.get(t, [])]
+    names = [c for t in ("shipper_name", "consignee_name", "shipper_name_address", "consignee_name_address")
+             for c in m.columns.get(t, [])]
     out.append(("no_party", ", ".join(names), "shipper_name IS NULL AND consignee_name IS NULL",
                 _lit(f"no_party: {' and '.join(names)} empty")))
 
@@ -247,9 +264,7 @@ def warning_exprs(plan: StagePlan) -> dict[str, str]:
                     if m.column("value_usd") else "false"),
         "w_quantity": (f"({_text(m.column('quantity'))} IS NOT NULL AND quantity IS NULL)"
                        if m.column("quantity") else "false"),
-        "w_weight_unit": (weight_unit_assumed_sql(alias[m.column("weight")],
-                                                  alias[m.column("weight_unit")] if m.column("weight_unit")
-                                                  else None)
+        "w_weight_unit": (weight_unit_assumed_sql(alias[m.column("weight")], _weight_unit(m, alias.get))
                           if m.column("weight") else "false"),
     }
     return flags
@@ -320,29 +335,3 @@ def raw_text_sql(columns: list[str], delimiter: str, table_alias: str = "") -> s
 def _re_class(ch: str) -> str:
     return "\\t" if ch == "\t" else ("\\" + ch if ch in "\\]^-[" else ch)
 
-
-def mention_sql(stage: str, roles_present: list[str], condition: str = "reason IS NULL",
-                country_sources: MappingABC[str, str] | None = None) -> str:
-    """SELECT of party mentions (one per shipment and role with any party data) from a relation.
-
-    ``stage`` is a table of canonical shipment columns (the stage, or ``shipments``) and ``condition``
-    picks its rows (loaded ones: ``reason IS NULL`` on a stage, ``source_id = N`` on ``shipments``).
-    ``country_sources`` names, per role, where that role's country came from (``column``,
-    ``address``…); a mention with a country records it in ``country_source``.
-    """
-    country_sources = country_sources or {}
-    parts = []
-    for code, role in enumerate(PARTY_ROLES):
-        if role not in roles_present:
-            continue
-        cols = [f"{role}_{a}" for a in PARTY_ATTRIBUTES]
-        attrs = ", ".join(f"{quote_ident(c)} AS {a}" for c, a in zip(cols, PARTY_ATTRIBUTES, strict=True))
-        any_data = " OR ".join(f"{quote_ident(c)} IS NOT NULL" for c in cols)
-        parts.append(
-            f"SELECT shipment_id * 4 + {code} AS mention_id, shipment_id, source_id, line, "  # noqa: S608
-            f"{_lit(role)} AS role, {attrs}, "
-            f"CASE WHEN {quote_ident(role + '_country')} IS NOT NULL "
-            f"THEN {_lit(country_sources.get(role, 'column'))} END AS country_source, "
-            f"date FROM {stage} WHERE ({condition}) AND ({any_data})"
-        )
-    return " UNION ALL ".join(parts) if parts else ""

@@ -8,11 +8,12 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from tracekit.graph.communities import save_communities
 from tracekit.graph.filters import TradeFilter
+from tracekit.graph.flags import PRECURSOR_ENTITY_FLAGS
 from tracekit.graph.project import build_digraph
 from tracekit.graph.traverse import rows_among
 from tracekit.graph.whole import community_membership
-from tracekit.query.precursors import FLAG_PRECURSOR, FLAG_PRECURSOR_HS
 from tracekit.query.prepared import graph_index
 from tracekit.query.results import GraphResult
 
@@ -41,7 +42,7 @@ hs AS (
   ) GROUP BY community
 ),
 flagged AS (
-  SELECT DISTINCT entity_id FROM graph_flags WHERE flag IN ('{FLAG_PRECURSOR}', '{FLAG_PRECURSOR_HS}')
+  SELECT DISTINCT entity_id FROM graph_flags WHERE flag IN {PRECURSOR_ENTITY_FLAGS}
 ),
 members AS (
   SELECT m.community, m.entity_id, e.name, coalesce(e.country, '??') AS country,
@@ -117,10 +118,8 @@ def communities(ws, method: str = "leiden", resolution: float = 1.0, *, seed: in
     membership = pd.DataFrame({"entity_id": index.node_ids[nodes].astype(np.int64),
                                "community": labels.astype(np.int64)})
     store = ws.store
-    if save and not store.read_only:
-        with store.transaction(), store.registered("tk_membership_new", membership):
-            store.execute("CREATE OR REPLACE TABLE graph_communities AS "
-                          "SELECT entity_id, community FROM tk_membership_new")
+    if save:
+        save_communities(store, membership)
     # A real (temporary) table, not a registered DataFrame: the join planner needs its statistics.
     with store.registered("tk_membership_frame", membership):
         store.execute("CREATE OR REPLACE TEMP TABLE tk_membership AS SELECT * FROM tk_membership_frame")

@@ -1,17 +1,22 @@
-"""The trade index of a workspace, with the query stage's entity flags up to date."""
+"""The trade index of a workspace, with the graph's flag tables up to date."""
 
 from __future__ import annotations
 
+from tracekit.graph.flags import ensure_flags, flags_stamp
 from tracekit.graph.index import TradeIndex, current_index
-from tracekit.query.precursors import ensure_flags
 
 __all__ = ["graph_index"]
 
 
 def graph_index(ws) -> TradeIndex:
-    """Build or reuse the trade index (rebuilt when resolution changed) and the precursor flags."""
+    """Build or reuse the trade index (rebuilt when resolution changed) and the flag tables.
+
+    The flags follow the index's fingerprint plus the watch lists in force; the stamp is remembered on
+    the index so a second call costs one digest, not a rebuild.
+    """
     index = current_index(ws.store)
-    if getattr(index, "flags_ready", False) is not True:  # flags follow the same fingerprint as the index
+    stamp = flags_stamp(ws.store, index.fingerprint)
+    if getattr(index, "flags_stamp", None) != stamp:
         ensure_flags(ws.store, index.fingerprint)
-        index.flags_ready = True
+        index.flags_stamp = stamp
     return index

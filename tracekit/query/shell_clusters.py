@@ -32,9 +32,9 @@ import pandas as pd
 
 from tracekit.errors import TracekitError
 from tracekit.graph.filters import TradeFilter
+from tracekit.graph.flags import PRECURSOR_ENTITY_FLAGS
 from tracekit.graph.project import add_context, build_digraph
 from tracekit.graph.traverse import rows_among
-from tracekit.query.precursors import FLAG_PRECURSOR, FLAG_PRECURSOR_HS
 from tracekit.query.prepared import graph_index
 from tracekit.query.results import GraphResult
 
@@ -53,7 +53,7 @@ WITH trade AS (
     SELECT src AS entity_id, date FROM graph_trade UNION ALL SELECT dst, date FROM graph_trade
   ) WHERE entity_id IS NOT NULL GROUP BY entity_id
 ), flagged AS (
-  SELECT DISTINCT entity_id FROM graph_flags WHERE flag IN ('{FLAG_PRECURSOR}', '{FLAG_PRECURSOR_HS}')
+  SELECT DISTINCT entity_id FROM graph_flags WHERE flag IN {PRECURSOR_ENTITY_FLAGS}
 )
 SELECT c.entity_id, c.cluster, e.name, e.country,
        coalesce(trade.buyers = 1 AND trade.products = 1, FALSE) AS one_buyer_one_product,

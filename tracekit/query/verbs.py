@@ -54,6 +54,19 @@ class QueryVerbs:
 
     neighborhood = neighbourhood
 
+    def flags(self, **options):
+        """Flagged shipments and companies, ranked, with reasons and source rows; see :func:`tracekit.query.flags.flags`."""
+        from tracekit.query.flags import flags
+
+        return flags(self, **options)
+
+    @property
+    def watchlists(self):
+        """The watch lists in force: ``.list()``, ``.add(path)``, ``.remove(name)``, ``.terms()``."""
+        from tracekit.query.watchlists import Watchlists
+
+        return Watchlists(self)
+
     def evidence(self, a, b=None, limit: int | None = 100, **filters):
         """Shipments on the edge ``a → b`` or all of ``a``'s; see :func:`tracekit.query.evidence.evidence`."""
         from tracekit.query.evidence import evidence

@@ -29,7 +29,9 @@ import pyarrow as pa
 from tqdm.auto import tqdm
 
 from tracekit.errors import SourceError, WorkspaceError
+from tracekit.ingest.evidence import Declaration, declaration
 from tracekit.ingest.mapping import Mapping, resolve_mapping
+from tracekit.ingest.sample import table_sample, text_sample
 from tracekit.ingest.sources import Source, TextLayout, expand_sources, sniff_text
 from tracekit.ingest.tables import frame_to_table, read_xlsx
 from tracekit.ingest.textcopy import TRUNCATION_ERRORS, CopiedText
@@ -52,7 +54,7 @@ from tracekit.store.versions import (
     previous_versions,
     stored_hash,
 )
-from tracekit.store.write import ensure_country_table, load_settings, write_rows
+from tracekit.store.write import ensure_country_table, ensure_gazetteer_table, load_settings, write_rows
 
 __all__ = ["load", "raw_table_name", "delete_source"]
 
@@ -80,14 +82,27 @@ class _Prepared:
 
 
 # -- phase 1: inspect every source; any mapping error stops the load before a row is written --------
+def _resolve(store: Store, mapping: Any, names: list[str], source: Source, sample: Callable[[], pa.Table]
+             ) -> Mapping:
+    """The source's mapping; ``"auto"`` first profiles a bounded sample of the values (never the whole file)."""
+    profiles = None
+    if mapping is None or (isinstance(mapping, str) and mapping == "auto"):
+        from tracekit.store.preview import profile_sample
+
+        profiles = profile_sample(store, sample())
+    return resolve_mapping(mapping, names, source=source.name, profiles=profiles)
+
+
 def _prepare(store: Store, source: Source, mapping: Any, encoding: str | None,
              delimiter: str | None) -> _Prepared:
     if source.kind == "text":
         layout = sniff_text(source, encoding, delimiter)
-        return _Prepared(source, resolve_mapping(mapping, layout.names, source=source.name), layout.names, layout)
+        return _Prepared(source, _resolve(store, mapping, layout.names, source, lambda: text_sample(source, layout)),
+                         layout.names, layout)
     if source.kind == "frame":
         table, names = frame_to_table(source.frame)
-        return _Prepared(source, resolve_mapping(mapping, names, source=source.name), names, table=table)
+        return _Prepared(source, _resolve(store, mapping, names, source, lambda: table_sample(table, names)), names,
+                         table=table)
     if source.kind == "xlsx":
         data = None
         if source.member is not None:
@@ -96,8 +111,8 @@ def _prepare(store: Store, source: Source, mapping: Any, encoding: str | None,
             with zipfile.ZipFile(source.path) as archive:
                 data = archive.read(source.member)
         table, names, notes = read_xlsx(source.path, data)
-        return _Prepared(source, resolve_mapping(mapping, names, source=source.name), names, table=table,
-                         notes=notes)
+        return _Prepared(source, _resolve(store, mapping, names, source, lambda: table_sample(table, names)), names,
+                         table=table, notes=notes)
     if source.member is not None:
         raise SourceError(f"{source.name}: Parquet inside a zip archive is not supported; unzip it first")
     try:
@@ -105,7 +120,12 @@ def _prepare(store: Store, source: Source, mapping: Any, encoding: str | None,
     except Exception as exc:
         raise SourceError(f"{source.name}: not a readable Parquet file ({exc})") from exc
     names = [r[0] for r in described]
-    return _Prepared(source, resolve_mapping(mapping, names, source=source.name), names)
+
+    def sample() -> pa.Table:
+        from tracekit.store.preview import sample_source
+
+        return sample_source(store, source)[1]
+    return _Prepared(source, _resolve(store, mapping, names, source, sample), names)
 
 
 # -- phase 2: one source in one transaction --------------------------------------------------------
@@ -131,11 +151,14 @@ def delete_source(store: Store, source_id: int) -> None:
 
 
 def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path,
-              step: Callable[[str], None] = lambda _: None, on_change: str | None = None) -> SourceReport:
+              step: Callable[[str], None] = lambda _: None, decl: Declaration | None = None,
+              on_change: str | None = None) -> SourceReport:
     started = time.perf_counter()
     source = prepared.source
     report = SourceReport(source.name, "loaded", mapping=prepared.mapping, notes=list(prepared.notes),
-                          format=source.kind if source.kind != "text" else "csv")
+                          format=source.kind if source.kind != "text" else "csv",
+                          field_warnings=prepared.mapping.warnings(),
+                          declaration=decl.to_json() if decl else None)
     if prepared.layout:
         report.encoding, report.delimiter = prepared.layout.encoding, prepared.layout.delimiter
         if prepared.layout.careful:
@@ -193,13 +216,13 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
             create_raw_from_table(store, raw, prepared.table)
         write_rows(store, source_id=source_id, raw=raw, mapping=prepared.mapping, source_name=source.name,
                    excel_serials=source.kind == "xlsx", delimiter=delimiter, rejects=rejects,
-                   reject_physical=reject_physical, report=report, step=step)
+                   reject_physical=reject_physical, report=report, step=step, declaration=decl)
         layout = prepared.layout
         store.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
             [source_id, str(source.path) if source.path else None, source.name, content_hash, report.format,
              layout.encoding if layout else None, layout.delimiter if layout else None,
-             json.dumps(prepared.mapping.to_json()), raw, 1 if source.kind in ("text", "xlsx") else 0,
+             json.dumps({**prepared.mapping.to_json(), **(decl.to_json() if decl else {})}), raw, 1 if source.kind in ("text", "xlsx") else 0,
              report.rows_read, report.rows_loaded, report.rows_quarantined])
         report.source_id = source_id
     report.seconds = time.perf_counter() - started
@@ -263,6 +286,7 @@ def _prepare_readable(store: Store, source: Source, mapping: Any, encoding: str 
 
 def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = False,
          encoding: str | None = None, delimiter: str | None = None, progress: bool = True,
+         declaring_country: str | None = None, declaration_kind: str | None = None,
          on_change: str | None = None) -> LoadReport:
     """Load sources into the workspace; see :meth:`tracekit.Workspace.load`."""
     started = time.perf_counter()
@@ -270,6 +294,7 @@ def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = F
     if store.read_only:
         raise WorkspaceError(f"the workspace {store.folder} was opened read-only (--read-only) and a load "
                              "changes it; run it without --read-only")
+    decl = declaration(declaring_country, declaration_kind)
     prepared = [_prepare_readable(store, s, mapping, encoding, delimiter) for s in expand_sources(sources)]
     if not replace and on_change is None:
         # Hash only files whose name was loaded before (the scan hashes the rest as it reads them).
@@ -278,6 +303,7 @@ def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = F
         if changed := changed_sources(store, hashes):
             raise SourceChanged(changed_message(changed))
     ensure_country_table(store)
+    ensure_gazetteer_table(store)
     report = LoadReport()
     bar = tqdm(prepared, desc="loading", unit="source", disable=not progress or len(prepared) == 0)
     with _workdir(store) as workdir:
@@ -290,11 +316,11 @@ def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = F
             try:
                 try:
                     done_one = _load_one(store, item, replace=replace, workdir=workdir, step=step,
-                                         on_change=on_change)
+                                         decl=decl, on_change=on_change)
                 except ReadAgainCarefully as why:
                     item.layout.careful = True  # rolled back; the careful copy reads what the engine could not
                     done_one = _load_one(store, item, replace=replace, workdir=workdir, step=step,
-                                         on_change=on_change)
+                                         decl=decl, on_change=on_change)
                     done_one.notes.insert(0, f"the fast reader stopped ({why}); read again carefully")
                 report.sources.append(done_one)
             except _AlreadyLoaded as done:

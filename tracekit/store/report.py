@@ -45,6 +45,22 @@ class SourceReport:
     date_order: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
     seconds: float = 0.0
+    field_warnings: list[str] = field(default_factory=list)
+    """Loud warnings about fields the source lacks (no date, no description, a party missing) and the
+    queries that will not work on it (:func:`tracekit.ingest.mapping.missing_field_warnings`)."""
+    declaration: dict[str, str] | None = None  # {"declaring_country": "MX", "declaration": "import"}
+    country_sources: dict[str, int] = field(default_factory=dict)  # mentions per party_mentions.country_source
+    country_conflicts: dict[str, int] = field(default_factory=dict)  # weaker evidence naming another country
+    localities: int = 0  # mentions whose address named a recognised city or locality
+
+    def evidence_text(self) -> str:
+        """One line: where party countries came from, the conflicts, the localities found."""
+        sources = ", ".join(f"{k} {v:,}" for k, v in self.country_sources.items()) or "none"
+        text = f"party countries from: {sources}; localities recognised: {self.localities:,}"
+        if self.country_conflicts:
+            text += ("; weaker evidence disagreeing (kept the stronger): "
+                     + ", ".join(f"{k} {v:,}" for k, v in self.country_conflicts.items()))
+        return text
 
     def to_json(self) -> dict:
         return {
@@ -54,6 +70,10 @@ class SourceReport:
             "warnings": dict(self.warnings), "mapping": self.mapping.to_json() if self.mapping else None,
             "format": self.format, "encoding": self.encoding, "delimiter": self.delimiter,
             "date_order": dict(self.date_order), "notes": list(self.notes), "seconds": round(self.seconds, 3),
+            "field_warnings": list(self.field_warnings),
+            "declaration": dict(self.declaration) if self.declaration else None,
+            "country_sources": dict(self.country_sources), "country_conflicts": dict(self.country_conflicts),
+            "localities": self.localities,
         }
 
 
@@ -109,6 +129,7 @@ class LoadReport:
             "rows_read": self.rows_read, "rows_loaded": self.rows_loaded,
             "rows_quarantined": self.rows_quarantined, "quarantine_reasons": self.quarantine_reasons,
             "warnings": self.warnings, "seconds": round(self.seconds, 3),
+            "field_warnings": [f"{s.name}: {w}" for s in self.sources for w in s.field_warnings],
             "sources": [s.to_json() for s in self.sources],
         }
 
@@ -117,6 +138,7 @@ class LoadReport:
         for s in self.sources:
             lines.append(f"{s.name}: {s.status}, read {s.rows_read:,} = loaded {s.rows_loaded:,} "
                          f"+ quarantined {s.rows_quarantined:,} ({s.seconds:.2f} s)")
+            lines.extend(f"  !! WARNING {w}" for w in s.field_warnings)
             if s.quarantine_reasons:
                 lines.append(f"  quarantined: {_reasons_text(s.quarantine_reasons)}")
             if s.warnings:
@@ -126,6 +148,11 @@ class LoadReport:
                 lines.append(f"  read as {how}")
             if s.date_order:
                 lines.append("  dates: " + ", ".join(f"{c} read {o}" for c, o in s.date_order.items()))
+            if s.declaration:
+                lines.append(f"  declaration: {s.declaration['declaration']} declarations filed in "
+                             f"{s.declaration['declaring_country']}")
+            if s.status != "skipped":
+                lines.append("  " + s.evidence_text())
             lines.extend(f"  note: {n}" for n in s.notes)
             if s.mapping:
                 lines.extend("  " + ln for ln in str(s.mapping).splitlines())
@@ -151,9 +178,12 @@ class LoadReport:
         total = (f"<tr><th>total</th><td></td><th>{self.rows_read:,}</th><th>{self.rows_loaded:,}</th>"
                  f"<th>{self.rows_quarantined:,}</th><td>{e(_reasons_text(self.quarantine_reasons))}</td>"
                  f"<td></td><td>{self.seconds:.2f}</td></tr>")
+        loud = "".join(f"<p style='color:#b00;font-weight:bold'>&#9888; {e(s.name)}: {e(w)}</p>"
+                       for s in self.sources for w in s.field_warnings)
+        evidence = "".join(f"<p>{e(s.name)}: {e(s.evidence_text())}</p>" for s in self.sources if s.status != "skipped")
         details = "".join(
             f"<details><summary>mapping of {e(s.name)}</summary>{s.mapping._repr_html_()}</details>"
             for s in self.sources if s.mapping
         )
-        return (f"<div class='tracekit-load-report'><table>{head}{''.join(body)}{total}</table>"
+        return (f"<div class='tracekit-load-report'>{loud}<table>{head}{''.join(body)}{total}</table>{evidence}"
                 f"{details}</div>")

@@ -23,6 +23,8 @@ class WorkspaceInfo:
     party_mentions: int
     quarantined: int
     tables: dict[str, int] = field(default_factory=dict)
+    country_sources: dict[str, int] = field(default_factory=dict)  # party mentions per country_source
+    localities: int = 0  # party mentions with a recognised locality
 
     def to_json(self) -> dict:
         return {
@@ -33,6 +35,8 @@ class WorkspaceInfo:
             "party_mentions": self.party_mentions,
             "quarantined": self.quarantined,
             "tables": self.tables,
+            "country_sources": self.country_sources,
+            "localities": self.localities,
         }
 
     def _rows(self) -> list[tuple[str, str]]:
@@ -44,6 +48,9 @@ class WorkspaceInfo:
             ("party mentions", f"{self.party_mentions:,}"),
             ("quarantined rows", f"{self.quarantined:,}"),
         ]
+        if self.party_mentions:
+            sources = ", ".join(f"{k} {v:,}" for k, v in self.country_sources.items()) or "none"
+            rows += [("party countries from", sources), ("localities", f"{self.localities:,}")]
         return rows + [(f"table {k}", f"{v:,} rows") for k, v in self.tables.items()]
 
     def __str__(self) -> str:
@@ -59,10 +66,12 @@ class WorkspaceInfo:
 
 
 class StoreVerbs:
-    """``load``, ``source_rows``, ``quarantine``, ``info``, ``sql`` (mixed into :class:`tracekit.Workspace`)."""
+    """``load``, ``preview``, ``source_rows``, ``quarantine``, ``info``, ``sql`` (mixed into
+    :class:`tracekit.Workspace`)."""
 
     def load(self, source: Any, mapping: Any = "auto", *, replace: bool = False, encoding: str | None = None,
-             delimiter: str | None = None, progress: bool = True, on_change: str | None = None):
+             delimiter: str | None = None, progress: bool = True, declaring_country: str | None = None,
+             declaration: str | None = None, on_change: str | None = None):
         """Load trade records; every row ends up loaded or quarantined, never dropped.
 
         Parameters
@@ -84,6 +93,12 @@ class StoreVerbs:
             Override the detected text encoding or delimiter.
         progress : bool
             Show a progress bar.
+        declaring_country, declaration : str, optional
+            For a national customs file: the country that filed the declarations (name or ISO code) and
+            ``"import"`` or ``"export"``. An import declaration's importer (the consignee) is in that
+            country, an export declaration's exporter (the shipper) is: their mentions get it as
+            their country (``country_source = 'declaration'``) unless a country column says otherwise.
+            Recorded with the source.
 
         Returns
         -------
@@ -113,7 +128,33 @@ class StoreVerbs:
         from tracekit.store.load import load
 
         return load(self.store, source, mapping, replace=replace, encoding=encoding, delimiter=delimiter,
-                    progress=progress, on_change=on_change)
+                    progress=progress, declaring_country=declaring_country, declaration_kind=declaration,
+                    on_change=on_change)
+
+    def preview(self, source: Any, mapping: Any = "auto", *, encoding: str | None = None,
+                delimiter: str | None = None, sample_rows: int | None = None):
+        """The mapping a load would use, shown before anything is written (the workspace is not touched).
+
+        Per source column: the field it would feed (or why it stays an extra column), the confidence
+        (header words × sample content), the reason and three sample values; plus loud warnings for a
+        source with no date, description or party column. Renders as text, HTML and JSON
+        (``tracekit load FILE --dry-run``).
+
+        Examples
+        --------
+        >>> import pandas as pd, tracekit
+        >>> ws = tracekit.Workspace()
+        >>> p = ws.preview(pd.DataFrame({"Goods Shipped": ["ACETONE 200L DRUMS"], "Shipper": ["ACME CO"]}))
+        >>> [(r["column"], r["target"]) for r in p.sources[0].rows()]
+        [('Goods Shipped', 'description'), ('Shipper', 'shipper_name')]
+        >>> ws.info().shipments
+        0
+        """
+        from tracekit.ingest.content import SAMPLE_ROWS
+        from tracekit.store.preview import preview
+
+        return preview(self.store, source, mapping, encoding=encoding, delimiter=delimiter,
+                       sample_rows=sample_rows or SAMPLE_ROWS)
 
     def source_rows(self, shipment_ids: int | Iterable[int] | None = None, *, source: str | int | None = None,
                     lines: int | Iterable[int] | None = None) -> pd.DataFrame:
@@ -161,6 +202,10 @@ class StoreVerbs:
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
             "AND table_type = 'BASE TABLE' ORDER BY table_name")]
         others = {n: store.count(n) for n in names if n not in core and not n.startswith("raw_")}
+        evidence = store.rows("SELECT country_source, count(*), sum(count(locality)) OVER () FROM party_mentions "
+                              "GROUP BY country_source")
+        order = ("column", "declaration", "address", "route", "port")
+        by_source = {s: int(n) for s, n, _ in evidence if s is not None}
         return WorkspaceInfo(
             path=str(store.folder) if store.folder else None,
             schema_version=self.schema_version,
@@ -169,6 +214,8 @@ class StoreVerbs:
             party_mentions=store.count("party_mentions"),
             quarantined=store.count("quarantine"),
             tables=others,
+            country_sources={s: by_source[s] for s in order if s in by_source},
+            localities=int(evidence[0][2]) if evidence else 0,
         )
 
     def sql(self, query: str, params=None) -> pd.DataFrame:

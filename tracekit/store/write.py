@@ -17,14 +17,31 @@ import pyarrow as pa
 
 from tracekit.ingest.codes import COUNTRY_TABLE, country_table
 from tracekit.ingest.dates import DayOrder, choose_day_order, date_forms_probe_sql, describe_date_forms
+from tracekit.ingest.evidence import (
+    COUNTRY_SOURCES,
+    Declaration,
+    addresses_sql,
+    base_mentions_sql,
+    contexts_sql,
+    evidence_counts_sql,
+    final_mentions_sql,
+    places_sql,
+    port_countries_sql,
+    tail_countries_sql,
+)
 from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES, field_names
+from tracekit.ingest.gazetteer import (
+    GAZETTEER_KEYS,
+    gazetteer_file,
+    gazetteer_read_sql,
+    place_candidates_sql,
+)
 from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.plan import (
     WARNING_FLAGS,
     StagePlan,
     country_sources,
     derived_countries,
-    mention_sql,
     quote_ident,
     raw_text_sql,
     stage_sql,
@@ -33,7 +50,7 @@ from tracekit.ingest.plan import (
 from tracekit.store.engine import Store, quote_literal
 from tracekit.store.report import SourceReport
 
-__all__ = ["write_rows", "ensure_country_table", "load_settings"]
+__all__ = ["write_rows", "ensure_country_table", "ensure_gazetteer_table", "load_settings"]
 
 
 def _day_orders(store: Store, raw: str, mapping: Mapping) -> tuple[dict[str, DayOrder], dict[str, str]]:
@@ -52,6 +69,13 @@ def ensure_country_table(store: Store) -> None:
         table = pa.table({"key": list(keys), "alpha2": list(keys.values())})
         with store.registered("tk_country_incoming", table):
             store.execute(f"CREATE TEMP TABLE {COUNTRY_TABLE} AS SELECT * FROM tk_country_incoming")  # noqa: S608
+
+
+def ensure_gazetteer_table(store: Store) -> None:
+    """Register the place-name gazetteer (:mod:`tracekit.ingest.gazetteer`) for this connection."""
+    if not store.table_exists(GAZETTEER_KEYS):
+        with gazetteer_file() as path:
+            store.execute(f"CREATE TEMP TABLE {GAZETTEER_KEYS} AS {gazetteer_read_sql(str(path))}")
 
 
 _LOAD_SETTINGS = ("preserve_insertion_order", "disabled_optimizers", "enable_progress_bar")
@@ -113,7 +137,7 @@ def _duplicates(store: Store, plan: StagePlan) -> None:
 
 def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, source_name: str, excel_serials: bool,
                delimiter: str, rejects: list[tuple], reject_physical: dict[int, int], report: SourceReport,
-               step: Callable[[str], None] = lambda _: None) -> None:
+               step: Callable[[str], None] = lambda _: None, declaration: Declaration | None = None) -> None:
     """Normalise, quarantine and write one source's rows (inside its transaction).
 
     One pass normalises the raw rows straight into ``shipments`` (no staging copy); the rows it left
@@ -136,11 +160,10 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
         f"FROM ({stage_sql(plan)}) s WHERE reason IS NULL "
         "AND NOT EXISTS (SELECT 1 FROM tk_dups d WHERE d.line = s.line)")
     roles = [r for r in PARTY_ROLES
-             if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact"))]
+             if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact", "name_address"))]
     step("party mentions")
-    if mentions := mention_sql("shipments", roles, f"source_id = {source_id}",
-                                country_sources(mapping)):
-        store.execute(f"INSERT INTO party_mentions BY NAME {mentions}")
+    if roles:
+        _write_mentions(store, mapping, source_id, roles, declaration, report)
     step("quarantine")
     store.execute("DROP TABLE IF EXISTS tk_left_out")
     store.execute(f"CREATE TEMP TABLE tk_left_out AS SELECT * FROM {raw} r WHERE NOT EXISTS "  # noqa: S608
@@ -167,6 +190,37 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
     if report.rows_read != report.rows_loaded + report.rows_quarantined:  # a bug, never the user's data
         raise RuntimeError(f"{source_name}: rows read {report.rows_read} != loaded "
                            f"{report.rows_loaded} + quarantined {report.rows_quarantined}")
+
+
+_MENTION_TEMPS = ("tk_maddr", "tk_mtail", "tk_mctx", "tk_mcand", "tk_mplace", "tk_mport")
+
+
+def _write_mentions(store: Store, mapping: Mapping, source_id: int, roles: list[str],
+                    declaration: Declaration | None, report: SourceReport) -> None:
+    """Party mentions of the new shipments, each with its country from the strongest evidence and its locality.
+
+    Set-based throughout (:mod:`tracekit.ingest.evidence`): addresses, address endings, segments and
+    ports are read once per distinct text, then joined back to the mentions.
+    """
+    base = base_mentions_sql(mapping, source_id, roles, country_sources(mapping), declaration)
+    base = f"({base})"  # read from shipments each time: cheaper than a copy (only the columns used are read)
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_maddr AS {addresses_sql(base)}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mtail AS {tail_countries_sql('tk_maddr')}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mctx AS {contexts_sql('tk_maddr', 'tk_mtail')}")
+    for statement in place_candidates_sql("tk_maddr", "tk_mctx", "tk_mcand"):
+        store.execute(statement)
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mplace AS {places_sql('tk_mctx', 'tk_mcand')}")
+    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mport AS {port_countries_sql(base)}")
+    store.execute("INSERT INTO party_mentions BY NAME "
+                  + final_mentions_sql(base, "tk_mplace", "tk_mport", attributes=True))
+    counts = store.rows(evidence_counts_sql(f"({final_mentions_sql(base, 'tk_mplace', 'tk_mport')})"))[0]
+    n = len(COUNTRY_SOURCES)
+    report.country_sources = {s: int(c) for s, c in zip(COUNTRY_SOURCES, counts[:n], strict=True) if c}
+    report.localities = int(counts[n])
+    conflicts = dict(zip(COUNTRY_SOURCES[1:], (int(c) for c in counts[n + 1:2 * n]), strict=True))
+    conflicts["address"] += int(counts[2 * n])  # the address's country words against its city
+    report.country_conflicts = {s: c for s, c in conflicts.items() if c}
+    store.execute("; ".join(f"DROP TABLE {t}" for t in _MENTION_TEMPS))
 
 
 def _insert_rejects(store: Store, source_id: int, name: str, rejects: list[tuple],
