@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
@@ -41,10 +43,10 @@ def test_read_only_mode_reads_and_refuses_to_write(cli, write, tmp_path):
     ws_path = tmp_path / "ws"
     assert cli("load", write("f.csv", HEADER + rows(3)), "-w", ws_path).code == 0
     info = cli("info", "-w", ws_path, "--read-only")
-    assert info.code == 0 and "shipments         3" in info.out
+    assert info.code == 0 and re.search(r"^shipments\s+3$", info.out, re.M)
     run = cli("load", write("g.csv", HEADER + rows(2, start=50)), "-w", ws_path, "--read-only")
     assert run.code == 2 and "was opened read-only" in one_error_line(run.err)
-    assert cli("info", "-w", ws_path).out.count("sources           1") == 1
+    assert re.search(r"^sources\s+1$", cli("info", "-w", ws_path).out, re.M)
 
 
 def test_init_creates_only_in_an_empty_folder(cli, tmp_path):
