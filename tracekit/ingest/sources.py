@@ -29,7 +29,7 @@ from tracekit.ingest.encodings import bom_encoding, detect_encoding, zero_byte_e
 
 __all__ = [
     "Source", "TextLayout", "expand_sources", "sniff_text", "detect_encoding", "sniff_delimiter",
-    "clean_names", "fingerprint", "open_binary", "NATIVE_ENCODINGS",
+    "clean_names", "fingerprint", "open_binary", "read_head", "NATIVE_ENCODINGS",
 ]
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".psv", ".dat", ".tab"}
@@ -172,17 +172,23 @@ def _sample(source: Source, size: int = 1 << 20) -> bytes:
                 chunk = handle.read(size)
                 parts.append(chunk[chunk.find(b"\n") + 1:])  # from a line start
             return b"\n".join(parts)
+    return read_head(source, 3 * size)
+
+
+def read_head(source: Source, size: int) -> bytes:
+    """The first ``size`` bytes of the source's text, decompressed; of a cut or damaged archive, what
+    reads before the damage (the loader reports the damage itself)."""
     if source.compression == "gzip" and source.member is None:
-        return _gzip_head(source.path, 3 * size)
+        return _gzip_head(source.path, size)
     out = bytearray()
-    with open_binary(source) as handle:  # a zip member: what reads whole (a cut member is the loader's business)
+    with open_binary(source) as handle:
         try:
-            while len(out) < 3 * size and (chunk := handle.read(1 << 16)):
+            while len(out) < size and (chunk := handle.read(1 << 16)):
                 out += chunk
         except (EOFError, zlib.error, zipfile.BadZipFile):
             if not out:
                 raise
-    return bytes(out[: 3 * size])
+    return bytes(out[:size])
 
 
 def _gzip_head(path: Path, size: int) -> bytes:
