@@ -12,11 +12,24 @@ In a notebook, ``%load_ext tracekit`` adds the ``%tk`` magics (``%tk help``).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from tracekit.errors import TracekitError
-from tracekit.workspace import Workspace
+
+if TYPE_CHECKING:
+    from tracekit.workspace import Workspace
 
 __all__ = ["Workspace", "TracekitError", "__version__", "load_ipython_extension"]
 __version__ = "0.1.0"
+
+
+def __getattr__(name: str):
+    # Imported on first use, so `tracekit --help` (and Ctrl-C while it starts) does not wait for every stage.
+    if name == "Workspace":
+        from tracekit.workspace import Workspace
+
+        return Workspace
+    raise AttributeError(f"module 'tracekit' has no attribute {name!r}")
 
 
 def load_ipython_extension(ipython) -> None:  # pragma: no cover - exercised by notebook tests

@@ -1,5 +1,9 @@
 import sys
 
-from tracekit.cli import main
+try:
+    from tracekit.cli import main
+except KeyboardInterrupt:  # Ctrl-C while Python was still importing tracekit
+    print("tracekit: interrupted", file=sys.stderr)
+    sys.exit(130)
 
 sys.exit(main())

@@ -1,7 +1,8 @@
 """Errors that tracekit raises for problems the user can fix.
 
 Every error here is a user-facing message: the CLI prints it as one line (exit code 2) and the
-``%tk`` magic shows it without a traceback. Bugs are not wrapped: they surface as ordinary exceptions.
+``%tk`` magic shows it without a traceback. Bugs are not wrapped: they surface as ordinary exceptions, which the front ends report as one line
+saying it is a bug, with the traceback saved to ``tracekit-error.log``.
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ __all__ = [
     "SchemaVersionError",
     "SourceError",
     "MappingError",
+    "SourceChanged",
+    "QueryError",
     "EntityNotFound",
     "AmbiguousEntity",
 ]
@@ -35,6 +38,15 @@ class SourceError(TracekitError):
 
 class MappingError(SourceError):
     """The source's columns cannot be mapped to the canonical trade schema (e.g. no party name)."""
+
+
+class QueryError(TracekitError):
+    """A query of the user's own (``ws.sql``) failed in the engine; the message says why."""
+
+
+class SourceChanged(SourceError):
+    """A file loaded before has different content now; the caller must say whether it replaces the old
+    version (``on_change="replace"``, ``--replace``) or is kept beside it (``"as_new"``, ``--as-new``)."""
 
 
 class EntityNotFound(TracekitError):

@@ -16,6 +16,7 @@ mixin                     verbs
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 from tracekit.query.screen_verbs import ScreenVerbs
@@ -34,10 +35,13 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ViewVerbs):
     Parameters
     ----------
     path : str or Path, optional
-        Folder of the workspace; created if missing, resumed if it exists. ``None`` (the default)
-        keeps everything in memory for the life of the object.
+        Folder of the workspace; resumed if it holds one, created if it is missing or empty (a folder
+        holding other files, or a DuckDB file tracekit did not write, is refused). ``None`` (the
+        default) keeps everything in memory for the life of the object.
     read_only : bool
         Open an existing workspace without the right to change it.
+    create : bool
+        Create the workspace if there is none (default). ``False`` opens an existing one only.
 
     Examples
     --------
@@ -48,13 +52,26 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ViewVerbs):
     >>> ws.close()
     """
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False):
-        self.store = Store(path, read_only=read_only)
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, create: bool = True):
+        self.store = Store(path, read_only=read_only, create=create)
         try:
             self.schema_version = ensure_schema(self.store)
         except BaseException:
             self.store.close()
             raise
+
+    def load(self, source, mapping="auto", **options):
+        report = StoreVerbs.load(self, source, mapping, **options)
+        replaced = [s for s in report.sources if s.status == "replaced"]
+        if replaced and self.store.table_exists("mention_entities"):
+            # The replaced source's mentions are gone: resolution built on them is redone in full, so
+            # entities, their counts and the graph (rebuilt from its fingerprint) reflect the new content.
+            resolved = self.resolve(full=True, progress=options.get("progress", True))
+            replaced[-1].notes.append(f"resolution redone after the replacement: {resolved.entities:,} entities")
+        return report
+
+    load.__doc__ = StoreVerbs.load.__doc__
+    load.__signature__ = inspect.signature(StoreVerbs.load)  # help() and IDEs show the real parameters
 
     @property
     def path(self) -> Path | None:

@@ -33,6 +33,7 @@ class Command:
     run: Callable[[Any, argparse.Namespace], Any]
     needs_workspace: bool = True
     description: str | None = None
+    creates_workspace: bool = False  # load/init may create one; every other verb opens an existing one
 
 
 _REGISTRY: dict[str, Command] = {}
@@ -45,13 +46,14 @@ def command(
     *,
     needs_workspace: bool = True,
     description: str | None = None,
+    creates_workspace: bool = False,
 ) -> Callable[[Callable[[Any, argparse.Namespace], Any]], Callable[[Any, argparse.Namespace], Any]]:
     """Register ``run`` as verb ``name`` (used as a decorator in each verb module)."""
 
     def register(run: Callable[[Any, argparse.Namespace], Any]) -> Callable[[Any, argparse.Namespace], Any]:
         if name in _REGISTRY:
             raise RuntimeError(f"verb {name!r} is defined twice")
-        _REGISTRY[name] = Command(name, help, add_arguments, run, needs_workspace, description)
+        _REGISTRY[name] = Command(name, help, add_arguments, run, needs_workspace, description, creates_workspace)
         return run
 
     return register
@@ -66,7 +68,7 @@ def all_commands() -> dict[str, Command]:
 
 
 def common_options(*, workspace_default: str | None = None) -> argparse.ArgumentParser:
-    """Options every verb takes: ``--workspace`` and ``--json``."""
+    """Options every verb takes: ``--workspace``, ``--json``, ``--read-only`` and ``--debug``."""
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument(
         "--workspace",
@@ -76,6 +78,10 @@ def common_options(*, workspace_default: str | None = None) -> argparse.Argument
         help="workspace folder (default: $TRACEKIT_WORKSPACE or ./tracekit-workspace)",
     )
     parent.add_argument("--json", action="store_true", help="print machine-readable JSON")
+    parent.add_argument("--read-only", action="store_true",
+                        help="open the workspace read-only (several readers at once; verbs that change it fail)")
+    parent.add_argument("--debug", action="store_true",
+                        help="on a failure, print the full traceback (for a bug report)")
     return parent
 
 

@@ -11,6 +11,7 @@ from typing import Any
 import pandas as pd
 
 from tracekit.store.ids import json_ids
+from tracekit.safetext import visible, visible_lines
 
 __all__ = ["to_jsonable", "to_json_text", "to_text"]
 
@@ -52,6 +53,12 @@ def to_json_text(result: Any) -> str:
 
 
 def to_text(result: Any) -> str:
+    """Terminal text of a result: control and bidi characters from the data shown as visible marks."""
     if isinstance(result, pd.DataFrame):
-        return result.to_string(index=False) if len(result) else "(no rows)"
-    return str(result)
+        if not len(result):
+            return "(no rows)"
+        # Mark cells before laying out the table, so the columns line up with the marks.
+        shown = result.map(lambda v: visible(v) if isinstance(v, str) else v)
+        shown.columns = [visible(c) for c in shown.columns]
+        return shown.to_string(index=False)
+    return visible_lines(str(result))

@@ -13,7 +13,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
                         help="files, globs (quote them), folders, .zip, Parquet or .xlsx")
     parser.add_argument("--mapping", default="auto", metavar="auto|ams|generic|FILE.json",
                         help="column mapping (default: auto, which recognises common headers)")
-    parser.add_argument("--replace", action="store_true", help="reload sources loaded before")
+    parser.add_argument("--replace", action="store_true",
+                        help="reload sources loaded before; a changed file replaces its old version")
+    parser.add_argument("--as-new", action="store_true",
+                        help="a file loaded before whose content changed is kept beside its old version")
     parser.add_argument("--encoding", default=None, help="text encoding (default: detected)")
     parser.add_argument("--delimiter", default=None, help="field delimiter (default: detected; 'tab' for TAB)")
     parser.add_argument("--declaring-country", default=None, metavar="COUNTRY",
@@ -27,13 +30,18 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 
 @command("load", "load trade records (CSV/TSV, gz, zip, Parquet, xlsx); every row loaded or quarantined",
-         _arguments)
+         _arguments, creates_workspace=True)
 def run(ws, args: argparse.Namespace):
     if args.dry_run:
         return ws.preview(list(args.sources), mapping=args.mapping, encoding=args.encoding, delimiter=args.delimiter)
+    if args.replace and args.as_new:
+        from tracekit.errors import TracekitError
+
+        raise TracekitError("choose one of --replace and --as-new")
     report = ws.load(list(args.sources), mapping=args.mapping, replace=args.replace, encoding=args.encoding,
                      delimiter=args.delimiter, progress=not (args.no_progress or args.json),
-                     declaring_country=args.declaring_country, declaration=args.declaration)
+                     declaring_country=args.declaring_country, declaration=args.declaration,
+                     on_change="as_new" if args.as_new else None)
     if args.json:  # the text report carries them; with --json they go to stderr too, so no one misses them
         for source in report.sources:
             for warning in source.field_warnings:

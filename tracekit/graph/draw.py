@@ -18,6 +18,8 @@ from collections.abc import Hashable, Iterable
 
 import networkx as nx
 
+from tracekit.safetext import visible
+
 __all__ = ["to_svg", "layout_positions", "select_nodes", "KIND_COLOURS", "risk_colour"]
 
 #: Fill colour per node ``kind`` (also used by the widget style sheet, so both renderings agree).
@@ -137,13 +139,13 @@ def layout_positions(G: nx.Graph, *, width: float = _WIDTH, height: float = _HEI
 
 
 def _label(G: nx.Graph, node: Hashable, limit: int = 28) -> str:
-    text = str(G.nodes[node].get("label") or node)
+    text = visible(G.nodes[node].get("label") or node)
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _node_title(G: nx.Graph, node: Hashable) -> str:
     attrs = G.nodes[node]
-    parts = [str(attrs.get("label") or node)]
+    parts = [visible(attrs.get("label") or node)]
     if isinstance(node, int):  # the id beside the name, to copy into a verb or a report
         parts.append(f"entity {node}")
     for key in ("kind", "country", "mentions", "risk", "community", "tier"):
@@ -224,7 +226,8 @@ def to_svg(G: nx.Graph, *, highlight: Iterable | None = None, max_nodes: int = 3
         colour = _HIGHLIGHT if hot else _EDGE
         dash = "" if data.get("kind", "trade") == "trade" else ' stroke-dasharray="4 3"'
         arrow = f' marker-end="url(#tk-arrow{"-hl" if hot else ""})"' if G.is_directed() else ""
-        title = f"{G.nodes[u].get('label') or u} → {G.nodes[v].get('label') or v}\n{data.get('kind', 'trade')}"
+        title = (f"{visible(G.nodes[u].get('label') or u)} → {visible(G.nodes[v].get('label') or v)}\n"
+                 f"{data.get('kind', 'trade')}")
         if data.get("shipments") is not None:
             title += f", {data['shipments']} shipments"
         out.append(

@@ -10,6 +10,7 @@ first physical line together with the number the engine gave it.
 from __future__ import annotations
 
 import csv
+import gzip
 import sys
 from pathlib import Path
 
@@ -35,7 +36,9 @@ def record_lines(path: Path, delimiter: str, *, header_lines: int = 1) -> tuple[
     logical: list[int] = []
     physical: list[int] = []
     embedded = 0  # newlines inside quoted fields so far: the engine does not count them
-    with open(path, encoding="utf-8", errors="surrogateescape", newline="") as handle:
+    # A gzip file the engine read directly is walked decompressed (its bytes are not the text).
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", errors="surrogateescape", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter, quotechar='"', doublequote=True, strict=False)
         previous_end = 0
         for record in reader:

@@ -13,7 +13,7 @@ import io
 import pyarrow as pa
 
 from tracekit.ingest.content import SAMPLE_ROWS
-from tracekit.ingest.sources import Source, TextLayout, open_binary
+from tracekit.ingest.sources import Source, TextLayout, read_head
 
 __all__ = ["text_sample", "table_sample", "first_values"]
 
@@ -37,8 +37,7 @@ def _slices(source: Source) -> list[bytes]:
                     chunk = chunk[: chunk.rfind(b"\n") + 1]
                 parts.append(chunk)
             return parts
-    with open_binary(source) as handle:
-        data = handle.read(3 * _SLICE)
+    data = read_head(source, 3 * _SLICE)  # a cut archive gives what reads; the load reports the cut
     return [data if len(data) < 3 * _SLICE else data[: data.rfind(b"\n") + 1]]
 
 

@@ -18,16 +18,18 @@ import gzip
 import hashlib
 import os
 import zipfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from tracekit.errors import SourceError
+from tracekit.ingest.encodings import bom_encoding, detect_encoding, zero_byte_encoding
 
 __all__ = [
     "Source", "TextLayout", "expand_sources", "sniff_text", "detect_encoding", "sniff_delimiter",
-    "clean_names", "fingerprint", "transcode_to_utf8", "open_binary", "NATIVE_ENCODINGS",
+    "clean_names", "fingerprint", "open_binary", "read_head", "NATIVE_ENCODINGS",
 ]
 
 TEXT_SUFFIXES = {".csv", ".tsv", ".txt", ".psv", ".dat", ".tab"}
@@ -64,6 +66,7 @@ class TextLayout:
     delimiter: str
     names: list[str]
     header_line: list[str] = field(default_factory=list)
+    careful: bool = False  # read through a UTF-8 copy with line endings normalised (mixed endings, cut archives)
 
     @property
     def native(self) -> bool:
@@ -169,53 +172,37 @@ def _sample(source: Source, size: int = 1 << 20) -> bytes:
                 chunk = handle.read(size)
                 parts.append(chunk[chunk.find(b"\n") + 1:])  # from a line start
             return b"\n".join(parts)
+    return read_head(source, 3 * size)
+
+
+def read_head(source: Source, size: int) -> bytes:
+    """The first ``size`` bytes of the source's text, decompressed; of a cut or damaged archive, what
+    reads before the damage (the loader reports the damage itself)."""
+    if source.compression == "gzip" and source.member is None:
+        return _gzip_head(source.path, size)
+    out = bytearray()
     with open_binary(source) as handle:
-        return handle.read(3 * size)
-
-
-def detect_encoding(sample: bytes) -> str:
-    """Best guess among UTF-8 (with or without BOM), UTF-16, GB18030 and cp1252 for a byte sample.
-
-    GB18030 writes Chinese as pairs of high bytes; cp1252/Latin-1 Spanish puts single accented bytes
-    between ASCII letters. The share of high bytes that sit in pairs tells them apart.
-
-    Examples
-    --------
-    >>> detect_encoding("JOSÉ PÉREZ, MÉXICO".encode("cp1252")), detect_encoding("上海化工".encode("gb18030"))
-    ('cp1252', 'gb18030')
-    >>> detect_encoding(codecs.BOM_UTF8 + b"a,b"), detect_encoding("Año".encode())
-    ('utf-8-sig', 'utf-8')
-    """
-    if sample.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    try:
-        sample.decode("utf-8")
-        return "utf-8"
-    except UnicodeDecodeError as exc:
-        if exc.start >= len(sample) - 3 and exc.reason.startswith("unexpected end"):
-            return "utf-8"  # a character cut by the sample boundary
-        if sum(1 for b in sample if b >= 0x80) and _utf8_share(sample) > 0.9:
-            return "utf-8"  # a few broken bytes in a UTF-8 file: those rows become bad_encoding
-    high = [i for i, b in enumerate(sample) if b >= 0x80]
-    paired = sum(1 for i in high if (i + 1 < len(sample) and sample[i + 1] >= 0x80)
-                 or (i > 0 and sample[i - 1] >= 0x80))
-    if high and paired / len(high) > 0.8:
         try:
-            sample.decode("gb18030")
-            return "gb18030"
-        except UnicodeDecodeError:
-            pass
-    return "cp1252"
+            while len(out) < size and (chunk := handle.read(1 << 16)):
+                out += chunk
+        except (EOFError, zlib.error, zipfile.BadZipFile):
+            if not out:
+                raise
+    return bytes(out[:size])
 
 
-def _utf8_share(sample: bytes) -> float:
-    """Share of non-ASCII bytes that belong to valid UTF-8 sequences."""
-    text = sample.decode("utf-8", "surrogateescape")
-    bad = sum(1 for c in text if "\udc80" <= c <= "\udcff")
-    high = sum(1 for b in sample if b >= 0x80)
-    return 1 - bad / high if high else 1.0
+def _gzip_head(path: Path, size: int) -> bytes:
+    """The first ``size`` decompressed bytes, also of a truncated stream (GzipFile would raise instead)."""
+    inflater, out = zlib.decompressobj(wbits=31), bytearray()
+    with open(path, "rb") as raw:
+        while len(out) < size and (block := raw.read(1 << 16)):
+            try:
+                out += inflater.decompress(block, size - len(out))
+            except zlib.error as exc:
+                raise SourceError(f"{path}: not a readable gzip file ({exc})") from exc
+            if inflater.eof:
+                break
+    return bytes(out)
 
 
 def sniff_delimiter(lines: list[str], preferred: str | None = None) -> str:
@@ -264,28 +251,58 @@ def clean_names(header: list[str]) -> list[str]:
     return out
 
 
+SNIFF_TEXT = 256 << 10
+"""Characters of text the sniffer looks at; lines in it are cut at :data:`SNIFF_LINE` (a field of any
+length is the CSV reader's business, which quarantines a line over its limit with its line number)."""
+SNIFF_LINE = 64 << 10
+
+
 def sniff_text(source: Source, encoding: str | None = None, delimiter: str | None = None) -> TextLayout:
-    """Encoding, delimiter and column names of a delimited text source."""
+    """Encoding, delimiter and column names of a delimited text source, from a bounded sample."""
     sample = _sample(source)
+    if not encoding and not bom_encoding(sample) and (wide := zero_byte_encoding(sample)):
+        if wide == "unknown":
+            raise SourceError(
+                f"{source.name}: the file holds zero bytes in no pattern tracekit knows: it is binary, or "
+                "text in an encoding that cannot be guessed; give it with --encoding (e.g. utf-16-le), "
+                "or encoding=... in ws.load")
+        encoding = wide
     enc = (encoding or detect_encoding(sample)).lower().replace("_", "-")
     enc = {"utf8": "utf-8", "latin1": "latin-1", "windows-1252": "cp1252", "gbk": "gb18030"}.get(enc, enc)
     try:
         codecs.lookup(enc)
     except LookupError as exc:
         raise SourceError(f"{source.name}: unknown encoding {encoding!r}") from exc
-    text = sample[: 256 << 10].decode(enc, "replace").lstrip("\ufeff")
+    text = sample[: SNIFF_TEXT * 4].decode(enc, "replace")[:SNIFF_TEXT].lstrip("\ufeff")
+    careful = _mixed_line_endings(text)
     lines = text.splitlines()[:50]
     if len(lines) > 1 and not sample.endswith(b"\n"):
         lines = lines[:-1]  # the sample may cut the last line
     lines = [ln for ln in lines if ln.strip()]
     if not lines:
         raise SourceError(f"{source.name}: the file is empty (no header line)")
+    if len(lines[0]) > SNIFF_LINE:
+        raise SourceError(
+            f"{source.name}: the first line is over {SNIFF_LINE:,} characters long, too long for a header; "
+            "tracekit needs a first line naming the columns (is this a delimited text file?)")
+    lines = [ln[:SNIFF_LINE] for ln in lines]
     preferred = "\t" if source.suffix in {".tsv", ".tab"} else ("|" if source.suffix == ".psv" else None)
-    delim = delimiter if delimiter else sniff_delimiter(lines, preferred)
-    if delim in ("\\t", "tab"):
-        delim = "\t"
-    header = next(csv.reader([lines[0]], delimiter=delim))
-    return TextLayout(enc, delim, clean_names(header), header)
+    try:
+        delim = delimiter if delimiter else sniff_delimiter(lines, preferred)
+        if delim in ("\\t", "tab"):
+            delim = "\t"
+        header = next(csv.reader([lines[0]], delimiter=delim))
+    except csv.Error as exc:
+        raise SourceError(f"{source.name}: line 1 (the header) cannot be read as CSV ({exc})") from exc
+    if len(delim) != 1:
+        raise SourceError(f"{source.name}: the delimiter must be one character, not {delim!r}")
+    return TextLayout(enc, delim, clean_names(header), header, careful=careful)
+
+
+def _mixed_line_endings(text: str) -> bool:
+    """True when lines end in more than one way (CRLF and LF, or a lone CR anywhere)."""
+    crlf = text.count("\r\n")
+    return text.count("\r") > crlf or (crlf > 0 and text.count("\n") > crlf)
 
 
 # -- hashing and transcoding -----------------------------------------------------------------------
@@ -321,38 +338,6 @@ def fingerprint(source: Source) -> Fingerprint:
             digest.update(chunk)
             newlines += chunk.count(b"\n")
             last = chunk[-1:]
-    return Fingerprint(digest.hexdigest(), newlines, last == b"\n")
-
-
-def transcode_to_utf8(source: Source, encoding: str, target: Path) -> Fingerprint:
-    """Write the source's text as UTF-8 to ``target``; bytes that do not decode pass through unchanged.
-
-    Returns the fingerprint of the *original* bytes (and the newline count of the text).
-    """
-    digest = hashlib.sha256()
-    decoder = codecs.getincrementaldecoder(encoding)("surrogateescape")
-    newlines, last = 0, b""
-    with open_binary(source) as handle, open(target, "wb") as out:
-        first = True
-        for chunk in _chunks(handle):
-            digest.update(chunk)
-            text = decoder.decode(chunk)
-            if first:
-                text, first = text.lstrip("\ufeff"), False
-            data = text.encode("utf-8", "surrogateescape")
-            newlines += data.count(b"\n")
-            last = data[-1:] or last
-            out.write(data)
-        tail = decoder.decode(b"", final=True).encode("utf-8", "surrogateescape")
-        out.write(tail)
-        if tail:
-            newlines += tail.count(b"\n")
-            last = tail[-1:]
-    if source.compression == "gzip" and source.member is None:
-        digest = hashlib.sha256()  # the stored (compressed) bytes, as for plain .gz files
-        with open(source.path, "rb") as raw:
-            for chunk in _chunks(raw):
-                digest.update(chunk)
     return Fingerprint(digest.hexdigest(), newlines, last == b"\n")
 
 

@@ -23,8 +23,9 @@ from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.display import display
 
 from tracekit.commands import build_parser
+from tracekit.commands._failures import report_failure
 from tracekit.commands._render import to_json_text
-from tracekit.errors import TracekitError
+from tracekit.safetext import visible_lines
 
 __all__ = ["TracekitMagics", "MagicUsageError", "build_magic_parser"]
 
@@ -93,11 +94,18 @@ class TracekitMagics(Magics):
             result = args._command.run(self._workspace(args) if args._command.needs_workspace else None, args)
         except _HelpShown:
             return None
-        except (MagicUsageError, TracekitError, ValueError) as exc:  # ValueError: shlex quoting
-            print(f"%tk: error: {exc}" if not isinstance(exc, MagicUsageError) else str(exc), file=sys.stderr)
+        except (MagicUsageError, ValueError) as exc:  # ValueError: shlex quoting
+            print(f"%tk: error: {visible_lines(exc)}" if not isinstance(exc, MagicUsageError)
+                  else visible_lines(exc), file=sys.stderr)
             return None
-        except KeyboardInterrupt:
-            print("%tk: interrupted; work in progress was rolled back", file=sys.stderr)
+        except Exception as exc:  # the shared rule: one line, never a traceback (the log keeps it)
+            args_seen = locals().get("args")
+            report_failure(exc, prefix="%tk", debug=bool(getattr(args_seen, "debug", False)),
+                           log_folder=self.workspace_path if self.workspace_path.is_dir() else None,
+                           argv=["%tk", line])
+            return None
+        except KeyboardInterrupt as exc:
+            report_failure(exc, prefix="%tk")
             return None
         if getattr(args, "store_to", None):
             self.shell.user_ns[args.store_to] = result
@@ -125,14 +133,18 @@ class TracekitMagics(Magics):
         print(f"tracekit workspace: {ws.path}")
 
     def _workspace(self, args: argparse.Namespace):
-        return self._open(Path(args.workspace).expanduser() if args.workspace else self.workspace_path)
+        path = Path(args.workspace).expanduser() if args.workspace else self.workspace_path
+        return self._open(path, create=args._command.creates_workspace, read_only=args.read_only)
 
-    def _open(self, path: Path):
+    def _open(self, path: Path, *, create: bool = True, read_only: bool = False):
+        """The session's workspace at ``path``, opened once (a second open would clash in DuckDB)."""
         from tracekit.workspace import Workspace
 
         key = path.resolve()
+        if key in self._workspaces and self._workspaces[key].store.read_only and not read_only:
+            self._workspaces.pop(key).close()  # a verb that writes needs the read-write connection
         if key not in self._workspaces:
-            self._workspaces[key] = Workspace(key)
+            self._workspaces[key] = Workspace(key, create=create, read_only=read_only)
         return self._workspaces[key]
 
     def close(self) -> None:

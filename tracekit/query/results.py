@@ -16,6 +16,8 @@ from typing import Any
 import networkx as nx
 import pandas as pd
 
+from tracekit.safetext import visible
+
 __all__ = ["GraphResult", "csv_safe", "html_table", "safe_frame", "frame_records"]
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -61,7 +63,7 @@ def _cell(value: Any) -> str:
         return ""
     if isinstance(value, float):
         return f"{value:,.0f}" if abs(value) >= 100 else f"{value:.3g}"
-    return str(value)
+    return visible(value)  # control and bidi characters from the data shown as marks, never obeyed
 
 
 def html_table(frame: pd.DataFrame, *, max_rows: int = _HTML_ROWS) -> str:

@@ -46,12 +46,17 @@ class ExportResult:
 def export_mentions(store: Store, out: str | Path, fmt: str | None = None) -> ExportResult:
     """Write every party mention with its entity to CSV or Parquet (by ``fmt`` or the file suffix)."""
     path = Path(out).expanduser().resolve()
+    if path.is_dir():
+        raise TracekitError(f"cannot export to {path}: it is a folder; give a file name, e.g. {path / 'mentions.csv'}")
     fmt = (fmt or path.suffix.lstrip(".") or "csv").lower()
     if fmt not in ("csv", "parquet"):
         raise TracekitError(f"cannot export to {path.name}: use a .csv or .parquet file (or --format)")
     if not store.table_exists("mention_entities"):
         raise TracekitError("nothing resolved yet: run `tracekit resolve` first")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise TracekitError(f"cannot export to {path}: {exc.strerror or exc}") from exc
     text = (lambda c: neutralise_sql(c)) if fmt == "csv" else (lambda c: c)
     query = f"""
         SELECT {text('coalesce(s.path, s.name)')} AS source_file, m.line,
@@ -65,5 +70,8 @@ def export_mentions(store: Store, out: str | Path, fmt: str | None = None) -> Ex
         ORDER BY m.source_id, m.line, m.mention_id
     """  # noqa: S608
     options = "FORMAT csv, HEADER true" if fmt == "csv" else "FORMAT parquet"
-    store.execute(f"COPY ({query}) TO {quote_literal(str(path))} ({options})")
+    try:
+        store.execute(f"COPY ({query}) TO {quote_literal(str(path))} ({options})")
+    except TracekitError as exc:  # the engine could not write the file (permissions, a full disk)
+        raise TracekitError(f"cannot export to {path}: {exc}") from exc
     return ExportResult(path, store.count("party_mentions"), fmt)

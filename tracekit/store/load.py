@@ -28,21 +28,31 @@ from typing import Any
 import pyarrow as pa
 from tqdm.auto import tqdm
 
-from tracekit.errors import SourceError
+from tracekit.errors import SourceError, WorkspaceError
 from tracekit.ingest.evidence import Declaration, declaration
 from tracekit.ingest.mapping import Mapping, resolve_mapping
 from tracekit.ingest.sample import table_sample, text_sample
 from tracekit.ingest.sources import Source, TextLayout, expand_sources, sniff_text
 from tracekit.ingest.tables import frame_to_table, read_xlsx
+from tracekit.ingest.textcopy import TRUNCATION_ERRORS, CopiedText
 from tracekit.store.engine import Store, quote_literal
 from tracekit.store.report import LoadReport, SourceReport
 from tracekit.store.scan import (
     Fingerprinter,
+    ReadAgainCarefully,
     create_raw_from_parquet,
     create_raw_from_table,
     read_rejects,
     reconcile_lines,
     scan_text,
+)
+from tracekit.store.versions import (
+    SourceChanged,
+    changed_message,
+    changed_sources,
+    check_on_change,
+    previous_versions,
+    stored_hash,
 )
 from tracekit.store.write import ensure_country_table, ensure_gazetteer_table, load_settings, write_rows
 
@@ -119,21 +129,30 @@ def _prepare(store: Store, source: Source, mapping: Any, encoding: str | None,
 
 
 # -- phase 2: one source in one transaction --------------------------------------------------------
-def _existing(store: Store, content_hash: str, name: str) -> list[int]:
+def _existing(store: Store, content_hash: str, name: str | None) -> list[int]:
     return [r[0] for r in store.rows(
         "SELECT source_id FROM sources WHERE content_hash = ? OR name = ? ORDER BY source_id",
         [content_hash, name])]
 
 
 def delete_source(store: Store, source_id: int) -> None:
-    """Remove every trace of one source (call inside a transaction)."""
+    """Remove every trace of one source (call inside a transaction).
+
+    Resolution rows of its mentions go too, so nothing points at a mention that is gone; the caller
+    redoes the resolution (the graph tables rebuild themselves when shipments and resolution change).
+    """
+    for table in ("mention_features", "mention_entities"):
+        if store.table_exists(table):
+            store.execute(f"DELETE FROM {table} WHERE mention_id IN "  # noqa: S608
+                          "(SELECT mention_id FROM party_mentions WHERE source_id = ?)", [source_id])
     for table in ("shipments", "party_mentions", "quarantine", "sources"):
         store.execute(f"DELETE FROM {table} WHERE source_id = ?", [source_id])  # noqa: S608
     store.execute(f"DROP TABLE IF EXISTS {raw_table_name(source_id)}")
 
 
 def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path,
-              step: Callable[[str], None] = lambda _: None, decl: Declaration | None = None) -> SourceReport:
+              step: Callable[[str], None] = lambda _: None, decl: Declaration | None = None,
+              on_change: str | None = None) -> SourceReport:
     started = time.perf_counter()
     source = prepared.source
     report = SourceReport(source.name, "loaded", mapping=prepared.mapping, notes=list(prepared.notes),
@@ -142,6 +161,9 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
                           declaration=decl.to_json() if decl else None)
     if prepared.layout:
         report.encoding, report.delimiter = prepared.layout.encoding, prepared.layout.delimiter
+        if prepared.layout.careful:
+            report.notes.append("line endings are mixed (CRLF, LF or CR) or the archive is cut: read through a "
+                                "careful copy in which every CRLF and lone CR is one line break")
     with load_settings(store), store.transaction():
         source_id = int(store.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))
         raw = raw_table_name(source_id)
@@ -164,11 +186,19 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
                 content_hash = digest.hexdigest()
             else:
                 content_hash = _table_hash(prepared.table)
-        previous = _existing(store, content_hash, source.name)
+        previous = _existing(store, content_hash, source.name if source.path is not None else None)
         same_bytes = [s for s in previous if store.scalar(
             "SELECT content_hash FROM sources WHERE source_id = ?", [s]) == content_hash]
         if same_bytes and not replace:
             raise _AlreadyLoaded(same_bytes[0])
+        other_versions = [s for s in previous if s not in same_bytes]
+        if other_versions and not replace and on_change is None:  # checked before the load began, too
+            raise SourceChanged(changed_message([f"{source.name} (source {other_versions[-1]})"]))
+        replace = replace or on_change == "replace"
+        if other_versions and on_change == "as_new":
+            report.notes.append(
+                f"kept beside source {other_versions[-1]}, an earlier version of this file with other content "
+                "(as_new): shipments in both versions count twice")
         if replace:
             for old in previous:
                 delete_source(store, old)
@@ -177,7 +207,9 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
             rejects = read_rejects(store)
             accepted = int(store.count(raw))
             step("line numbers")
-            reject_physical = reconcile_lines(store, raw, path, delimiter, fp, rejects, accepted, report.notes)
+            placed = reconcile_lines(store, raw, path, delimiter, fp, rejects, accepted, report.notes)
+            rejects = [(line, *r[1:5]) for line, r in zip(placed, rejects, strict=True)]  # physical lines now
+            _file_the_cut(fp, rejects, report)
         elif source.kind == "parquet":
             create_raw_from_parquet(store, raw, source.path, prepared.names)
         else:
@@ -195,6 +227,22 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
         report.source_id = source_id
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _file_the_cut(fp: Any, rejects: list[tuple], report: SourceReport) -> None:
+    """A truncated archive: its whole lines are loaded; the cut line is quarantined as ``truncated``."""
+    if not isinstance(fp, CopiedText):
+        return
+    if not fp.truncated:
+        return
+    cut_line = fp.newlines + 1
+    if fp.cut_text is not None:
+        rejects.append((cut_line, "truncated", None, f"truncated: the archive ends inside this line ({fp.cut_reason})",
+                        fp.cut_text))
+    report.notes.append(
+        f"the archive is truncated ({fp.cut_reason}): loaded what is whole, the {fp.newlines:,} lines before "
+        f"the cut" + (f"; the cut line {cut_line:,} is quarantined as truncated" if fp.cut_text is not None
+                      else "") + "; the rest of the file is missing: get it again for the full data")
 
 
 class _AlreadyLoaded(Exception):
@@ -215,17 +263,45 @@ def _table_hash(table: pa.Table) -> str:
 @contextlib.contextmanager
 def _workdir(store: Store) -> Iterator[Path]:
     base = store.folder if store.folder is not None else None
-    with tempfile.TemporaryDirectory(prefix="tracekit-load-", dir=base) as tmp:
-        yield Path(tmp)
+    try:
+        tmp = tempfile.TemporaryDirectory(prefix="tracekit-load-", dir=base)
+    except OSError as exc:
+        raise WorkspaceError(f"cannot write in the workspace folder {base}: {exc.strerror or exc} "
+                             "(a load needs room for its work files there)") from exc
+    with tmp:
+        yield Path(tmp.name)
+
+
+def _prepare_readable(store: Store, source: Source, mapping: Any, encoding: str | None,
+                      delimiter: str | None) -> _Prepared:
+    """:func:`_prepare`, with a file that cannot be read (permissions, a vanished file) said in one line."""
+    try:
+        return _prepare(store, source, mapping, encoding, delimiter)
+    except OSError as exc:
+        raise SourceError(f"{source.name}: cannot read the file: {exc.strerror or exc}") from exc
+    except TRUNCATION_ERRORS as exc:
+        raise SourceError(f"{source.name}: the compressed file is damaged ({exc}); nothing was loaded. "
+                          "Get the file again") from exc
 
 
 def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = False,
          encoding: str | None = None, delimiter: str | None = None, progress: bool = True,
-         declaring_country: str | None = None, declaration_kind: str | None = None) -> LoadReport:
+         declaring_country: str | None = None, declaration_kind: str | None = None,
+         on_change: str | None = None) -> LoadReport:
     """Load sources into the workspace; see :meth:`tracekit.Workspace.load`."""
     started = time.perf_counter()
+    check_on_change(on_change)
+    if store.read_only:
+        raise WorkspaceError(f"the workspace {store.folder} was opened read-only (--read-only) and a load "
+                             "changes it; run it without --read-only")
     decl = declaration(declaring_country, declaration_kind)
-    prepared = [_prepare(store, s, mapping, encoding, delimiter) for s in expand_sources(sources)]
+    prepared = [_prepare_readable(store, s, mapping, encoding, delimiter) for s in expand_sources(sources)]
+    if not replace and on_change is None:
+        # Hash only files whose name was loaded before (the scan hashes the rest as it reads them).
+        hashes = [(p.source, stored_hash(p.source, p.table, _table_hash))
+                  for p in prepared if previous_versions(store, p.source)]
+        if changed := changed_sources(store, hashes):
+            raise SourceChanged(changed_message(changed))
     ensure_country_table(store)
     ensure_gazetteer_table(store)
     report = LoadReport()
@@ -238,8 +314,15 @@ def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = F
             def step(what: str, name: str = name) -> None:
                 bar.set_postfix_str(f"{name}: {what}")
             try:
-                report.sources.append(_load_one(store, item, replace=replace, workdir=workdir, step=step,
-                                                decl=decl))
+                try:
+                    done_one = _load_one(store, item, replace=replace, workdir=workdir, step=step,
+                                         decl=decl, on_change=on_change)
+                except ReadAgainCarefully as why:
+                    item.layout.careful = True  # rolled back; the careful copy reads what the engine could not
+                    done_one = _load_one(store, item, replace=replace, workdir=workdir, step=step,
+                                         decl=decl, on_change=on_change)
+                    done_one.notes.insert(0, f"the fast reader stopped ({why}); read again carefully")
+                report.sources.append(done_one)
             except _AlreadyLoaded as done:
                 row = store.rows("SELECT rows_read, rows_loaded, rows_quarantined FROM sources "
                                  "WHERE source_id = ?", [done.source_id])[0]

@@ -14,6 +14,7 @@ QUARANTINE_REASONS: dict[str, str] = {
     "bad_encoding": "bytes that are not valid in the file's encoding",
     "ragged_line": "more or fewer fields than the header",
     "malformed_line": "quoting the CSV reader cannot follow, or a line over the size limit",
+    "truncated": "the last line of a truncated archive, cut off mid-record",
     "no_party": "neither a shipper nor a consignee name",
     "bad_date": "a date in no recognised form, or an impossible one",
     "negative_weight": "a weight below zero",
@@ -30,7 +31,7 @@ class SourceReport:
     """The outcome for one source file (or DataFrame)."""
 
     name: str
-    status: str  # "loaded" | "replaced" | "skipped"
+    status: str  # "loaded" | "replaced" | "skipped" (a changed file loaded on_change="as_new" is "loaded", with a note)
     source_id: int | None = None
     rows_read: int = 0
     rows_loaded: int = 0

@@ -13,10 +13,12 @@ analyst can open the file at the right place:
 
 from __future__ import annotations
 
+import gzip
 import threading
 from pathlib import Path
 from typing import Any
 
+import duckdb
 import pyarrow as pa
 
 from tracekit.errors import SourceError
@@ -28,11 +30,11 @@ from tracekit.ingest.sources import (
     TextLayout,
     copy_member,
     fingerprint,
-    transcode_to_utf8,
 )
+from tracekit.ingest.textcopy import TRUNCATION_ERRORS, careful_copy
 from tracekit.store.engine import Store, quote_literal
 
-__all__ = ["Fingerprinter", "scan_text", "read_rejects", "reconcile_lines", "create_raw_from_table",
+__all__ = ["Fingerprinter", "ReadAgainCarefully", "scan_text", "read_rejects", "reconcile_lines", "create_raw_from_table",
            "create_raw_from_parquet"]
 
 _REJECT_REASONS = {
@@ -56,20 +58,32 @@ class Fingerprinter(threading.Thread):
 
     def get(self) -> Fingerprint:
         self.join()
+        if isinstance(self.error, TRUNCATION_ERRORS):
+            raise ReadAgainCarefully(f"the compressed stream is cut ({self.error})")
         if self.error is not None:
             raise SourceError(f"{self.source.name}: cannot read the file ({self.error})") from self.error
         return self.result
 
 
+class ReadAgainCarefully(Exception):
+    """The engine could not read the file as it is (mixed line endings, a cut stream): the load rolls
+    back and reads it again through a careful copy (:mod:`tracekit.ingest.textcopy`)."""
+
+
 def scan_text(store: Store, source: Source, layout: TextLayout, raw: str, workdir: Path) -> tuple[Path, Any]:
     """Create the raw table from a text file; returns (file the engine read, fingerprint or thread)."""
-    if layout.native and source.member is None:
-        path, print_ = source.path, Fingerprinter(source)
-        print_.start()
-    else:
-        path = workdir / f"{raw}.csv"
-        print_ = (copy_member(source, path) if layout.native
-                  else transcode_to_utf8(source, layout.encoding, path))
+    try:
+        if layout.native and source.member is None and not layout.careful:
+            path, print_ = source.path, Fingerprinter(source)
+            print_.start()
+        else:
+            path = workdir / f"{raw}.csv"
+            print_ = (copy_member(source, path) if layout.native and not layout.careful
+                      else careful_copy(source, layout.encoding, path))
+    except TRUNCATION_ERRORS as exc:
+        raise ReadAgainCarefully(f"the compressed stream is cut ({exc})") from exc
+    except OSError as exc:
+        raise SourceError(f"{source.name}: cannot read the file: {exc.strerror or exc}") from exc
     compression = "gzip" if (source.compression == "gzip" and path == source.path) else "none"
     names = "{" + ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in layout.names) + "}"
     columns = ", ".join(quote_ident(n) for n in layout.names)
@@ -79,15 +93,34 @@ def scan_text(store: Store, source: Source, layout: TextLayout, raw: str, workdi
     # engine read the file on one thread: twice the time on two cores. The caller puts the session's
     # own setting back afterwards.
     store.execute("SET preserve_insertion_order = true")
-    store.execute(
-        f"CREATE TABLE {raw} AS SELECT {columns} "  # noqa: S608
-        f"FROM read_csv({quote_literal(str(path))}, header = true, all_varchar = true, "
-        f"delim = {quote_literal(layout.delimiter)}, quote = '\"', escape = '\"', columns = {names}, "
-        f"compression = {quote_literal(compression)}, store_rejects = true, rejects_table = 'tk_rejects', "
-        f"rejects_scan = 'tk_reject_scans', max_line_size = 8388608, auto_detect = false)"
-    )
+    _read_csv(store, source, layout,
+              f"CREATE TABLE {raw} AS SELECT {columns} "  # noqa: S608
+              f"FROM read_csv({quote_literal(str(path))}, header = true, all_varchar = true, "
+              f"delim = {quote_literal(layout.delimiter)}, quote = '\"', escape = '\"', columns = {names}, "
+              f"compression = {quote_literal(compression)}, store_rejects = true, rejects_table = 'tk_rejects', "
+              f"rejects_scan = 'tk_reject_scans', max_line_size = 8388608, auto_detect = false)")
     _number_rows(store, raw)
     return path, print_
+
+
+def _read_csv(store: Store, source: Source, layout: TextLayout, sql: str) -> None:
+    """Run the engine's CSV scan; a failure of the file (not of tracekit) becomes one clear error."""
+    try:
+        with store.lock, store.running():
+            store.connection.execute(sql)
+    except duckdb.InterruptException as exc:
+        raise KeyboardInterrupt from exc
+    except RuntimeError as exc:
+        if "interrupted" in str(exc).lower():
+            raise KeyboardInterrupt from exc
+        raise
+    except duckdb.Error as exc:
+        text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        if "interrupted" in text.lower():
+            raise KeyboardInterrupt from exc
+        if not layout.careful and ("state machine" in text or "GZIP" in text or "gzip" in text):
+            raise ReadAgainCarefully(text) from exc
+        raise SourceError(f"{source.name}: the CSV reader cannot read the file: {text}") from exc
 
 
 def _number_rows(store: Store, raw: str) -> None:
@@ -103,49 +136,93 @@ def _number_rows(store: Store, raw: str) -> None:
     store.execute(f"UPDATE {raw} SET line = rowid - {int(first)} + 2")  # noqa: S608
 
 
-def read_rejects(store: Store) -> list[tuple[int, str, str | None, str, str]]:
-    """Rejected lines: (engine line, reason, column, detail, raw text), one per line."""
+def read_rejects(store: Store) -> list[tuple]:
+    """Rejected records: (engine line, reason, column, detail, raw text, byte position, physical offset).
+
+    One per record (a record with several errors is one row; two records the engine numbered alike
+    stay two). The byte position and the line breaks leading the raw text place the record on its
+    physical line when the engine's own numbering drifts (blank lines, records spanning lines).
+    """
     rows = store.rows(
         "SELECT line, list(error_type ORDER BY column_idx), list(column_name ORDER BY column_idx), "
-        "list(error_message ORDER BY column_idx), any_value(csv_line) FROM tk_rejects GROUP BY line ORDER BY line")
+        "list(error_message ORDER BY column_idx), any_value(csv_line), line_byte_position FROM tk_rejects "
+        "GROUP BY line, line_byte_position ORDER BY line_byte_position, line")
     out = []
-    for line, types, cols, messages, raw in rows:
+    for line, types, cols, messages, raw, position in rows:
         reason = _REJECT_REASONS.get(types[0], "malformed_line")
         detail = "; ".join(dict.fromkeys(f"{_REJECT_REASONS.get(t, 'malformed_line')}: {m}"
                                          for t, m in zip(types, messages, strict=True)))
-        out.append((int(line), reason, cols[0], detail, raw))
+        text = raw or ""
+        body = text.lstrip("\r\n")
+        breaks = text[: len(text) - len(body)].count("\n")  # blank lines the engine put in front of the record
+        out.append((int(line), reason, cols[0], detail, body if body != text else raw, position,
+                    max(breaks - 1, 0)))
     return out
 
 
+def _lines_at_bytes(path: Path, positions: list[int]) -> dict[int, int]:
+    """1 + the number of line breaks before each byte position of the file the engine read."""
+    wanted = sorted(set(positions))
+    found: dict[int, int] = {}
+    breaks, offset, i = 0, 0, 0
+    opener = gzip.open if path.suffix.lower() == ".gz" else open
+    with opener(path, "rb") as handle:
+        while i < len(wanted) and (chunk := handle.read(4 << 20)):
+            while i < len(wanted) and wanted[i] < offset + len(chunk):
+                found[wanted[i]] = breaks + chunk.count(b"\n", 0, wanted[i] - offset) + 1
+                i += 1
+            breaks += chunk.count(b"\n")
+            offset += len(chunk)
+    for position in wanted[i:]:
+        found[position] = breaks + 1
+    return found
+
+
 def reconcile_lines(store: Store, raw: str, path: Path, delimiter: str, fp: Fingerprint,
-                    rejects: list[tuple], accepted: int, notes: list[str]) -> dict[int, int]:
-    """Give raw rows their physical line; returns engine line → physical line for rejected lines."""
+                    rejects: list[tuple], accepted: int, notes: list[str]) -> list[int]:
+    """Give raw rows their physical line; returns the physical line of each rejected record, in order."""
     physical_lines = fp.newlines + (0 if fp.ends_with_newline else 1)
     reject_lines = [r[0] for r in rejects]
-    if physical_lines == 1 + accepted + len(reject_lines):
+    if physical_lines == 1 + accepted + len(reject_lines) and len(set(reject_lines)) == len(reject_lines):
         # Fast path: one record per line, no blank lines. Accepted rows hold row_number + 1; shift each
         # past the rejected lines before it (reject j sits in front of the row numbered R_j - j).
         if reject_lines:
-            gaps = pa.table({"gap": pa.array([r - j for j, r in enumerate(reject_lines)], pa.int64())})
+            gaps = pa.table({"gap": pa.array([r - j for j, r in enumerate(sorted(reject_lines))], pa.int64())})
             with store.registered("tk_reject_gaps", gaps):
                 _shift_past(store, raw, "SELECT gap AS line, 1 AS n FROM tk_reject_gaps", inclusive=True)
-        return {r: r for r in reject_lines}
+        return reject_lines
     if not reject_lines and _shift_past_line_breaks(store, raw, physical_lines, accepted):
-        return {}
+        return []
+    at = _lines_at_bytes(path, [r[5] for r in rejects if r[5] is not None])
+    reject_physical = [at[r[5]] + r[6] if r[5] is not None else r[0] for r in rejects]
     logical, physical = record_lines(path, delimiter)
-    rejected = set(reject_lines)
-    keep = [i for i, v in enumerate(logical.to_pylist()) if v not in rejected]
-    if len(keep) != accepted:
+    rejected = set(reject_physical)
+    keep = [i for i, v in enumerate(physical.to_pylist()) if v not in rejected]
+    if len(keep) != accepted or len(rejected) != len(reject_physical):
         notes.append(
             f"line numbers are approximate: the file's quoting could not be followed exactly "
             f"({len(keep)} records found, {accepted} read)")
-        return {r: r for r in reject_lines}
+        return _distinct(reject_physical, taken=set(range(2, accepted + 2)))
     table = pa.table({"t": pa.array(range(2, accepted + 2), pa.int64()),
                       "physical": physical.take(pa.array(keep, pa.int64()))})
     with store.registered("tk_line_map", table):
         store.execute(f"UPDATE {raw} SET line = m.physical FROM tk_line_map m WHERE {raw}.line = m.t")  # noqa: S608
-    mapping = dict(zip(logical.to_pylist(), physical.to_pylist(), strict=True))
-    return {r: mapping.get(r, r) for r in reject_lines}
+    return reject_physical
+
+
+def _distinct(lines: list[int], taken: set[int]) -> list[int]:
+    """Rejected records' lines made distinct from the rows' and each other's (next free line after a clash).
+
+    Only for files whose lines could not be followed exactly (the report says the numbers are
+    approximate): two records must never share a line, or one would look counted twice.
+    """
+    out = []
+    for line in lines:
+        while line in taken:
+            line += 1
+        taken.add(line)
+        out.append(line)
+    return out
 
 
 def _shift_past_line_breaks(store: Store, raw: str, physical_lines: int, accepted: int) -> bool:

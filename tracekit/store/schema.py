@@ -10,7 +10,7 @@ under the same version number, which bumps whenever any stored layout changes.
 
 from __future__ import annotations
 
-from tracekit.errors import SchemaVersionError
+from tracekit.errors import SchemaVersionError, WorkspaceError
 from tracekit.ingest.fields import MENTION_COLUMNS, SHIPMENT_FIELDS
 from tracekit.store.engine import Store
 
@@ -71,12 +71,37 @@ def ensure_table(store: Store, name: str, columns_sql: str) -> None:
     store.execute(f"CREATE TABLE IF NOT EXISTS {name} ({columns_sql})")
 
 
+_REPAIR_HINT = ("if you know which tracekit wrote it, `UPDATE tk_meta SET value = '<version>' WHERE key = "
+                "'schema_version'` in the duckdb shell repairs the stamp")
+
+
 def schema_version(store: Store) -> int | None:
-    """The schema version stamped in the workspace, or None for an empty database."""
+    """The schema version stamped in the workspace, or None for an empty database.
+
+    Raises :class:`WorkspaceError` for a database tracekit did not create (tables but no ``tk_meta``)
+    and for a damaged stamp: re-stamping or adding tables would hide the damage or take over the file.
+    """
+    where = store.folder or "the in-memory database"
     if not store.table_exists("tk_meta"):
+        tables = [r[0] for r in store.rows(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1")]
+        if tables:
+            shown = ", ".join(tables[:4]) + (" …" if len(tables) > 4 else "")
+            raise WorkspaceError(
+                f"{where} holds a DuckDB database that tracekit did not create (tables {shown}); tracekit "
+                "leaves it alone. Use another --workspace folder")
         return None
-    value = store.scalar("SELECT value FROM tk_meta WHERE key = 'schema_version'")
-    return int(value) if value is not None else None
+    rows = store.rows("SELECT value FROM tk_meta WHERE key = 'schema_version'")
+    fix = (f"Restore {where}/tracekit.duckdb from a backup, or load the sources again into a new workspace; "
+           + _REPAIR_HINT)
+    if not rows:
+        raise WorkspaceError(f"workspace {where} is damaged: tk_meta has no schema_version. {fix}")
+    try:
+        return int(rows[0][0])
+    except (TypeError, ValueError):
+        raise WorkspaceError(
+            f"workspace {where} is damaged: tk_meta.schema_version is {rows[0][0]!r}, not a version "
+            f"number. {fix}") from None
 
 
 def ensure_schema(store: Store) -> int:

@@ -71,7 +71,7 @@ class StoreVerbs:
 
     def load(self, source: Any, mapping: Any = "auto", *, replace: bool = False, encoding: str | None = None,
              delimiter: str | None = None, progress: bool = True, declaring_country: str | None = None,
-             declaration: str | None = None):
+             declaration: str | None = None, on_change: str | None = None):
         """Load trade records; every row ends up loaded or quarantined, never dropped.
 
         Parameters
@@ -83,6 +83,12 @@ class StoreVerbs:
             Which source column feeds which field (see :mod:`tracekit.ingest.mapping`).
         replace : bool
             Reload a source already loaded (same content or same name): its old rows go everywhere.
+        on_change : None, "replace" or "as_new"
+            What to do when a file loaded before (same path) has different content now. None (the
+            default) stops before writing anything and says so, because loading it beside the old
+            version would count its shipments twice. "replace": the new content replaces the old (its
+            rows, mentions and quarantine; a resolved workspace is resolved again). "as_new": both
+            versions are kept, with a note in the report.
         encoding, delimiter : str, optional
             Override the detected text encoding or delimiter.
         progress : bool
@@ -104,6 +110,10 @@ class StoreVerbs:
         MappingError
             Before anything is written, when a source has no party-name column or the mapping names
             columns the source lacks.
+        SourceChanged
+            Before anything is written, when a file loaded before has changed and ``on_change`` is None.
+        SourceError
+            A file that cannot be read (missing, unreadable, not delimited text, an unguessable encoding).
 
         Examples
         --------
@@ -118,7 +128,8 @@ class StoreVerbs:
         from tracekit.store.load import load
 
         return load(self.store, source, mapping, replace=replace, encoding=encoding, delimiter=delimiter,
-                    progress=progress, declaring_country=declaring_country, declaration_kind=declaration)
+                    progress=progress, declaring_country=declaring_country, declaration_kind=declaration,
+                    on_change=on_change)
 
     def preview(self, source: Any, mapping: Any = "auto", *, encoding: str | None = None,
                 delimiter: str | None = None, sample_rows: int | None = None):
@@ -216,4 +227,11 @@ class StoreVerbs:
         >>> tracekit.Workspace().sql("SELECT count(*) AS n FROM shipments")["n"].tolist()
         [0]
         """
-        return self.store.df(query, params)
+        import duckdb
+
+        from tracekit.errors import QueryError
+
+        try:
+            return self.store.df(query, params)
+        except duckdb.Error as exc:  # the user's own SQL: their mistake to see, not a tracekit bug
+            raise QueryError(f"the query failed: {str(exc).splitlines()[0]}") from exc

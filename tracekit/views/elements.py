@@ -18,6 +18,7 @@ from collections.abc import Hashable, Iterable
 import networkx as nx
 
 from tracekit.graph.draw import KIND_COLOURS, layout_positions, select_nodes
+from tracekit.safetext import visible
 
 __all__ = ["visible_subgraph", "to_elements", "node_key", "COLOUR_MODES", "PALETTE"]
 
@@ -135,7 +136,7 @@ def visible_subgraph(G: nx.Graph, shown: Iterable | None = None, *, max_nodes: i
 
 
 def _tip(attrs: dict, node: Hashable) -> str:
-    lines = [str(attrs.get("label") or node)]
+    lines = [visible(attrs.get("label") or node)]
     if isinstance(node, int):  # the id beside the name, to copy into a verb or a report
         lines.append(f"entity {node}")
     lines += [f"{k}: {attrs[k]}" for k in ("country", "mentions", "risk", "community") if attrs.get(k) is not None]
@@ -197,7 +198,7 @@ def to_elements(V: nx.Graph, *, colour_by: str = "kind", highlight: Iterable | N
             classes.append("highlight")
         size = 14 + 4 * math.log10(1 + float(attrs.get("mentions") or 0))
         data = {k: _plain(v) for k, v in attrs.items() if k not in ("evidence",)}
-        data.update(id=node_key(node), label=str(attrs.get("label") or node), kind=attrs.get("kind") or "company",
+        data.update(id=node_key(node), label=visible(attrs.get("label") or node), kind=attrs.get("kind") or "company",
                     colour=node_colour(attrs, colour_by), size=round(size, 1), tk_tip=_tip(attrs, node))
         element = {"group": "nodes", "data": data, "classes": " ".join(classes)}
         if node in positions:

@@ -13,6 +13,7 @@ import networkx as nx
 import pandas as pd
 
 from tracekit.query.results import html_table
+from tracekit.safetext import visible
 
 __all__ = ["node_details", "edge_details", "evidence_html", "message"]
 
@@ -20,10 +21,15 @@ _NODE_FIELDS = ("kind", "country", "mentions", "risk", "flags", "community", "ti
 _EDGE_FIELDS = ("kind", "shipments", "kg", "usd", "first_date", "last_date", "hs_codes", "descriptions")
 
 
+def _show(value: object) -> str:
+    """Escaped for HTML, with control and bidi characters shown as marks (a name cannot spoof another)."""
+    return html.escape(visible(value))
+
+
 def _rows(pairs: list[tuple[str, object]]) -> str:
     body = "".join(
         f"<tr><th style='text-align:left;padding-right:8px'>{html.escape(k)}</th>"
-        f"<td>{html.escape(', '.join(map(str, v)) if isinstance(v, list | tuple) else str(v))}</td></tr>"
+        f"<td>{_show(', '.join(map(str, v)) if isinstance(v, list | tuple) else str(v))}</td></tr>"
         for k, v in pairs if v is not None and v != []
     )
     return f"<table class='tk-details'>{body}</table>"
@@ -43,14 +49,14 @@ def node_details(G: nx.Graph, node) -> str:
     pairs = [("entity id", node)] + [(k, attrs.get(k)) for k in _NODE_FIELDS]
     if G.is_directed():
         pairs += [("suppliers", G.in_degree(node)), ("buyers", G.out_degree(node))]
-    return f"<h4 class='tk-title'>{html.escape(str(attrs.get('label') or node))}</h4>{_rows(pairs)}"
+    return f"<h4 class='tk-title'>{_show(attrs.get('label') or node)}</h4>{_rows(pairs)}"
 
 
 def edge_details(G: nx.Graph, u, v) -> str:
     """Escaped HTML: shipper → consignee and the edge's trade figures."""
     attrs = G.edges[u, v]
     title = f"{G.nodes[u].get('label') or u} → {G.nodes[v].get('label') or v}"
-    return f"<h4 class='tk-title'>{html.escape(title)}</h4>{_rows([(k, attrs.get(k)) for k in _EDGE_FIELDS])}"
+    return f"<h4 class='tk-title'>{_show(title)}</h4>{_rows([(k, attrs.get(k)) for k in _EDGE_FIELDS])}"
 
 
 def evidence_html(frame: pd.DataFrame | None, *, max_rows: int = 25) -> str:
