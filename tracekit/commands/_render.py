@@ -10,8 +10,8 @@ from typing import Any
 
 import pandas as pd
 
-from tracekit.store.ids import json_ids
 from tracekit.safetext import visible, visible_lines
+from tracekit.store.ids import json_ids
 
 __all__ = ["to_jsonable", "to_json_text", "to_text"]
 
