@@ -248,5 +248,8 @@ def test_cli_declaring_country(tmp_path, write, capsys):
 def test_place_key_python_equals_sql(text):
     import duckdb
 
-    got = duckdb.execute(f"SELECT {place_key_sql('v')} FROM (SELECT $v AS v)", {"v": text}).fetchone()[0]  # noqa: S608
+    # A connection of its own, fully fetched: a half-read result on duckdb's default connection breaks
+    # every later user of it in this process (the doctests use it).
+    with duckdb.connect() as con:
+        got = con.execute(f"SELECT {place_key_sql('v')} FROM (SELECT $v AS v)", {"v": text}).fetchall()[0][0]  # noqa: S608
     assert got == place_key(text)

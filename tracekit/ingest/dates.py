@@ -197,7 +197,7 @@ def date_forms_probe_sql(column: str, table: str) -> str:
     Examples
     --------
     >>> import duckdb
-    >>> duckdb.sql(date_forms_probe_sql("d", "(SELECT unnest(['2024-01-12', '13/01/2024', '']) AS d)")).fetchall()
+    >>> duckdb.connect().sql(date_forms_probe_sql("d", "(SELECT unnest(['2024-01-12', '13/01/2024', '']) AS d)")).fetchall()
     [(1, 0, 1, 0, 1, 0)]
     """
     t = f"trim({column})"

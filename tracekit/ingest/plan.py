@@ -69,7 +69,7 @@ def text_sql(value: str) -> str:
     Examples
     --------
     >>> import duckdb
-    >>> duckdb.sql(f"SELECT {text_sql('v')} FROM (SELECT unnest(['  a ', 'b', '', '   ', NULL, 'é\u00a0']) AS v)").fetchall()
+    >>> duckdb.connect().sql(f"SELECT {text_sql('v')} FROM (SELECT unnest(['  a ', 'b', '', '   ', NULL, 'é\u00a0']) AS v)").fetchall()
     [('a',), ('b',), (None,), (None,), (None,), ('é',)]
     """
     return (f"(CASE WHEN {value} = '' THEN NULL WHEN starts_with({value}, ' ') OR ends_with({value}, ' ') "
