@@ -138,12 +138,13 @@ def test_ctrl_c_mid_write_leaves_workspace_and_settings_as_before(ws, write, mon
     def interrupted(*_args, **_kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(writing, "_warn", interrupted)  # after shipments and mentions were written
+    monkeypatch.setattr(writing, "_derived_country_notes", interrupted)  # after shipments and mentions were written
     with pytest.raises(KeyboardInterrupt):
         ws.load(path, progress=False)
     info = ws.info()
     assert (info.sources, info.shipments, info.party_mentions, info.quarantined) == (0, 0, 0, 0)
     assert ws.store.rows("SELECT count(*) FROM information_schema.tables WHERE table_name LIKE 'raw_%'") == [(0,)]
+    assert ws.store.rows("SELECT count(*) FROM source_files") == [(0,)]
     assert ws.store.rows("SELECT current_setting('preserve_insertion_order'), "
                          "current_setting('disabled_optimizers')")[0] == (True, "")
     monkeypatch.undo()

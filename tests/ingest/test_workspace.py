@@ -22,7 +22,9 @@ def test_same_file_twice_adds_nothing_and_replace_reloads(ws, write):
     replaced = ws.load(path, replace=True, progress=False)
     assert replaced.sources[0].status == "replaced" and replaced.rows_loaded == 2
     assert (ws.info().sources, ws.info().shipments, ws.info().party_mentions) == (1, 2, 3)
-    assert len(ws.sql("SELECT * FROM information_schema.tables WHERE table_name LIKE 'raw_%'")) == 1
+    # a plain CSV keeps no raw table: its provenance is the file, indexed once (one row after the replace)
+    assert len(ws.sql("SELECT * FROM information_schema.tables WHERE table_name LIKE 'raw_%'")) == 0
+    assert ws.store.rows("SELECT source_id FROM source_files") == [(ws.store.scalar("SELECT source_id FROM sources"),)]
 
 
 def test_provenance_round_trip_gives_exact_raw_text_and_extras(ws, write):

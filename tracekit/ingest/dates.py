@@ -24,7 +24,7 @@ from typing import Literal
 
 __all__ = [
     "DayOrder", "parse_date", "date_sql", "choose_day_order", "day_order_probe_sql", "date_forms_probe_sql",
-    "describe_date_forms", "MONTHS",
+    "describe_date_forms", "date_form_bits_sql", "DATE_FORM_CODES", "MONTHS",
 ]
 
 DayOrder = Literal["DMY", "MDY"]
@@ -221,6 +221,39 @@ def date_forms_probe_sql(column: str, table: str) -> str:
             f"count(*) FILTER (WHERE form = 'numeric' AND {part(1)} > 12) AS numeric_first_over_12, "
             f"count(*) FILTER (WHERE form = 'numeric' AND {part(2)} > 12) AS numeric_second_over_12 "
             f"FROM (SELECT {form} AS form, {v} AS v FROM {table})")
+
+
+DATE_FORM_CODES = {"iso": 1, "compact": 2, "numeric": 3, "named": 4}
+"""Codes of :func:`date_form_bits_sql` (bits 0-2); bit 3: numeric and first number > 12; bit 4: second > 12."""
+
+
+def date_form_bits_sql(column: str) -> str:
+    """Per row, the form of a date (what :func:`date_forms_probe_sql` counts) as a small integer.
+
+    Bits 0-2 hold the form's code (:data:`DATE_FORM_CODES`, 0 for empty or unknown), bit 3 is set for a
+    numeric date whose first number exceeds 12, bit 4 when its second does: summed over a column, the
+    same six counts as the probe, but computed inside the loading pass instead of a second read.
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> duckdb.connect().sql(f"SELECT {date_form_bits_sql('d')} FROM (SELECT unnest(['2024-01-12', '13/01/2024', '', '20240112', NULL]) AS d)").fetchall()
+    [(1,), (11,), (0,), (2,), (0,)]
+    """
+    t = f"trim({column})"
+    v = f"upper({t})"
+    numeric = _sql_str(NUMERIC)
+
+    def part(n: int) -> str:
+        return f"TRY_CAST(regexp_extract({v}, {numeric}, {n}) AS INTEGER)"
+
+    return (f"(CASE WHEN {t} IS NULL OR {t} = '' THEN 0 WHEN {_iso_fast_sql(t)} THEN 1 "
+            f"WHEN regexp_matches({v}, {_sql_str(ISO)}) THEN 1 "
+            f"WHEN regexp_matches({v}, {_sql_str(COMPACT)}) THEN 2 "
+            f"WHEN regexp_matches({v}, {numeric}) THEN 3 + (CASE WHEN {part(1)} > 12 THEN 8 ELSE 0 END) "
+            f"+ (CASE WHEN {part(2)} > 12 THEN 16 ELSE 0 END) "
+            f"WHEN regexp_matches({v}, {_sql_str(DAY_MONTH_NAME)}) OR regexp_matches({v}, {_sql_str(MONTH_NAME_DAY)}) "
+            f"THEN 4 ELSE 0 END)")
 
 
 def describe_date_forms(order: DayOrder, iso: int, compact: int, numeric: int, named: int) -> str:

@@ -19,7 +19,7 @@ from tracekit.ingest.numbers import number_sql, weight_problem_sql, weight_sql, 
 from tracekit.ingest.parties import name_address_sql
 
 __all__ = [
-    "StagePlan", "stage_sql", "text_sql", "raw_text_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
+    "StagePlan", "stage_sql", "raw_alias", "country_key_fields", "text_sql", "raw_text_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
     "warning_counts_sql",
     "WARNING_FLAGS",
 ]
@@ -48,6 +48,10 @@ class StagePlan:
     mapping: Mapping
     day_orders: dict[str, DayOrder] = field(default_factory=dict)  # date column → order
     excel_serials: bool = False
+    # Country fields hold their lookup *key* (not yet the alpha-2 code) and no lookup is joined: a join
+    # loses the scan's row order, which the one-pass load numbers rows by (store/direct.py looks the
+    # distinct keys up afterwards). An unrecognisable non-empty value keeps the key '' (no key is empty).
+    country_keys: bool = False
 
 
 def _ref(col: str) -> str:
@@ -169,6 +173,8 @@ def _field_exprs(plan: StagePlan, wanted: frozenset[str] | None = None) -> dict[
         if name == "weight_kg":
             col = m.column("weight")
             exprs[name] = weight_sql(_ref(col), _weight_unit(m, _ref)) if col else "NULL"
+        elif name in lookups and plan.country_keys:
+            exprs[name] = _country_key_expr(plan, name, lookups[name][1])
         elif name in lookups:
             exprs[name] = f"{lookups[name][0]}.alpha2"
         elif not cols and contact:
@@ -192,6 +198,23 @@ def _field_exprs(plan: StagePlan, wanted: frozenset[str] | None = None) -> dict[
     return exprs
 
 
+def _country_key_expr(plan: StagePlan, name: str, text: str) -> str:
+    """The key a country field's text is looked up by (see :attr:`StagePlan.country_keys`)."""
+    key = f"(CASE WHEN NOT regexp_matches({text}, '[0-9]') THEN {country_key_sql(text)} END)"
+    if name in derived_countries(plan.mapping):
+        state_like = ", ".join(_lit(c) for c in STATE_LIKE_CODES)
+        return f"(CASE WHEN {key} NOT IN ({state_like}) THEN {key} END)"
+    given = " OR ".join(f"nullif(trim({_ref(c)}), '') IS NOT NULL" for c in plan.mapping.columns.get(name, []))
+    return f"(CASE WHEN {key} IS NOT NULL THEN {key} WHEN {given or 'false'} THEN '' END)"
+
+
+def country_key_fields(plan: StagePlan) -> dict[str, bool]:
+    """Country fields that hold a key under :attr:`StagePlan.country_keys` → whether a warning counts them
+    (a country column's value that names no country; not a derived address line)."""
+    derived = derived_countries(plan.mapping)
+    return {name: name not in derived for name in _country_lookups(plan)}
+
+
 def _from_clause(plan: StagePlan, wanted: frozenset[str] | None = None) -> str:
     """The raw table (alias ``r``) with one LEFT JOIN to the country lookup table per country field."""
     # No country key holds a digit (a test checks it), so text with one ("SHANGHAI 200000") is no country:
@@ -205,8 +228,13 @@ def _from_clause(plan: StagePlan, wanted: frozenset[str] | None = None) -> str:
         f"(CASE WHEN NOT regexp_matches({text}, '[0-9]') THEN {country_key_sql(text)} END)"
         + (f" AND {alias}.key NOT IN ({state_like})" if name in derived else "")
         for name, (alias, text) in _country_lookups(plan, wanted).items()
-    )
+    ) if not plan.country_keys else ""
     return f"{plan.raw_table} r{joins}"
+
+
+def raw_alias(plan: StagePlan) -> dict[str, str]:
+    """Source column → alias of its raw text in :func:`stage_sql`'s inner query."""
+    return _raw_alias(plan)
 
 
 def _raw_alias(plan: StagePlan) -> dict[str, str]:
@@ -255,7 +283,7 @@ def warning_exprs(plan: StagePlan) -> dict[str, str]:
     countries = [c for t, cols in m.columns.items()
                  if t.endswith("_country") or t == "country_of_origin" for c in cols]
     flags = {
-        "w_country": " OR ".join(
+        "w_country": "false" if plan.country_keys else " OR ".join(
             f"({_text(c)} IS NOT NULL AND {t} IS NULL)"
             for t, cols in m.columns.items() if t.endswith("_country") or t == "country_of_origin"
             for c in cols
@@ -270,8 +298,12 @@ def warning_exprs(plan: StagePlan) -> dict[str, str]:
     return flags
 
 
-def stage_sql(plan: StagePlan) -> str:
-    """One SELECT: ``line``, the canonical fields, ``reason``, ``problem_column``, ``detail``, warnings."""
+def stage_sql(plan: StagePlan, extra: dict[str, str] | None = None) -> str:
+    """One SELECT: ``line``, the canonical fields, ``reason``, ``problem_column``, ``detail``, warnings.
+
+    ``extra`` adds named expressions over the inner columns (fields, and each source column under its
+    :func:`raw_alias`), computed in the same pass.
+    """
     exprs = _field_exprs(plan)
     inner = ",\n  ".join([f"{e} AS {quote_ident(n)}" for n, e in exprs.items()]
                          + [f"{_ref(c)} AS {a}" for c, a in _raw_alias(plan).items()])
@@ -281,12 +313,13 @@ def stage_sql(plan: StagePlan) -> str:
     detail = ", ".join(f"CASE WHEN {cond} THEN {d} END" for _, _, cond, d in problems)
     warnings = ",\n  ".join(f"({e}) AS {k}" for k, e in warning_exprs(plan).items())
     fields = ", ".join(quote_ident(n) for n in exprs)
+    more = "".join(f",\n  {e} AS {quote_ident(n)}" for n, e in (extra or {}).items())
     return (
         f"SELECT line, {fields},\n"
         f"  CASE {reason} END AS reason,\n"
         f"  CASE {column} END AS problem_column,\n"
         f"  nullif(concat_ws('; ', {detail}), '') AS detail,\n"
-        f"  {warnings}\n"
+        f"  {warnings}{more}\n"
         f"FROM (SELECT r.line,\n  {inner}\nFROM {_from_clause(plan)})"
     )
 

@@ -67,6 +67,8 @@ class TextLayout:
     names: list[str]
     header_line: list[str] = field(default_factory=list)
     careful: bool = False  # read through a UTF-8 copy with line endings normalised (mixed endings, cut archives)
+    raw_table: bool = False  # load through a raw table (the one-pass load could not number this file's lines)
+    long_lines: bool = False  # a line exceeds the reader's default buffer: read again with an 8 MB one
 
     @property
     def native(self) -> bool:

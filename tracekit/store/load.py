@@ -31,15 +31,29 @@ from tqdm.auto import tqdm
 from tracekit.errors import SourceError, WorkspaceError
 from tracekit.ingest.evidence import Declaration, declaration
 from tracekit.ingest.mapping import Mapping, resolve_mapping
+from tracekit.ingest.plan import StagePlan
 from tracekit.ingest.sample import table_sample, text_sample
 from tracekit.ingest.sources import Source, TextLayout, expand_sources, sniff_text
 from tracekit.ingest.tables import frame_to_table, read_xlsx
 from tracekit.ingest.textcopy import TRUNCATION_ERRORS, CopiedText
+from tracekit.store.direct import (
+    SOURCE_FILES,
+    DayOrderWrong,
+    ReadWithRawTable,
+    direct_eligible,
+    ensure_source_files,
+    guess_day_order,
+    number_and_quarantine,
+    record_source_file,
+    scan_direct,
+)
 from tracekit.store.engine import Store, quote_literal
 from tracekit.store.report import LoadReport, SourceReport
 from tracekit.store.scan import (
     Fingerprinter,
+    LongLines,
     ReadAgainCarefully,
+    _read_csv,
     create_raw_from_parquet,
     create_raw_from_table,
     read_rejects,
@@ -54,7 +68,14 @@ from tracekit.store.versions import (
     previous_versions,
     stored_hash,
 )
-from tracekit.store.write import ensure_country_table, ensure_gazetteer_table, load_settings, write_rows
+from tracekit.store.write import (
+    ensure_country_table,
+    ensure_gazetteer_table,
+    finish_rows,
+    load_settings,
+    quarantine_left_out,
+    write_rows,
+)
 
 __all__ = ["load", "raw_table_name", "delete_source"]
 
@@ -79,6 +100,7 @@ class _Prepared:
     layout: TextLayout | None = None
     table: pa.Table | None = None  # frames and spreadsheets
     notes: list[str] = field(default_factory=list)
+    day_orders: dict[str, str] | None = None  # set when the one-pass load found the sample's guess wrong
 
 
 # -- phase 1: inspect every source; any mapping error stops the load before a row is written --------
@@ -147,6 +169,8 @@ def delete_source(store: Store, source_id: int) -> None:
                           "(SELECT mention_id FROM party_mentions WHERE source_id = ?)", [source_id])
     for table in ("shipments", "party_mentions", "quarantine", "sources"):
         store.execute(f"DELETE FROM {table} WHERE source_id = ?", [source_id])  # noqa: S608
+    if store.table_exists(SOURCE_FILES):
+        store.execute(f"DELETE FROM {SOURCE_FILES} WHERE source_id = ?", [source_id])  # noqa: S608
     store.execute(f"DROP TABLE IF EXISTS {raw_table_name(source_id)}")
 
 
@@ -170,7 +194,16 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
         rejects: list[tuple] = []
         reject_physical: dict[int, int] = {}
         delimiter = prepared.layout.delimiter if prepared.layout else ","
-        if source.kind == "text":
+        direct = direct_eligible(source, prepared.layout)
+        if direct:
+            step("reading and normalising")
+            layout = prepared.layout
+            orders = prepared.day_orders or guess_day_order(store, text_sample(source, layout), prepared.mapping)
+            plan = StagePlan("", prepared.mapping, orders)
+            scan = scan_direct(store, source, layout, plan, source_id,
+                               lambda sql: _read_csv(store, source, layout, sql), long_lines=layout.long_lines)
+            content_hash = scan.fingerprint.sha256
+        elif source.kind == "text":
             step("reading")
             path, print_ = scan_text(store, source, prepared.layout, raw, workdir)
             fp = print_.get() if isinstance(print_, Fingerprinter) else print_
@@ -203,7 +236,17 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
             for old in previous:
                 delete_source(store, old)
             report.status = "replaced" if previous else "loaded"
-        if source.kind == "text":
+        if direct:
+            step("line numbers")
+            rejects = number_and_quarantine(
+                store, scan, source=source, layout=layout, plan=plan, source_id=source_id, report=report,
+                quarantine_left_out=lambda cols: quarantine_left_out(store, plan, source_id, source.name, cols,
+                                                                     delimiter))  # plan: countries joined
+            finish_rows(store, mapping=prepared.mapping, source_id=source_id, source_name=source.name,
+                        rejects=rejects, reject_physical={}, report=report, step=step, declaration=decl,
+                        rows_read=scan.accepted + len(rejects))
+            record_source_file(store, source_id, source, layout, scan.fingerprint)
+        elif source.kind == "text":
             rejects = read_rejects(store)
             accepted = int(store.count(raw))
             step("line numbers")
@@ -214,19 +257,41 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
             create_raw_from_parquet(store, raw, source.path, prepared.names)
         else:
             create_raw_from_table(store, raw, prepared.table)
-        write_rows(store, source_id=source_id, raw=raw, mapping=prepared.mapping, source_name=source.name,
-                   excel_serials=source.kind == "xlsx", delimiter=delimiter, rejects=rejects,
-                   reject_physical=reject_physical, report=report, step=step, declaration=decl)
+        if not direct:
+            write_rows(store, source_id=source_id, raw=raw, mapping=prepared.mapping, source_name=source.name,
+                       excel_serials=source.kind == "xlsx", delimiter=delimiter, rejects=rejects,
+                       reject_physical=reject_physical, report=report, step=step, declaration=decl)
         layout = prepared.layout
         store.execute(
             "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
             [source_id, str(source.path) if source.path else None, source.name, content_hash, report.format,
              layout.encoding if layout else None, layout.delimiter if layout else None,
-             json.dumps({**prepared.mapping.to_json(), **(decl.to_json() if decl else {})}), raw, 1 if source.kind in ("text", "xlsx") else 0,
+             json.dumps({**prepared.mapping.to_json(), **(decl.to_json() if decl else {})}), None if direct else raw, 1 if source.kind in ("text", "xlsx") else 0,
              report.rows_read, report.rows_loaded, report.rows_quarantined])
         report.source_id = source_id
     report.seconds = time.perf_counter() - started
     return report
+
+
+def _load_retrying(store: Store, item: _Prepared, **kwargs: Any) -> SourceReport:
+    """:func:`_load_one`, again (each attempt rolled back) when the file needs another way of reading."""
+    notes: list[str] = []
+    for _ in range(5):
+        try:
+            done = _load_one(store, item, **kwargs)
+        except ReadAgainCarefully as why:
+            item.layout.careful = True  # the careful copy reads what the engine could not
+            notes.append(f"the fast reader stopped ({why}); read again carefully")
+        except LongLines:
+            item.layout.long_lines = True  # the 8 MB line buffer only when a line needs it
+        except ReadWithRawTable:
+            item.layout.raw_table = True  # lines the one pass cannot number exactly
+        except DayOrderWrong as wrong:
+            item.day_orders = wrong.orders  # the whole column disagreed with the sample
+        else:
+            done.notes[:0] = notes
+            return done
+    raise RuntimeError(f"{item.source.name}: no way of reading the file succeeded")  # a bug
 
 
 def _file_the_cut(fp: Any, rejects: list[tuple], report: SourceReport) -> None:
@@ -304,6 +369,7 @@ def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = F
             raise SourceChanged(changed_message(changed))
     ensure_country_table(store)
     ensure_gazetteer_table(store)
+    ensure_source_files(store)
     report = LoadReport()
     bar = tqdm(prepared, desc="loading", unit="source", disable=not progress or len(prepared) == 0)
     with _workdir(store) as workdir:
@@ -314,15 +380,8 @@ def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = F
             def step(what: str, name: str = name) -> None:
                 bar.set_postfix_str(f"{name}: {what}")
             try:
-                try:
-                    done_one = _load_one(store, item, replace=replace, workdir=workdir, step=step,
-                                         decl=decl, on_change=on_change)
-                except ReadAgainCarefully as why:
-                    item.layout.careful = True  # rolled back; the careful copy reads what the engine could not
-                    done_one = _load_one(store, item, replace=replace, workdir=workdir, step=step,
-                                         decl=decl, on_change=on_change)
-                    done_one.notes.insert(0, f"the fast reader stopped ({why}); read again carefully")
-                report.sources.append(done_one)
+                report.sources.append(_load_retrying(store, item, replace=replace, workdir=workdir, step=step,
+                                                     decl=decl, on_change=on_change))
             except _AlreadyLoaded as done:
                 row = store.rows("SELECT rows_read, rows_loaded, rows_quarantined FROM sources "
                                  "WHERE source_id = ?", [done.source_id])[0]

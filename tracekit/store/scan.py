@@ -34,7 +34,7 @@ from tracekit.ingest.sources import (
 from tracekit.ingest.textcopy import TRUNCATION_ERRORS, careful_copy
 from tracekit.store.engine import Store, quote_literal
 
-__all__ = ["Fingerprinter", "ReadAgainCarefully", "scan_text", "read_rejects", "reconcile_lines", "create_raw_from_table",
+__all__ = ["Fingerprinter", "ReadAgainCarefully", "LongLines", "scan_text", "read_rejects", "reconcile_lines", "create_raw_from_table",
            "create_raw_from_parquet"]
 
 _REJECT_REASONS = {
@@ -63,6 +63,11 @@ class Fingerprinter(threading.Thread):
         if self.error is not None:
             raise SourceError(f"{self.source.name}: cannot read the file ({self.error})") from self.error
         return self.result
+
+
+class LongLines(Exception):
+    """A line is longer than the CSV reader's default buffer: the load rolls back and reads again with
+    an 8 MB one (only then: a larger buffer costs every read)."""
 
 
 class ReadAgainCarefully(Exception):
@@ -98,9 +103,16 @@ def scan_text(store: Store, source: Source, layout: TextLayout, raw: str, workdi
               f"FROM read_csv({quote_literal(str(path))}, header = true, all_varchar = true, "
               f"delim = {quote_literal(layout.delimiter)}, quote = '\"', escape = '\"', columns = {names}, "
               f"compression = {quote_literal(compression)}, store_rejects = true, rejects_table = 'tk_rejects', "
-              f"rejects_scan = 'tk_reject_scans', max_line_size = 8388608, auto_detect = false)")
+              f"rejects_scan = 'tk_reject_scans'{_line_size(layout)}, auto_detect = false)")
+    if not layout.long_lines and store.scalar(
+            "SELECT count(*) FROM tk_rejects WHERE error_type = 'LINE SIZE OVER MAXIMUM'"):
+        raise LongLines("a line is longer than the reader's default buffer")
     _number_rows(store, raw)
     return path, print_
+
+
+def _line_size(layout: TextLayout) -> str:
+    return ", max_line_size = 8388608" if layout.long_lines else ""
 
 
 def _read_csv(store: Store, source: Source, layout: TextLayout, sql: str) -> None:
@@ -118,6 +130,8 @@ def _read_csv(store: Store, source: Source, layout: TextLayout, sql: str) -> Non
         text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         if "interrupted" in text.lower():
             raise KeyboardInterrupt from exc
+        if not layout.long_lines and "line size" in text.lower():
+            raise LongLines(text) from exc
         if not layout.careful and ("state machine" in text or "GZIP" in text or "gzip" in text):
             raise ReadAgainCarefully(text) from exc
         raise SourceError(f"{source.name}: the CSV reader cannot read the file: {text}") from exc

@@ -50,7 +50,7 @@ from tracekit.ingest.plan import (
 from tracekit.store.engine import Store, quote_literal
 from tracekit.store.report import SourceReport
 
-__all__ = ["write_rows", "ensure_country_table", "ensure_gazetteer_table", "load_settings"]
+__all__ = ["write_rows", "finish_rows", "quarantine_left_out", "ensure_country_table", "ensure_gazetteer_table", "load_settings"]
 
 
 def _day_orders(store: Store, raw: str, mapping: Mapping) -> tuple[dict[str, DayOrder], dict[str, str]]:
@@ -147,7 +147,6 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
     """
     orders, report.date_order = _day_orders(store, raw, mapping)
     plan = StagePlan(raw, mapping, orders, excel_serials=excel_serials)
-    name = quote_literal(source_name)
     fields = ", ".join(quote_ident(n) for n in field_names())
     # Rows may be written in any order (each carries its line); put back by load_settings.
     store.execute("SET preserve_insertion_order = false")
@@ -159,34 +158,51 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
         f"SELECT (CAST({source_id} AS BIGINT) << 32) | line, {source_id}, line, {fields} "
         f"FROM ({stage_sql(plan)}) s WHERE reason IS NULL "
         "AND NOT EXISTS (SELECT 1 FROM tk_dups d WHERE d.line = s.line)")
-    roles = [r for r in PARTY_ROLES
-             if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact", "name_address"))]
-    step("party mentions")
-    if roles:
-        _write_mentions(store, mapping, source_id, roles, declaration, report)
     step("quarantine")
     store.execute("DROP TABLE IF EXISTS tk_left_out")
     store.execute(f"CREATE TEMP TABLE tk_left_out AS SELECT * FROM {raw} r WHERE NOT EXISTS "  # noqa: S608
                   f"(SELECT 1 FROM shipments s WHERE s.source_id = {source_id} AND s.line = r.line)")
-    raw_cols = [c for c in store.columns(raw) if c != "line"]
-    record_col = quote_literal(mapping.column("record_id") or "")
+    quarantine_left_out(store, plan, source_id, source_name, [c for c in store.columns(raw) if c != "line"],
+                        delimiter)
+    _warn(store, plan, report)
+    store.execute("DROP TABLE tk_left_out; DROP TABLE tk_dups")
+    finish_rows(store, mapping=mapping, source_id=source_id, source_name=source_name, rejects=rejects,
+                reject_physical=reject_physical, report=report, step=step, declaration=declaration,
+                rows_read=int(store.count(raw)) + len(rejects))
+
+
+def quarantine_left_out(store: Store, plan: StagePlan, source_id: int, source_name: str, raw_cols: list[str],
+                        delimiter: str) -> None:
+    """File the rows of ``tk_left_out`` (raw columns + ``line``) in ``quarantine``: normalised again, alone,
+    for their reason, column and detail; ``tk_dups`` (line, first_line) names the repeated record ids."""
+    record_col = quote_literal(plan.mapping.column("record_id") or "")
     store.execute(
-        f"INSERT INTO quarantine SELECT {source_id}, {name}, s.line, "  # noqa: S608
+        f"INSERT INTO quarantine SELECT {source_id}, {quote_literal(source_name)}, s.line, "  # noqa: S608
         f"coalesce(s.problem_column, {record_col}), coalesce(s.reason, 'duplicate_record_id'), "
         "coalesce(s.detail, 'duplicate_record_id: first seen on line ' || d.first_line), "
         f"{raw_text_sql(raw_cols, delimiter, 'r')} "
         f"FROM ({stage_sql(replace(plan, raw_table='tk_left_out'))}) s JOIN tk_left_out r ON r.line = s.line "
         "LEFT JOIN tk_dups d ON d.line = s.line")
-    _insert_rejects(store, source_id, name, rejects, reject_physical)
-    _warn(store, plan, report)
-    store.execute("DROP TABLE tk_left_out; DROP TABLE tk_dups")
+
+
+def finish_rows(store: Store, *, mapping: Mapping, source_id: int, source_name: str, rejects: list[tuple],
+                reject_physical: dict[int, int], report: SourceReport, rows_read: int,
+                step: Callable[[str], None] = lambda _: None, declaration: Declaration | None = None) -> None:
+    """After ``shipments`` holds the source's loaded rows: party mentions, the reader's rejects, notes, and
+    the check that read = loaded + quarantined."""
+    roles = [r for r in PARTY_ROLES
+             if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact", "name_address"))]
+    step("party mentions")
+    if roles:
+        _write_mentions(store, mapping, source_id, roles, declaration, report)
+    _insert_rejects(store, source_id, quote_literal(source_name), rejects, reject_physical)
     if notes := _derived_country_notes(store, mapping, source_id):
         report.notes.extend(notes)
     counts = store.rows(
         "SELECT reason, count(*) FROM quarantine WHERE source_id = ? GROUP BY reason ORDER BY reason", [source_id])
     report.quarantine_reasons = {r: int(n) for r, n in counts}
     report.rows_quarantined = sum(report.quarantine_reasons.values())
-    report.rows_read = int(store.count(raw)) + len(rejects)
+    report.rows_read = rows_read
     if report.rows_read != report.rows_loaded + report.rows_quarantined:  # a bug, never the user's data
         raise RuntimeError(f"{source_name}: rows read {report.rows_read} != loaded "
                            f"{report.rows_loaded} + quarantined {report.rows_quarantined}")

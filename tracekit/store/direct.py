@@ -1,0 +1,300 @@
+"""Loading a plain UTF-8 delimited file in one pass: read, normalise and write ``shipments`` together.
+
+The raw-table path (:mod:`tracekit.store.scan` then :mod:`tracekit.store.write`) reads the file into
+``raw_NNNNN`` and normalises from there: the file is written once as raw text and once normalised,
+and read twice. Here the engine's CSV scan feeds the normalising SELECT directly and every row,
+good or bad, goes into ``shipments`` in file order (insertion order kept), so a row's position gives
+its record number, as in the raw table. Rows with a problem are marked by a negative ``source_id``;
+``shipment_id`` holds, until the numbering, a few bits per row: its warnings and the form of its date
+(so the warning counts and the day-order evidence need no second pass). Then, in the same
+transaction:
+
+1. rows get their physical line from their position (shifted past the lines the reader rejected) and
+   their ``shipment_id``;
+2. the marked rows and repeated record ids are read back from the file by line (a sparse index of line
+   offsets, :mod:`tracekit.ingest.lineindex`), normalised again alone to file them in ``quarantine``
+   with reason, column, detail and raw text exactly as the raw-table path does, and deleted.
+
+Provenance is the file itself: path, size, modification time, sha256 and every 4,096th line's byte
+offset go into ``source_files``; :func:`tracekit.store.provenance.source_rows` reads rows back from the
+file and says so when it has changed. Files this cannot number exactly (records spanning lines, blank
+lines, many rejected lines) raise :class:`ReadWithRawTable`: the load rolls back and uses the raw table.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+import pyarrow as pa
+
+from tracekit.errors import SourceError
+from tracekit.ingest.codes import COUNTRY_TABLE
+from tracekit.ingest.dates import (
+    DayOrder,
+    choose_day_order,
+    date_form_bits_sql,
+    date_forms_probe_sql,
+    describe_date_forms,
+)
+from tracekit.ingest.fields import field_names
+from tracekit.ingest.lineindex import LINE_STEP, IndexedFingerprint, index_file, read_lines, split_record
+from tracekit.ingest.mapping import Mapping
+from tracekit.ingest.plan import (
+    WARNING_FLAGS,
+    StagePlan,
+    country_key_fields,
+    quote_ident,
+    raw_alias,
+    stage_sql,
+    warning_exprs,
+)
+from tracekit.ingest.sources import Source, TextLayout
+from tracekit.store.engine import Store, quote_literal
+
+__all__ = ["SOURCE_FILES", "ReadWithRawTable", "direct_eligible", "ensure_source_files", "scan_direct",
+           "DirectScan", "guess_day_order"]
+
+SOURCE_FILES = "source_files"
+_MAX_SHIFTS = 64  # rejected lines numbered inline; more go through the raw table
+_WARNING_BITS = list(WARNING_FLAGS)  # bit i of the row's mark: warning i
+_DATE_SHIFT = 4  # the date's form bits (dates.date_form_bits_sql) above the warnings
+
+
+class ReadWithRawTable(Exception):
+    """This file cannot be numbered exactly in one pass: roll back and load it through the raw table."""
+
+
+def direct_eligible(source: Source, layout: TextLayout | None) -> bool:
+    """A plain, uncompressed UTF-8 file on disk that the engine reads as it is."""
+    return (source.kind == "text" and layout is not None and source.path is not None and source.member is None
+            and source.compression is None and layout.native and not layout.careful
+            and not getattr(layout, "raw_table", False))
+
+
+def ensure_source_files(store: Store) -> None:
+    store.execute(f"CREATE TABLE IF NOT EXISTS {SOURCE_FILES} (source_id INTEGER, path VARCHAR, size BIGINT, "
+                  "mtime_ns BIGINT, sha256 VARCHAR, columns VARCHAR[], line_step INTEGER, offsets BIGINT[])")
+
+
+class _Indexer(threading.Thread):
+    """Hash and index the file while the engine scans it."""
+
+    def __init__(self, path: Path):
+        super().__init__(daemon=True)
+        self.path, self.result, self.error = path, None, None
+
+    def run(self) -> None:
+        try:
+            self.result = index_file(self.path)
+        except BaseException as exc:  # re-raised in the loading thread
+            self.error = exc
+
+    def get(self, name: str) -> IndexedFingerprint:
+        self.join()
+        if self.error is not None:
+            raise SourceError(f"{name}: cannot read the file ({self.error})") from self.error
+        return self.result
+
+
+def guess_day_order(store: Store, sample: pa.Table, mapping: Mapping) -> dict[str, DayOrder]:
+    """Day order for the date column from the bounded sample (the pass checks it on every row)."""
+    col = mapping.column("date")
+    if not col:
+        return {}
+    default = "MDY" if mapping.kind == "ams" else "DMY"
+    if col not in sample.column_names or sample.num_rows == 0:
+        return {col: default}
+    with store.registered("tk_date_sample", sample.select([col])):
+        _, _, _, _, first, second = store.rows(date_forms_probe_sql(quote_ident(col), "tk_date_sample"))[0]
+    return {col: choose_day_order(first, second, default)}
+
+
+@dataclass
+class DirectScan:
+    """What the pass found: the file's fingerprint and index, the reader's rejects, rows read."""
+
+    fingerprint: IndexedFingerprint
+    rejects: list[tuple]
+    accepted: int
+    first_rowid: int
+
+
+def _marked_flags(plan: StagePlan) -> list[str]:
+    """Warnings the pass marks per row (an unrecognised country is counted from the keys afterwards)."""
+    exprs = warning_exprs(replace(plan, country_keys=True))
+    return [k for k in _WARNING_BITS if exprs[k] != "false"]
+
+
+def _marks(plan: StagePlan) -> str:
+    """The per-row bits kept in ``shipment_id`` until the numbering: warnings, then the date's form."""
+    terms = [f"(CASE WHEN {k} THEN {1 << _WARNING_BITS.index(k)} ELSE 0 END)" for k in _marked_flags(plan)]
+    if col := plan.mapping.column("date"):
+        terms.append(f"({date_form_bits_sql(raw_alias(plan)[col])} << {_DATE_SHIFT})")
+    return " + ".join(terms) or "0"
+
+
+def scan_direct(store: Store, source: Source, layout: TextLayout, plan: StagePlan, source_id: int,
+                read_csv: Any, long_lines: bool = False) -> DirectScan:
+    """Read, normalise and insert every row of the file into ``shipments`` (marked; numbered later)."""
+    indexer = _Indexer(source.path)
+    indexer.start()
+    names = "{" + ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in layout.names) + "}"
+    columns = ", ".join(quote_ident(n) for n in layout.names)
+    longest = ", max_line_size = 8388608" if long_lines else ""
+    reader = (f"(SELECT {columns}, CAST(0 AS BIGINT) AS line FROM read_csv({quote_literal(str(source.path))}, "  # noqa: S608
+              f"header = true, all_varchar = true, delim = {quote_literal(layout.delimiter)}, quote = '\"', "
+              f"escape = '\"', columns = {names}, compression = 'none', store_rejects = true, "
+              f"rejects_table = 'tk_rejects', rejects_scan = 'tk_reject_scans'{longest}, auto_detect = false))")
+    fields = ", ".join(quote_ident(n) for n in field_names())
+    stage = stage_sql(replace(plan, raw_table=reader, country_keys=True), extra={"tk_mark": _marks(plan)})
+    store.execute("DROP TABLE IF EXISTS tk_rejects; DROP TABLE IF EXISTS tk_reject_scans")
+    store.execute("SET preserve_insertion_order = true")  # positions are record numbers
+    # A long IN list becomes a join, and a join gives up the scan's order: keep IN lists as comparisons
+    # (put back by load_settings).
+    disabled = store.scalar("SELECT current_setting('disabled_optimizers')")
+    store.execute(f"SET disabled_optimizers = {quote_literal(','.join(filter(None, [disabled, 'in_clause'])))}")
+    insert = (f"INSERT INTO shipments (shipment_id, source_id, line, {fields}) "  # noqa: S608
+              f"SELECT tk_mark, CASE WHEN reason IS NULL THEN {source_id} ELSE {-source_id} END, 0, {fields} "
+              f"FROM ({stage})")
+    try:
+        # Only an order-keeping insert numbers rows by position; anything else (an engine change) goes
+        # through the raw table rather than risk a wrong line.
+        if "Batch Insert" not in store.rows(f"EXPLAIN {insert}")[0][1]:
+            raise ReadWithRawTable("the engine would not keep the file's row order")
+        read_csv(insert)
+    finally:
+        fp = indexer.get(source.name)
+    from tracekit.store.scan import read_rejects
+
+    rejects = read_rejects(store)
+    if not long_lines and store.scalar("SELECT count(*) FROM tk_rejects WHERE error_type = 'LINE SIZE OVER MAXIMUM'"):
+        from tracekit.store.scan import LongLines
+
+        raise LongLines("a line is longer than the reader's default buffer")
+    first, last, rows = store.rows(
+        f"SELECT min(rowid), max(rowid), count(*) FROM shipments WHERE source_id IN ({source_id}, {-source_id})")[0]  # noqa: S608
+    if rows and last - first + 1 != rows:  # an engine change, never the user's data
+        raise RuntimeError(f"shipments: row positions {first}..{last} are not consecutive for {rows} rows")
+    return DirectScan(fp, rejects, int(rows), int(first or 0))
+
+
+def _line_sql(rid: str, first: int, gaps: list[int]) -> str:
+    """Physical line of the row at position ``rid``: record number + 1, past the rejected lines before it."""
+    n = f"({rid} - {first} + 2)"
+    shift = " + ".join(f"(CASE WHEN {n} >= {g} THEN 1 ELSE 0 END)" for g in gaps)
+    return f"({n} + {shift})" if gaps else n
+
+
+def number_and_quarantine(store: Store, scan: DirectScan, *, source: Source, layout: TextLayout, plan: StagePlan,
+                          source_id: int, report: Any, quarantine_left_out: Any) -> list[tuple]:
+    """Number the new rows, count warnings and date forms, quarantine marked rows and repeats.
+
+    Returns the reader's rejects placed on their physical lines. Raises :class:`ReadWithRawTable` when
+    the file is not one record per line, and :class:`DayOrderWrong` when every row's dates say the
+    sample's day order was wrong.
+    """
+    fp, rejects, accepted = scan.fingerprint, scan.rejects, scan.accepted
+    reject_lines = [r[0] for r in rejects]
+    physical_lines = fp.newlines + (0 if fp.ends_with_newline else 1)
+    if physical_lines != 1 + accepted + len(reject_lines) or len(set(reject_lines)) != len(reject_lines):
+        raise ReadWithRawTable("records span lines or the file has blank lines")
+    if len(reject_lines) > _MAX_SHIFTS:
+        raise ReadWithRawTable("many rejected lines")
+    gaps = [r - j for j, r in enumerate(sorted(reject_lines))]
+    line = _line_sql("rowid", scan.first_rowid, gaps)
+    sid = int(source_id)
+    store.execute("DROP TABLE IF EXISTS tk_dups")
+    if plan.mapping.column("record_id"):
+        rid = quote_ident("record_id")
+        at, first_at = _line_sql("rid", scan.first_rowid, gaps), _line_sql("first_rid", scan.first_rowid, gaps)
+        store.execute(
+            f"CREATE TEMP TABLE tk_dups AS SELECT {at} AS line, {first_at} AS first_line, rid FROM ("  # noqa: S608
+            f"SELECT rowid AS rid, min(rowid) OVER (PARTITION BY {rid}) AS first_rid FROM shipments "
+            f"WHERE source_id = {sid} AND {rid} IN (SELECT {rid} FROM shipments WHERE source_id = {sid} "
+            f"AND {rid} IS NOT NULL GROUP BY {rid} HAVING count(*) > 1)) WHERE rid > first_rid")
+    else:
+        store.execute("CREATE TEMP TABLE tk_dups (line BIGINT, first_line BIGINT, rid BIGINT)")
+    _count_marks(store, plan, sid, report)
+    _look_up_countries(store, plan, sid)
+    store.execute(f"UPDATE shipments SET line = {line}, shipment_id = (CAST({sid} AS BIGINT) << 32) | {line} "  # noqa: S608
+                  f"WHERE source_id IN ({sid}, {-sid})")
+    left = [r[0] for r in store.rows(
+        f"SELECT line FROM shipments WHERE source_id = {-sid} UNION ALL SELECT line FROM tk_dups ORDER BY 1")]  # noqa: S608
+    if left:
+        texts = read_lines(source.path, left, fp.offsets, LINE_STEP)
+        width = len(layout.names)
+        rows = [split_record(texts.get(n, b"").decode("utf-8", "replace"), layout.delimiter, width) for n in left]
+        table = pa.table({"line": pa.array(left, pa.int64()),
+                          **{name: pa.array([r[i] for r in rows], pa.string()) for i, name in enumerate(layout.names)}})
+        with store.registered("tk_left_out_rows", table):
+            store.execute("DROP TABLE IF EXISTS tk_left_out")
+            store.execute("CREATE TEMP TABLE tk_left_out AS SELECT * FROM tk_left_out_rows")
+        quarantine_left_out(list(layout.names))
+        store.execute("DROP TABLE tk_left_out")
+        store.execute(f"DELETE FROM shipments WHERE source_id = {-sid}")  # noqa: S608
+        store.execute(f"DELETE FROM shipments WHERE source_id = {sid} AND line IN (SELECT line FROM tk_dups)")  # noqa: S608
+    store.execute("DROP TABLE tk_dups")
+    report.rows_loaded = int(store.scalar(f"SELECT count(*) FROM shipments WHERE source_id = {sid}"))  # noqa: S608
+    return [(r[0] + 0, *r[1:5]) for r in rejects]
+
+
+def _look_up_countries(store: Store, plan: StagePlan, sid: int) -> None:
+    """Country keys → ISO alpha-2 codes (NULL when none), one lookup per distinct key."""
+    fields = [quote_ident(f) for f in country_key_fields(plan)]
+    if not fields:
+        return
+    store.execute("DROP TABLE IF EXISTS tk_country_found")
+    distinct = " UNION ".join(f"SELECT {f} AS key FROM shipments WHERE source_id IN ({sid}, {-sid}) "  # noqa: S608
+                              f"AND {f} IS NOT NULL" for f in fields)
+    store.execute(f"CREATE TEMP TABLE tk_country_found AS SELECT d.key, k.alpha2 FROM ({distinct}) d "  # noqa: S608
+                  f"LEFT JOIN {COUNTRY_TABLE} k ON k.key = d.key")
+    for f in fields:  # every non-NULL key is in tk_country_found, so every such row is set
+        store.execute(f"UPDATE shipments SET {f} = c.alpha2 FROM tk_country_found c "  # noqa: S608
+                      f"WHERE shipments.source_id IN ({sid}, {-sid}) AND shipments.{f} = c.key")
+    store.execute("DROP TABLE tk_country_found")
+
+
+class DayOrderWrong(Exception):
+    """Every row's dates choose another day order than the sample did: load again with it."""
+
+    def __init__(self, orders: dict[str, DayOrder]):
+        super().__init__(orders)
+        self.orders = orders
+
+
+def _count_marks(store: Store, plan: StagePlan, sid: int, report: Any) -> None:
+    """Warning counts (loaded rows, repeats excluded) and date forms (every row) from the marks."""
+    flags = _marked_flags(plan)
+    loaded = f"s.source_id = {sid} AND d.rid IS NULL"
+    warn = [f"count(*) FILTER (WHERE {loaded} AND (s.shipment_id & {1 << _WARNING_BITS.index(k)}) <> 0)"
+            for k in flags]
+    checked = [f for f, warns in country_key_fields(plan).items() if warns]
+    joins = "".join(f" LEFT JOIN {COUNTRY_TABLE} kc{i} ON kc{i}.key = s.{quote_ident(f)}" for i, f in enumerate(checked))
+    if checked:
+        flags = ["w_country", *flags]
+        unknown = " OR ".join(f"(s.{quote_ident(f)} IS NOT NULL AND kc{i}.key IS NULL)" for i, f in enumerate(checked))
+        warn.insert(0, f"count(*) FILTER (WHERE {loaded} AND ({unknown}))")
+    form = f"((s.shipment_id >> {_DATE_SHIFT}) & 7)"
+    dates = [f"count(*) FILTER (WHERE {form} = {c})" for c in (1, 2, 3, 4)] + [
+        f"count(*) FILTER (WHERE (s.shipment_id & {8 << _DATE_SHIFT}) <> 0)",
+        f"count(*) FILTER (WHERE (s.shipment_id & {16 << _DATE_SHIFT}) <> 0)"]
+    row = store.rows(f"SELECT {', '.join(warn + dates)} FROM shipments s LEFT JOIN tk_dups d ON d.rid = s.rowid{joins} "  # noqa: S608
+                     f"WHERE s.source_id IN ({sid}, {-sid})")[0]
+    report.warnings = {WARNING_FLAGS[k]: int(n) for k, n in zip(flags, row[:len(flags)], strict=True) if n}
+    if col := plan.mapping.column("date"):
+        iso, compact, numeric, named, first, second = row[len(flags):]
+        order = choose_day_order(first, second, "MDY" if plan.mapping.kind == "ams" else "DMY")
+        if order != plan.day_orders.get(col):
+            raise DayOrderWrong({col: order})
+        report.date_order = {col: describe_date_forms(order, iso, compact, numeric, named)}
+
+
+def record_source_file(store: Store, source_id: int, source: Source, layout: TextLayout,
+                       fp: IndexedFingerprint) -> None:
+    ensure_source_files(store)
+    store.execute(f"INSERT INTO {SOURCE_FILES} VALUES (?, ?, ?, ?, ?, ?, ?, ?)",  # noqa: S608
+                  [source_id, str(Path(source.path).resolve()), fp.size, fp.mtime_ns, fp.sha256, list(layout.names),
+                   LINE_STEP, fp.offsets])
