@@ -31,6 +31,7 @@ import json
 import multiprocessing
 import resource
 import shutil
+import sys
 import time
 from pathlib import Path
 
@@ -192,8 +193,11 @@ def main(argv: list[str] | None = None) -> None:
     shutil.rmtree(workspace, ignore_errors=True)
     loads = [_load_average()]
     before = _in_child(_bare_read_run, csv, args.data / f"ingest-bare-{rows}.duckdb")
+    print(f"# bare read before: {before}", file=sys.stderr, flush=True)
     mine = _in_child(_tracekit_run, csv, workspace)
+    print(f"# load: {mine} (load average {_load_average()})", file=sys.stderr, flush=True)
     after = _in_child(_bare_read_run, csv, args.data / f"ingest-bare-{rows}.duckdb")
+    print(f"# bare read after: {after}", file=sys.stderr, flush=True)
     loads.append(_load_average())
     bare_s, bare_cpu = (before["seconds"] + after["seconds"]) / 2, (before["cpu_s"] + after["cpu_s"]) / 2
     rate, bare_rate = mine["rows"] / mine["seconds"], before["rows"] / bare_s

@@ -123,6 +123,8 @@ def split_record(text: str, delimiter: str, width: int) -> list[str | None]:
     >>> split_record('a,"b, c",,"x""y"', ",", 5)
     ['a', 'b, c', None, 'x"y', None]
     """
+    if len(text) > csv.field_size_limit():
+        csv.field_size_limit(len(text) + 1)  # a record the engine read (up to its 8 MB line buffer)
     record = next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, quotechar='"',
                              doublequote=True), [])
     values: list[str | None] = [v if v != "" else None for v in record[:width]]

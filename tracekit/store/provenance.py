@@ -135,7 +135,7 @@ def _file_rows(store: Store, sid: int, name: str, wanted: list[tuple] | None) ->
     records = [(n, p, split_record(texts[n].decode("utf-8", "replace").lstrip("\ufeff"), delimiter, len(columns)))
                for n, p in wanted if n in texts]
     frame = pd.DataFrame({"source": name, "line": pd.array([r[0] for r in records], dtype="int64"),
-                          **{c: [r[2][i] for r in records] for i, c in enumerate(columns)},
+                          **{c: pd.Series([r[2][i] for r in records], dtype=object) for i, c in enumerate(columns)},
                           "position": [r[1] for r in records]})
     return frame
 
@@ -167,7 +167,7 @@ def _stored_rows(store: Store, sid: int, name: str, columns: list[str], delimite
         elif n in loaded:
             out.append((n, p, "shipments (normalised)", [loaded[n].get(by_column.get(c)) for c in columns]))
     return pd.DataFrame({"source": name, "line": pd.array([r[0] for r in out], dtype="int64"),
-                         **{c: [r[3][i] for r in out] for i, c in enumerate(columns)},
+                         **{c: pd.Series([r[3][i] for r in out], dtype=object) for i, c in enumerate(columns)},
                          "stored": [r[2] for r in out], "position": [r[1] for r in out]})
 
 
