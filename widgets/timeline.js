@@ -32,11 +32,14 @@ function make(tag, props, parent) {
 
 function render({ model, el }) {
   el.classList.add("tk-timeline");
+  // arrow keys on a focused slider move it: JupyterLab must not take them as notebook shortcuts
+  el.dataset.lmSuppressShortcuts = "true";
+  el.addEventListener("keydown", (event) => event.stopPropagation());
   Object.assign(el.style, { display: "flex", flexWrap: "wrap", alignItems: "center", gap: "6px",
                             margin: "2px 0", fontSize: "12px" });
   const play = make("button", { className: "tk-play jupyter-button", textContent: "▶ play",
                                 title: "step through time: flows light up in the order their shipments moved" }, el);
-  const stepButton = make("button", { className: "tk-step jupyter-button", textContent: "step ⏭",
+  const stepButton = make("button", { className: "tk-step jupyter-button", textContent: "step ›",
                                       title: "one step forward" }, el);
   const reset = make("button", { className: "tk-reset jupyter-button", textContent: "all dates",
                                  title: "show every date and clear the flows" }, el);
