@@ -138,12 +138,13 @@ class Timeline:
             self._index = graph_index(self.ws)
         return self._index
 
-    def _counts_for(self, G: nx.DiGraph) -> EdgeMonths:
-        """Counts for the trade edges of ``G``, querying only edges not counted before."""
-        fresh = [(u, v) for u, v, d in G.edges(data=True)
+    def _counts_for(self, G: nx.DiGraph, edges: list[tuple] | None = None) -> EdgeMonths:
+        """Counts for the trade edges of ``G`` (or ``edges`` of it), querying only those not counted before."""
+        pairs = G.edges(data=True) if edges is None else ((u, v, G.edges[u, v]) for u, v in edges)
+        fresh = [(u, v) for u, v, d in pairs
                  if d.get("kind", "trade") == "trade" and (u, v) not in self._counted]
         if fresh:
-            self._counts.counts.update(monthly_counts(self.index(), G.edge_subgraph(fresh)).counts)
+            self._counts.counts.update(monthly_counts(self.index(), G, fresh).counts)
             self._counted.update(fresh)
         return self._counts
 
@@ -166,7 +167,7 @@ class Timeline:
                      "received": [(u, element) for u in G.predecessors(element)]}
         trade = [e for group in edges.values() for e in group
                  if G.edges[e].get("kind", "trade") == "trade"]
-        counts = self._counts_for(G.edge_subgraph(trade)) if trade else EdgeMonths()
+        counts = self._counts_for(G, trade) if trade else EdgeMonths()
         out: dict[str, dict[str, int]] = {}
         for label, group in edges.items():
             per: dict[str, int] = {}

@@ -77,49 +77,63 @@ def _trade_edges(G: nx.DiGraph) -> list[tuple[int, int, dict]]:
             and isinstance(v, int | np.integer)]
 
 
-def monthly_counts(index: TradeIndex, G: nx.DiGraph) -> EdgeMonths:
+def monthly_counts(index: TradeIndex, G: nx.DiGraph, edges: Iterable[tuple] | None = None) -> EdgeMonths:
     """Shipments per month on every trade edge of ``G`` between companies the index knows.
 
     Each edge counts only shipments with one of its ``hs_codes`` (when it lists any) inside its
     ``first_date``..``last_date`` span, so a trace run with an HS or date filter keeps its meaning.
     Undated shipments have no month and are not counted (the edge's total says how many there are).
+    One vectorised pass over the shipments of the edges' shippers (no loop per edge).
     """
-    edges = _trade_edges(G)
-    known = [(u, v, d) for u, v, d in edges
-             if _known(index, u) and _known(index, v)]
+    trade = _trade_edges(G) if edges is None else [(u, v, G.edges[u, v]) for u, v in edges]
+    trade = [(u, v, d) for u, v, d in trade if d.get("kind", "trade") == "trade"
+             and isinstance(u, int | np.integer) and isinstance(v, int | np.integer)]
     out = EdgeMonths()
+    if not trade:
+        return out
+    src, src_ok = _positions(index, [u for u, _v, _d in trade])
+    dst, dst_ok = _positions(index, [v for _u, v, _d in trade])
+    both = src_ok & dst_ok
+    known = [e for e, ok in zip(trade, both.tolist(), strict=True) if ok]
+    src, dst = src[both], dst[both]
     if not known:
         return out
     facts = index.facts
-    src = index.positions([u for u, _v, _d in known])
-    dst = index.positions([v for _u, v, _d in known])
     n = np.int64(index.n_nodes)
     wanted = src.astype(np.int64) * n + dst
+    order = np.argsort(wanted)
     rows = facts.out_rows(np.unique(src))
     pair = facts.src[rows].astype(np.int64) * n + facts.dst[rows]
-    keep = np.isin(pair, wanted) & (facts.first[rows] != NULL_DAY)
-    rows, pair = rows[keep], pair[keep]
-    order = np.argsort(pair, kind="stable")
-    rows, pair = rows[order], pair[order]
-    hs_text = index.hs_vocab
-    for (u, v, attrs), key in zip(known, wanted.tolist(), strict=True):
-        lo, hi = np.searchsorted(pair, key, side="left"), np.searchsorted(pair, key, side="right")
-        mine = rows[lo:hi]
-        if not len(mine):
-            continue
-        days = facts.first[mine]
-        ok = np.ones(len(mine), dtype=bool)
-        codes = attrs.get("hs_codes")
-        if codes and len(hs_text):
-            ok &= np.isin(hs_text[facts.hs[mine]], [str(c) for c in codes])
-        if attrs.get("first_date"):
-            ok &= days >= _day(attrs["first_date"])
-        if attrs.get("last_date"):
-            ok &= days <= _day(attrs["last_date"])
-        months = days[ok].astype("datetime64[D]").astype("datetime64[M]")
-        values, counts = np.unique(months, return_counts=True)
-        out.counts[(u, v)] = {str(m): int(c) for m, c in zip(values, counts, strict=True)}
+    where = np.clip(np.searchsorted(wanted[order], pair), 0, len(wanted) - 1)
+    keep = (wanted[order][where] == pair) & (facts.first[rows] != NULL_DAY)
+    rows, edge = rows[keep], order[where[keep]]  # edge: position in `known` of each shipment's edge
+    days = facts.first[rows].astype(np.int64)
+    lo = np.array([_day(d["first_date"]) if d.get("first_date") else np.iinfo(np.int64).min for *_e, d in known])
+    hi = np.array([_day(d["last_date"]) if d.get("last_date") else np.iinfo(np.int64).max for *_e, d in known])
+    ok = (days >= lo[edge]) & (days <= hi[edge])
+    vocab = {str(code): i for i, code in enumerate(index.hs_vocab)}
+    n_hs = np.int64(max(len(vocab), 1))
+    listed = np.array([bool(d.get("hs_codes")) and bool(vocab) for *_e, d in known])
+    allowed = np.array([i * n_hs + vocab[str(c)] for i, (*_e, d) in enumerate(known) if vocab
+                        for c in (d.get("hs_codes") or ()) if str(c) in vocab], dtype=np.int64)
+    ok &= ~listed[edge] | np.isin(edge.astype(np.int64) * n_hs + facts.hs[rows], allowed)
+    edge, months = edge[ok], days[ok].astype("datetime64[D]").astype("datetime64[M]").astype(np.int64)
+    span = np.int64(months.max() - months.min() + 1) if len(months) else np.int64(1)
+    base = months.min() if len(months) else 0
+    keys, counts = np.unique(edge.astype(np.int64) * span + (months - base), return_counts=True)
+    for key, count in zip(keys.tolist(), counts.tolist(), strict=True):
+        u, v, _d = known[key // int(span)]
+        month = str(np.datetime64(int(base + key % int(span)), "M"))
+        out.counts.setdefault((u, v), {})[month] = count
     return out
+
+
+def _positions(index: TradeIndex, entities: list) -> tuple[np.ndarray, np.ndarray]:
+    """Node positions of entity ids, and which of them the index knows (others get position 0)."""
+    ids = np.array([int(e) for e in entities], dtype=np.int64)
+    pos = np.clip(np.searchsorted(index.node_ids, ids), 0, max(len(index.node_ids) - 1, 0))
+    ok = index.node_ids[pos] == ids if len(index.node_ids) else np.zeros(len(ids), dtype=bool)
+    return pos.astype(np.int64), ok
 
 
 def _known(index: TradeIndex, entity) -> bool:
