@@ -129,7 +129,10 @@ function render({ model, el }) {
     if (!found) return null;
     const cy = found.cy;
     const started = performance.now();
-    if (!cache) buildCache(cy);
+    if (!cache) {
+      buildCache(cy);
+      el.dataset.tkCacheMs = (performance.now() - started).toFixed(1);
+    }
     const lo = Number(from.value);
     const hi = Math.max(Number(to.value), lo);
     const active = new Set();
@@ -176,9 +179,9 @@ function render({ model, el }) {
     el.dataset.tkLitEdges = String(litEdges);
     (window.__tkTimelineMs = window.__tkTimelineMs || []).push(ms);
     const m = months();
-    readout.textContent = m.length
+    readout.textContent = (m.length
       ? `${m[lo]} → ${m[hi]} · ${shownTrade.toLocaleString()} of ${trades.toLocaleString()} trade edges`
-      : "no dated trade edges";
+      : "no dated trade edges") + (data.note ? ` (${data.note})` : "");
     const flowCount = Object.keys(data.flow_edges || {}).length;
     flowNote.textContent = flowDay === null
       ? (flowCount ? `${flowCount} time-respecting hops: press play` : "")

@@ -159,3 +159,20 @@ def test_flows_from_spans_and_payload_on_an_undated_graph():
     G.add_edge(1, 2, kind="trade", shipments=1)
     assert flows_from_spans(G, [1]).edges == {}
     assert timeline_payload(G, None, flows_from_spans(G, [1]))["months"] == []
+
+
+def test_a_workspace_error_leaves_the_explorer_working_with_edge_dates(world, monkeypatch):
+    from tracekit.errors import TracekitError
+    from tracekit.views.timeline import Timeline
+
+    ws, ids = world
+
+    def broken(self):
+        raise TracekitError("workspace is closed")
+
+    monkeypatch.setattr(Timeline, "index", broken)
+    ex = Explorer(ws.trace(ids["Alpha"], "both", 3).graph, ws=ws, seeds=[ids["Alpha"]])
+    payload = json.loads(ex.timeline.bar.payload)
+    assert payload["note"] == "shipment dates unavailable: workspace is closed"
+    assert payload["counts"] == {} and payload["months"][0] == "2022-10"
+    assert payload["flow_edges"][edge_id(ids["Bravo"], ids["Charlie"])] == "2023-02-01"

@@ -24,6 +24,7 @@ import ipywidgets as widgets
 import networkx as nx
 import traitlets
 
+from tracekit.errors import TracekitError
 from tracekit.views.elements import node_key
 from tracekit.views.timeline_chart import shipments_chart_svg
 from tracekit.views.timeline_data import (
@@ -121,9 +122,14 @@ class Timeline:
     def update(self, explorer) -> None:
         """Send the browser the dated counts and flows of what the explorer now shows."""
         visible = explorer.visible
-        counts = self._counts_for(visible) if self.ws is not None else None
-        flows = self._flows_for(explorer.full, explorer.seeds)
-        self.bar.payload = json.dumps(timeline_payload(visible, counts, flows), separators=(",", ":"))
+        try:
+            counts = self._counts_for(visible) if self.ws is not None else None
+            flows = self._flows_for(explorer.full, explorer.seeds)
+            payload = timeline_payload(visible, counts, flows)
+        except TracekitError as exc:  # e.g. the workspace was closed: the graph stays usable, undated
+            payload = timeline_payload(visible, None, flows_from_spans(explorer.full, explorer.seeds))
+            payload["note"] = f"shipment dates unavailable: {exc}"
+        self.bar.payload = json.dumps(payload, separators=(",", ":"))
         self.bar.revision += 1
 
     def show(self, explorer, element) -> None:
