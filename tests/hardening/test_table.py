@@ -13,7 +13,7 @@ import pytest
 
 import tracekit
 from tests.hardening.conftest import HEADER, one_error_line, rows
-from tracekit.errors import SourceChanged, WorkspaceError
+from tracekit.errors import SourceChanged
 
 
 def _counts(ws_path) -> tuple[int, int, int]:
