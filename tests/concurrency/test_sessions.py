@@ -22,7 +22,7 @@ from tracekit.store.locking import HOLDERS_DIR, WorkspaceLock
 
 def _free_for_writing(path) -> bool:
     """Whether another Store can take the workspace for writing right now."""
-    with Store(path, lock_timeout=0.1, on_wait=lambda _: None) as other:
+    with Store(path, lock_timeout=3, on_wait=lambda _: None) as other:
         try:
             with other.writing("probe"):
                 other.scalar("SELECT 1")
@@ -31,11 +31,28 @@ def _free_for_writing(path) -> bool:
             return False
 
 
-def test_a_workspace_between_verbs_holds_nothing(ws_path):
+def _wait_released(store: Store) -> bool:
+    deadline = time.monotonic() + IDLE_RELEASE + 5
+    while time.monotonic() < deadline:
+        with store.lock:  # the idle watcher releases under it: connection, lock and record together
+            if store._con is None:
+                return True
+        time.sleep(0.02)
+    return False
+
+
+def test_a_workspace_between_verbs_holds_nothing_a_writer_needs(ws_path):
     with tracekit.Workspace(ws_path) as ws:
-        assert ws.info().shipments > 0
+        ws.info()
+        connects = ws.store.connects
+        ws.info()
+        assert ws.store.connects == connects  # the second verb reused the lingering read connection
+        started = time.monotonic()
+        assert _free_for_writing(ws_path)  # a writer waiting makes it let go at once…
+        assert time.monotonic() - started < IDLE_RELEASE + 2
         assert ws.store._con is None
-        assert _free_for_writing(ws_path)
+        ws.info()
+        assert _wait_released(ws.store)  # …and idle, it lets go by itself
         assert not list((ws_path / HOLDERS_DIR).glob("*.json"))
 
 
@@ -59,11 +76,8 @@ def test_statements_outside_verbs_give_the_workspace_back_when_idle(ws_path):
         store = ws.store
         store.execute("CREATE TEMP TABLE tk_scratch AS SELECT 42 AS a")
         store.execute("SET threads = 1")
-        assert store._con is not None and not _free_for_writing(ws_path)
-        deadline = time.monotonic() + IDLE_RELEASE + 5
-        while store._con is not None and time.monotonic() < deadline:
-            time.sleep(0.05)
-        assert store._con is None and _free_for_writing(ws_path)
+        assert store._con is not None
+        assert _wait_released(store) and _free_for_writing(ws_path)
         # The next statement reconnects with the temporary table and the setting it had.
         assert store.scalar("SELECT a FROM tk_scratch") == 42
         assert str(store.scalar("SELECT current_setting('threads')")) == "1"

@@ -42,10 +42,11 @@ class Store:
     many readers, one writer, a waiting writer named and then served). Inside :meth:`reading` and
     :meth:`writing` blocks (each Workspace verb is one) one connection serves every statement; a read
     that turns out to write (a lazy rebuild of the graph tables, a user's ``CREATE TABLE``) upgrades to
-    the write connection, carrying its temporary tables along, and keeps it to the end of the block.
-    Outside any block a connection opened by a statement is released after :data:`IDLE_RELEASE`
-    seconds without statements (its temporary tables and settings kept for the next one). An
-    in-memory store keeps its one connection for life.
+    the write connection, carrying its temporary tables along, and keeps it to the end of the block. A
+    write connection closes when its block ends; a read one lingers up to :data:`IDLE_RELEASE` seconds
+    for the next verb, and goes at once when a writer elsewhere waits. Statements outside any block
+    open a connection that is released the same way, keeping its temporary tables and settings for the
+    next one. An in-memory store keeps its one connection for life.
 
     Parameters
     ----------
@@ -83,7 +84,8 @@ class Store:
         self._pending: _TempState | None = None  # temporary tables carried to the next connection
         self._depth = 0  # nested reading()/writing() blocks
         self._label = ""  # what the outermost block is doing (named to waiting processes)
-        self._sticky = False  # a connection opened outside any block (released when idle)
+        self._sticky = False  # a connection no block holds (released when idle)
+        self._carry = False  # whether that release keeps the temporary tables for the next connection
         self._last_used = 0.0
         self._idle_watcher: threading.Thread | None = None
         self._generation = 0  # writes in an in-memory store
@@ -194,7 +196,12 @@ class Store:
         if self._workspace_lock is None:
             self._generation += wrote
             return
-        if not had_state:
+        if not had_state and self._mode == "read" and IDLE_RELEASE > 0:
+            # A read connection lingers: a script's next verb reuses it, and a writer elsewhere gets it
+            # at once (the idle watcher lets go as soon as a writer waits at the gate).
+            self._sticky, self._carry = True, False
+            self._touch()
+        elif not had_state:
             self._release(carry=False)
         elif self._con is not None:
             self._sticky = True
@@ -222,6 +229,8 @@ class Store:
         if self._con is None:
             self._connect("read")
             self._sticky = self._depth == 0
+        if self._depth == 0:
+            self._carry = True  # statements outside blocks may build on each other's temporary tables
         if self._sticky:
             self._touch()
         return self._con  # type: ignore[return-value]
@@ -327,21 +336,25 @@ class Store:
     def _touch(self) -> None:
         """Note a statement outside any block; the idle watcher releases the connection later."""
         self._last_used = time.monotonic()
-        if self._idle_watcher is None or not self._idle_watcher.is_alive():
+        if self._idle_watcher is None:
             self._idle_watcher = threading.Thread(target=self._watch_idle, name="tracekit-idle", daemon=True)
             self._idle_watcher.start()
 
     def _watch_idle(self) -> None:
+        """Release a connection no block holds once idle, or a read one as soon as a writer waits."""
         while True:
             with self._lock:
                 if self._con is None or not self._sticky or self._closed:
+                    self._idle_watcher = None
                     return
                 idle = time.monotonic() - self._last_used
-                if self._depth == 0 and idle >= IDLE_RELEASE:
+                if self._depth == 0 and (idle >= IDLE_RELEASE or (
+                        self._mode == "read" and self._workspace_lock.writer_waiting())):
                     with contextlib.suppress(Exception):  # a failed release leaves the next statement to fail
-                        self._release(carry=True)
+                        self._release(carry=self._carry)
+                    self._idle_watcher = None
                     return
-            time.sleep(max(IDLE_RELEASE - idle, 0.02))
+            time.sleep(min(max(IDLE_RELEASE - idle, 0.005), WRITER_POLL))
 
     # -- executing -------------------------------------------------------------------------------
     def _call(self, run: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
@@ -581,9 +594,12 @@ class Store:
         return f"<Store duckdb {where}>"
 
 
-IDLE_RELEASE = 0.5
-"""Seconds without statements after which a connection opened outside any reading()/writing() block
-is closed, so a notebook between cells never keeps another process waiting for long."""
+IDLE_RELEASE = 1.0
+"""Seconds without statements after which a connection no reading()/writing() block holds is closed:
+a read connection left by a verb (reused by the next verb meanwhile; given up at once when a writer
+waits) or one opened by statements outside any block."""
+WRITER_POLL = 0.02
+"""Seconds between the idle watcher's looks for a waiting writer."""
 
 
 class _TempState:

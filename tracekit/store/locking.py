@@ -208,6 +208,17 @@ class WorkspaceLock:
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
 
+    def writer_waiting(self) -> bool:
+        """Whether a writer is waiting for the workspace (it holds the gate while it waits)."""
+        if self._gate_fd is None:
+            return False
+        try:
+            fcntl.flock(self._gate_fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        fcntl.flock(self._gate_fd, fcntl.LOCK_UN)
+        return False
+
     def release(self) -> None:
         """Give the lock back (the holder file goes first, so nobody is named after leaving)."""
         if self.mode is None:
