@@ -149,3 +149,12 @@ def test_cli_reads_and_decisions_side_by_side(ws_path, extra_csv):
     assert sorted(d["seq"] for d in decisions) == [1, 2]
     with tracekit.Workspace(ws_path) as ws:
         assert ws.info().sources == 2
+
+
+def test_a_notebook_searches_what_the_cli_resolved_since(ws_path, extra_csv):
+    with tracekit.Workspace(ws_path) as ws:
+        assert ws.search("ZENITH CHEM").empty or "ZENITH" not in " ".join(ws.search("ZENITH CHEM")["name"])
+        assert run_cli("load", extra_csv, "-w", ws_path, "--no-progress").code == 0
+        resolved = run_cli("resolve", "-w", ws_path)
+        assert resolved.code == 0, resolved.err
+        assert "ZENITH" in ws.search("ZENITH CHEM")["name"].iloc[0]  # the cached index was rebuilt

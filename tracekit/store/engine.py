@@ -156,7 +156,7 @@ class Store:
             self._check_open()
             outermost, had_state = self._depth == 0, self._con is not None or self._pending is not None
             if outermost:
-                self._label = what or "reading"
+                self._name_block(what or "reading")
             self._depth += 1
             try:
                 yield self
@@ -179,7 +179,7 @@ class Store:
                 raise WorkspaceError(_read_only_message(self))
             outermost, had_state = self._depth == 0, self._con is not None or self._pending is not None
             if outermost:
-                self._label = what or "writing"
+                self._name_block(what or "writing")
             self._depth += 1
             try:
                 if self._mode != "write":
@@ -189,6 +189,12 @@ class Store:
                 self._depth -= 1
                 if outermost:
                     self._end_block(had_state, wrote=True)
+
+    def _name_block(self, what: str) -> None:
+        """The outermost block's name, shown to waiting processes (also on a connection it reuses)."""
+        self._label = what
+        if self._con is not None and self._workspace_lock is not None:
+            self._workspace_lock.relabel(what)
 
     def _end_block(self, had_state: bool, *, wrote: bool) -> None:
         """The outermost block ended: close what it opened. A connection (or carried state) that was

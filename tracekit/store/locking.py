@@ -21,7 +21,6 @@ between verbs and takes this lock around each connection (see ``Store.reading`` 
 from __future__ import annotations
 
 import contextlib
-import fcntl
 import json
 import os
 import socket
@@ -33,6 +32,11 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from tracekit.errors import WorkspaceBusy
+
+try:
+    import fcntl
+except ImportError:  # not POSIX: no cross-process order; DuckDB's own lock is still waited for, and named
+    fcntl = None  # type: ignore[assignment]
 
 __all__ = ["WorkspaceLock", "Holder", "LOCK_FILE", "GATE_FILE", "HOLDERS_DIR", "DEFAULT_TIMEOUT",
            "lock_timeout", "this_command", "describe_holders"]
@@ -134,6 +138,8 @@ class WorkspaceLock:
 
     # -- files --------------------------------------------------------------------------------------
     def _fds(self) -> tuple[int, int] | None:
+        if fcntl is None:
+            return None
         if self._lock_fd is None:
             try:
                 self._lock_fd = os.open(self.folder / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o666)
@@ -207,6 +213,12 @@ class WorkspaceLock:
             waiting.tick()  # announces, or raises WorkspaceBusy at the deadline
             time.sleep(pause)
             pause = min(pause * 2, 0.05)
+
+    def relabel(self, what: str) -> None:
+        """Name new work done under the lock already held (a lingering connection taken up by a verb)."""
+        if self.mode is not None and self._holder_file is not None:
+            self._remove_holder()
+            self._write_holder(self.mode, what)
 
     def writer_waiting(self) -> bool:
         """Whether a writer is waiting for the workspace (it holds the gate while it waits)."""
