@@ -253,13 +253,14 @@ def shipments_sql(store, scope: str, lo: int, hi: int) -> str:
     """  # noqa: S608 - only our own table names and numbers are interpolated
 
 
-def shipment_batches(store, sql_for_range, *, batch_rows: int = BATCH_ROWS, progress: bool = True,
+def shipment_batches(store, sql_for_range, *, batch_rows: int | None = None, progress: bool = True,
                      what: str = "shipments") -> Iterator[pa.Table]:
     """Arrow tables of at most ``batch_rows`` shipments, by id range (source by source, line by line).
 
     ``shipment_id = source_id << 32 | line``, so a range of lines of one source is a range of ids that
     DuckDB's zone maps find without reading the rest of the table.
     """
+    batch_rows = batch_rows or BATCH_ROWS
     spans = store.rows("SELECT source_id, min(line), max(line), count(*) FROM shipments GROUP BY 1 ORDER BY 1")
     total = sum(n for *_, n in spans)
     quiet = {"disable": True} if not progress or total == 0 else {}  # else tqdm's own rules (TQDM_DISABLE)

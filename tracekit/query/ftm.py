@@ -83,11 +83,11 @@ def _address_id(address_key: str) -> str:
     return _make("Address", address_key).id
 
 
-def _companies_sql(scope: str, risk: bool) -> str:
+def _companies_sql(scope: str, risk: bool, legal_form: bool) -> str:
     """One row per company: spellings, countries, contacts, legal form, address keys (most used first)."""
     return f"""
         WITH m AS (
-            SELECT me.entity_id, pm.name, pm.country, pm.phone, pm.email, pm.tax_id, f.address_key, f.legal_form
+            SELECT me.entity_id, pm.name, pm.country, pm.phone, pm.email, pm.tax_id, f.address_key, {'f.legal_form' if legal_form else "''"} AS legal_form
             FROM mention_entities me
             JOIN party_mentions pm USING (mention_id)
             LEFT JOIN mention_features f USING (mention_id)
@@ -270,7 +270,7 @@ def write_ftm(ws, path: Path, ids: list[int] | None, *, progress: bool = True,
     with scoped(store, ids) as scope, atomic_file(path) as partial, open(partial, "w", encoding="utf-8") as handle:
         addresses = store.arrow(_addresses_sql(scope)).to_pylist()
         address_text = {a["address_key"]: a["full"] for a in addresses}
-        sql = _companies_sql(scope, store.table_exists("graph_risk"))
+        sql = _companies_sql(scope, store.table_exists("graph_risk"), "legal_form" in store.columns("mention_features"))
         companies = company_entities(store.arrow(sql).to_pylist(), address_text)
         for a in addresses:
             address = _make("Address", a["address_key"])
