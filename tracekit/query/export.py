@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import html
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,10 +74,14 @@ class Export:
                 "counts": self.counts, "notes": self.notes}
 
     def __str__(self) -> str:
-        detail = ", ".join(f"{n:,} {k}" for k, n in self.counts.items())
-        lines = [f"wrote {self.rows:,} {self.what} rows to {self.path} ({self.format})"
-                 + (f": {detail}" if detail else "")]
-        return "\n".join(lines + [f"note: {n}" for n in self.notes])
+        if self.what == "graph":
+            head = (f"wrote the graph ({self.counts.get('nodes', 0):,} nodes, {self.counts.get('edges', 0):,} edges) "
+                    f"to {self.path} ({self.format})")
+        else:
+            noun = {"ftm": "FollowTheMoney entities", "entities": "companies"}.get(self.what, self.what)
+            detail = ", ".join(f"{n:,} {k}" for k, n in self.counts.items())
+            head = f"wrote {self.rows:,} {noun} to {self.path} ({self.format})" + (f": {detail}" if detail else "")
+        return "\n".join([head] + [f"note: {n}" for n in self.notes])
 
     def _repr_html_(self) -> str:
         return "".join(f"<p>{html.escape(line)}</p>" for line in str(self).splitlines())
@@ -263,7 +268,8 @@ def shipment_batches(store, sql_for_range, *, batch_rows: int | None = None, pro
     batch_rows = batch_rows or BATCH_ROWS
     spans = store.rows("SELECT source_id, min(line), max(line), count(*) FROM shipments GROUP BY 1 ORDER BY 1")
     total = sum(n for *_, n in spans)
-    quiet = {"disable": True} if not progress or total == 0 else {}  # else tqdm's own rules (TQDM_DISABLE)
+    # TQDM_DISABLE is read here too: tqdm reads it only when first imported, often before a notebook sets it
+    quiet = {"disable": True} if not progress or total == 0 or os.environ.get("TQDM_DISABLE") else {}
     with tqdm(total=total, unit="row", desc=f"exporting {what}", leave=False, **quiet) as bar:
         for source_id, first, last, _ in spans:
             for start in range(first, last + 1, batch_rows):
