@@ -184,3 +184,18 @@ def test_cli_round_trip_for_every_export(tmp_path):
     assert counts.get("Company", 0) + counts.get("Organization", 0) == 4  # the maker and its three shells
     refused = _cli("shipments", "--workspace", ws, "--out", str(tmp_path / "x.csv"), "--hs", "2933")
     assert refused.returncode == 2 and "--entity" in refused.stderr
+
+
+def test_graph_files_hold_names_with_characters_xml_forbids(tmp_path):
+    from tracekit.query.graph_files import write_gexf, write_graphml
+
+    G = nx.DiGraph()
+    G.add_node(3358655674813842945, label="ACME\x1b[31m LTD\x00", kind="company", risk=0)
+    G.add_node(7, label="\tTabulada <b>&amp;</b>", kind="company", risk=0.4)
+    G.add_edge(3358655674813842945, 7, kind="trade", shipments=2, descriptions=["=cmd\x07"])
+    graphml = write_graphml(G, tmp_path / "g.graphml")
+    ig = igraph.Graph.Read_GraphML(str(graphml))
+    assert sorted(ig.vs["label"]) == sorted(["ACME\\x1b[31m LTD\\x00", "\tTabulada <b>&amp;</b>"])
+    assert sorted(ig.vs["entity_id"]) == ["3358655674813842945", "7"] and ig.vs["risk"] == [0.0, 0.4]
+    back = nx.read_gexf(write_gexf(G, tmp_path / "g.gexf"))
+    assert back.edges["3358655674813842945", "7"]["descriptions"] == "=cmd\\x07"

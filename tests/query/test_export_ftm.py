@@ -146,3 +146,15 @@ def test_a_read_only_workspace_without_a_key_says_how_to_get_one(tmp_path):
         with pytest.raises(TracekitError, match="without --read-only, or pass namespace="):
             ws.export("ftm", tmp_path / "f.jsonl", progress=False)
         assert ws.export("ftm", tmp_path / "f.jsonl", namespace="case-1", progress=False).rows > 0
+
+
+def test_the_explorer_exports_what_its_canvas_shows_as_ftm(case_ws, tmp_path):
+    from tracekit.views.explorer import Explorer
+
+    explorer = Explorer(case_ws.trace(MAKER, "down", 1).graph, ws=case_ws)
+    entities = _read(explorer.to_ftm(tmp_path / "canvas.jsonl"))
+    shown = {n for n in explorer.visible.nodes if isinstance(n, int)}
+    companies = [e for e in entities if e["schema"] in ("Company", "Organization")]
+    assert len(companies) == len(shown) == 4
+    for data in entities:
+        model.get(data["schema"]).validate(data)

@@ -9,6 +9,7 @@ text because GraphML readers (igraph among them) hold integers in doubles, which
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import networkx as nx
@@ -16,6 +17,18 @@ import networkx as nx
 __all__ = ["exportable_graph", "write_graphml", "write_gexf"]
 
 _EXACT_IN_DOUBLE = 2**53
+# XML 1.0 cannot hold these characters at all: a file holding one is refused by every reader
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def _xml_text(text: str) -> str:
+    r"""Text as XML can hold it: characters XML 1.0 forbids written as ``\xNN`` (as tracekit shows them).
+
+    >>> _xml_text("ACME\x1b[31m LTD\tHK")
+    'ACME\\x1b[31m LTD\tHK'
+    """
+    return _NOT_XML.sub(lambda m: f"\\x{ord(m.group()):02x}" if ord(m.group()) < 256 else f"\\u{ord(m.group()):04x}",
+                        text)
 
 
 def _scalar(value: object) -> object | None:
@@ -24,12 +37,12 @@ def _scalar(value: object) -> object | None:
     if hasattr(value, "item") and callable(value.item):
         value = value.item()
     if isinstance(value, list | tuple | set | frozenset):
-        return "; ".join(str(v) for v in value) or None
+        return _xml_text("; ".join(str(v) for v in value)) or None
     if isinstance(value, int) and not isinstance(value, bool) and abs(value) >= _EXACT_IN_DOUBLE:
         return str(value)  # a 62-bit id read back through a double would be another id
     if isinstance(value, bool | int | float):
         return value
-    return str(value)
+    return _xml_text(str(value))
 
 
 def _one_type_per_attribute(items: list[dict]) -> None:
@@ -67,8 +80,8 @@ def exportable_graph(G: nx.Graph) -> nx.DiGraph:
         clean = {k: s for k, v in attrs.items() if (s := _scalar(v)) is not None}
         if isinstance(node, int):
             clean["entity_id"] = str(node)  # text: GraphML readers hold numbers in doubles
-        nodes.append((str(node), clean))
-    edges = [(str(u), str(v), {k: s for k, v2 in attrs.items() if (s := _scalar(v2)) is not None})
+        nodes.append((_xml_text(str(node)), clean))
+    edges = [(_xml_text(str(u)), _xml_text(str(v)), {k: s for k, v2 in attrs.items() if (s := _scalar(v2)) is not None})
              for u, v, attrs in G.edges(data=True)]
     _one_type_per_attribute([attrs for _, attrs in nodes])
     _one_type_per_attribute([attrs for _, _, attrs in edges])
