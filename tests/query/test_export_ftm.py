@@ -158,3 +158,20 @@ def test_the_explorer_exports_what_its_canvas_shows_as_ftm(case_ws, tmp_path):
     assert len(companies) == len(shown) == 4
     for data in entities:
         model.get(data["schema"]).validate(data)
+
+
+def test_values_followthemoney_refuses_are_kept_as_written_in_notes():
+    from tracekit.query.ftm import company_entities
+
+    refused = Counter()
+    row = {"entity_id": 5, "name": "ACME LTD", "names": ["ACME LTD", "ACME LIMITED"], "countries": ["HK", "Narnia"],
+           "phones": ["+852 2345 6789", "12"], "emails": ["not-an-email"], "tax_ids": [], "legal_form": "ltd",
+           "address_keys": [], "risk": None, "flags": None}
+    (proxy,) = company_entities([row], {}, refused)
+    data = proxy.to_dict()["properties"]
+    assert data["country"] == ["hk"] and data["phone"] == ["+85223456789"] and data["alias"] == ["ACME LIMITED"]
+    assert "phone as written (not accepted by followthemoney): 12" in data["notes"][0]
+    assert "country as written (not accepted by followthemoney): Narnia" in data["notes"][0]
+    assert "e-mail as written (not accepted by followthemoney): not-an-email" in data["notes"][0]
+    assert refused == Counter({"phone": 1, "email": 1, "country": 1})
+    model.get("Company").validate(proxy.to_dict())

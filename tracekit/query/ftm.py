@@ -42,6 +42,7 @@ from pathlib import Path
 from followthemoney import model
 from followthemoney.namespace import Namespace
 from followthemoney.proxy import EntityProxy
+from followthemoney.util import make_entity_id
 
 from tracekit.errors import TracekitError
 from tracekit.query.export import Export, atomic_file, in_scope, scoped, shipment_batches, shipments_sql
@@ -69,18 +70,32 @@ def workspace_namespace(ws, namespace: str | None = None) -> Namespace:
     return Namespace(key)
 
 
-def _make(schema: str, *key: object) -> EntityProxy:
+class _Ids:
+    """Entity ids signed with the namespace, computed once each (hashing and signing dominate the cost)."""
+
+    def __init__(self, ns: Namespace | None = None):
+        self.ns = ns or Namespace()
+        self._companies: dict[int, str] = {}
+        self._addresses: dict[str, str] = {}
+
+    def make(self, kind: str, *key: object) -> str:
+        return self.ns.sign(make_entity_id("tracekit", kind, *key))
+
+    def company(self, entity_id: int) -> str:
+        if entity_id not in self._companies:
+            self._companies[entity_id] = self.make("company", entity_id)
+        return self._companies[entity_id]
+
+    def address(self, address_key: str) -> str:
+        if address_key not in self._addresses:
+            self._addresses[address_key] = self.make("address", address_key)
+        return self._addresses[address_key]
+
+
+def _make(ids: _Ids, schema: str, *key: object) -> EntityProxy:
     proxy = model.make_entity(schema)
-    proxy.make_id("tracekit", schema.lower() if schema != "Organization" else "company", *key)
+    proxy.id = ids.make(schema.lower(), *key)
     return proxy
-
-
-def _company_id(entity_id: int) -> str:
-    return _make("Company", entity_id).id
-
-
-def _address_id(address_key: str) -> str:
-    return _make("Address", address_key).id
 
 
 def _companies_sql(scope: str, risk: bool, legal_form: bool) -> str:
@@ -142,21 +157,40 @@ def _addresses_sql(scope: str) -> str:
     """  # noqa: S608
 
 
-def company_entities(rows: list[dict], address_text: dict[str, str]) -> list[EntityProxy]:
-    """``Company``/``Organization`` proxies (unsigned) from the rows of the companies query."""
+def _add_all(proxy: EntityProxy, prop: str, values: list, refused: Counter) -> list[str]:
+    """Add each value through followthemoney's cleaning; return those it refused (kept by the caller).
+
+    FtM drops what its type does not accept (a phone number it cannot read as international, a
+    malformed e-mail): the export keeps them as written in ``notes`` rather than losing them.
+    """
+    rejected = []
+    for value in values:
+        text = str(value).strip()
+        if text and proxy.unsafe_add(proxy.schema.properties[prop], text) is None:
+            rejected.append(text)
+            refused[prop] += 1
+    return rejected
+
+
+def company_entities(rows: list[dict], address_text: dict[str, str],
+                     refused: Counter | None = None, ids: _Ids | None = None) -> list[EntityProxy]:
+    """``Company``/``Organization`` proxies from the rows of the companies query (ids signed by ``ids``)."""
+    refused = Counter() if refused is None else refused
+    ids = ids or _Ids()
     out = []
     for row in rows:
         proxy = model.make_entity("Company" if row["legal_form"] else "Organization")
-        proxy.id = _company_id(row["entity_id"])
+        proxy.id = ids.company(row["entity_id"])
         proxy.add("name", row["name"])
-        proxy.add("alias", [n for n in (row["names"] or []) if n != row["name"]][:_MAX_VALUES])
-        proxy.add("country", row["countries"] or [])
+        aliases = [n for n in (row["names"] or []) if n != row["name"]]
+        proxy.add("alias", aliases[:_MAX_VALUES])
+        kept = {"country": _add_all(proxy, "country", row["countries"] or [], refused)}
         keys = (row["address_keys"] or [])[:_MAX_VALUES]
-        proxy.add("addressEntity", [_address_id(k) for k in keys if k in address_text])
+        proxy.add("addressEntity", [ids.address(k) for k in keys if k in address_text], cleaned=True)
         proxy.add("address", [address_text[k] for k in keys if k in address_text])
-        proxy.add("phone", (row["phones"] or [])[:_MAX_VALUES], quiet=True)
-        proxy.add("email", (row["emails"] or [])[:_MAX_VALUES], quiet=True)
-        proxy.add("taxNumber", (row["tax_ids"] or [])[:_MAX_VALUES])
+        kept["phone"] = _add_all(proxy, "phone", (row["phones"] or [])[:_MAX_VALUES], refused)
+        kept["e-mail"] = _add_all(proxy, "email", (row["emails"] or [])[:_MAX_VALUES], refused)
+        kept["tax id"] = _add_all(proxy, "taxNumber", (row["tax_ids"] or [])[:_MAX_VALUES], refused)
         if row["legal_form"]:
             proxy.add("legalForm", row["legal_form"].upper())
         flags = row["flags"] or []
@@ -166,6 +200,10 @@ def company_entities(rows: list[dict], address_text: dict[str, str]) -> list[Ent
             notes.append(f"risk {row['risk']:.2f} (tracekit risk: contributions and evidence rows)")
         if flags:
             notes.append("flags: " + ", ".join(flags))
+        notes += [f"{kind} as written (not accepted by followthemoney): {', '.join(values)}"
+                  for kind, values in kept.items() if values]
+        if len(aliases) > _MAX_VALUES:
+            notes.append(f"{len(aliases) - _MAX_VALUES} more spellings in tracekit (ws.explain)")
         proxy.add("notes", "; ".join(notes))
         out.append(proxy)
     return out
@@ -175,16 +213,18 @@ def _amount(value: float | None, unit: str) -> str | None:
     return None if value is None else f"{value:,.2f} {unit}".strip()
 
 
-def shipment_entity(row: dict, exported: set[int] | None) -> EntityProxy:
+def shipment_entity(row: dict, exported: set[int] | None, ids: _Ids | None = None) -> EntityProxy:
     """One shipment (a row of the shipments export) as an unsigned ``EconomicActivity``."""
-    proxy = _make("EconomicActivity", row["shipment_id"])
+    ids = ids or _Ids()
+    proxy = _make(ids, "EconomicActivity", row["shipment_id"])
     file = Path(row["source_file"] or "?").name
     for prop, column in (("sender", "shipper_entity_id"), ("receiver", "consignee_entity_id")):
         entity_id = row[column]
         if entity_id is not None and (exported is None or entity_id in exported):
-            proxy.add(prop, _company_id(entity_id))
+            proxy.add(prop, ids.company(entity_id), cleaned=True)
     proxy.add("ccdNumber", row["record_id"])
-    proxy.add("date", row["date"].isoformat() if row["date"] else None)
+    if row["date"]:
+        proxy.add("date", row["date"].isoformat(), cleaned=True)  # an ISO date already: no parsing
     proxy.add("goodsDescription", row["description"])
     proxy.add("vedCode", row["hs_code"])
     proxy.add("originCountry", row["country_of_origin"])
@@ -208,7 +248,7 @@ def shipment_entity(row: dict, exported: set[int] | None) -> EntityProxy:
     return proxy
 
 
-def _trade_links(store, scope: str) -> list[EntityProxy]:
+def _trade_links(store, scope: str, ids: _Ids) -> list[EntityProxy]:
     rows = store.arrow(f"""
         SELECT src, dst, sum(shipments) AS shipments, sum(kg) AS kg, sum(usd) AS usd,
                min(first_date) AS first_date, max(last_date) AS last_date,
@@ -219,9 +259,9 @@ def _trade_links(store, scope: str) -> list[EntityProxy]:
     """).to_pylist()  # noqa: S608
     out = []
     for r in rows:
-        link = _make("UnknownLink", "trade", r["src"], r["dst"])
-        link.add("subject", _company_id(r["src"]))
-        link.add("object", _company_id(r["dst"]))
+        link = _make(ids, "UnknownLink", "trade", r["src"], r["dst"])
+        link.add("subject", ids.company(r["src"]), cleaned=True)
+        link.add("object", ids.company(r["dst"]), cleaned=True)
         link.add("role", "trade: supplier → buyer")
         link.add("startDate", r["first_date"].isoformat() if r["first_date"] else None)
         link.add("endDate", r["last_date"].isoformat() if r["last_date"] else None)
@@ -233,7 +273,7 @@ def _trade_links(store, scope: str) -> list[EntityProxy]:
     return out
 
 
-def _shared_links(store, scope: str) -> tuple[list[EntityProxy], int]:
+def _shared_links(store, scope: str, ids: _Ids) -> tuple[list[EntityProxy], int]:
     rows = store.arrow(f"""
         SELECT a.kind, a.key, a.entity_id AS a, b.entity_id AS b, a.group_size
         FROM graph_shared a JOIN graph_shared b ON a.kind = b.kind AND a.key = b.key AND a.entity_id < b.entity_id
@@ -245,9 +285,9 @@ def _shared_links(store, scope: str) -> tuple[list[EntityProxy], int]:
     out = []
     for r in rows:
         kind = r["kind"].replace("_", " ")
-        link = _make("UnknownLink", "shared", r["kind"], r["key"], r["a"], r["b"])
-        link.add("subject", _company_id(r["a"]))
-        link.add("object", _company_id(r["b"]))
+        link = _make(ids, "UnknownLink", "shared", r["kind"], r["key"], r["a"], r["b"])
+        link.add("subject", ids.company(r["a"]), cleaned=True)
+        link.add("object", ids.company(r["b"]), cleaned=True)
         link.add("role", f"shared {kind}")
         link.add("summary", f"both use the {kind} {r['key']} ({r['group_size']} companies share it)")
         out.append(link)
@@ -257,32 +297,36 @@ def _shared_links(store, scope: str) -> tuple[list[EntityProxy], int]:
 def write_ftm(ws, path: Path, ids: list[int] | None, *, progress: bool = True,
               namespace: str | None = None) -> Export:
     """Write the workspace (or the companies ``ids`` and the shipments among them) as FtM JSON lines."""
-    ns = workspace_namespace(ws, namespace)
+    signer = _Ids(workspace_namespace(ws, namespace))
     store = ws.store
     counts: Counter = Counter()
     notes = []
 
     def emit(handle, proxy: EntityProxy) -> None:
-        signed = ns.apply(proxy)
-        handle.write(json.dumps(signed.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
+        handle.write(json.dumps(proxy.to_dict(), ensure_ascii=False, sort_keys=True) + "\n")
         counts[proxy.schema.name] += 1
 
     with scoped(store, ids) as scope, atomic_file(path) as partial, open(partial, "w", encoding="utf-8") as handle:
         addresses = store.arrow(_addresses_sql(scope)).to_pylist()
         address_text = {a["address_key"]: a["full"] for a in addresses}
         sql = _companies_sql(scope, store.table_exists("graph_risk"), "legal_form" in store.columns("mention_features"))
-        companies = company_entities(store.arrow(sql).to_pylist(), address_text)
+        refused: Counter = Counter()
+        companies = company_entities(store.arrow(sql).to_pylist(), address_text, refused, signer)
+        if refused:
+            notes.append("kept as written in the companies' notes, because followthemoney's types refuse them: "
+                         + ", ".join(f"{n:,} {prop}" for prop, n in sorted(refused.items())))
         for a in addresses:
-            address = _make("Address", a["address_key"])
+            address = model.make_entity("Address")
+            address.id = signer.address(a["address_key"])
             address.add("full", a["full"])
             address.add("country", a["country"])
             address.add("city", a["city"].title() if a["city"] else None)
             emit(handle, address)
         for company in companies:
             emit(handle, company)
-        for link in _trade_links(store, scope):
+        for link in _trade_links(store, scope, signer):
             emit(handle, link)
-        shared, hubs = _shared_links(store, scope)
+        shared, hubs = _shared_links(store, scope, signer)
         for link in shared:
             emit(handle, link)
         if hubs:
@@ -292,5 +336,5 @@ def write_ftm(ws, path: Path, ids: list[int] | None, *, progress: bool = True,
         for batch in shipment_batches(store, lambda lo, hi: shipments_sql(store, scope, lo, hi),
                                       progress=progress, what="shipments as FtM"):
             for row in batch.to_pylist():
-                emit(handle, shipment_entity(row, exported))
+                emit(handle, shipment_entity(row, exported, signer))
     return Export(path, "ftm", "jsonl", sum(counts.values()), dict(counts), notes)
