@@ -1,8 +1,7 @@
 """Exports of what the explorer shows: GraphML and GEXF (Gephi), evidence CSV (formula-safe).
 
-GraphML and GEXF hold only scalar attributes, so lists (flags, HS codes) are joined with ``"; "`` and
-missing values are dropped rather than written as the text ``"None"``. Node keys become strings (GEXF
-and GraphML ids are text); the entity id stays available as the ``entity_id`` attribute.
+The graph writers live in :mod:`tracekit.query.graph_files` (``ws.export`` and ``tracekit export`` use
+them too); they are re-exported here for the explorer.
 """
 
 from __future__ import annotations
