@@ -36,7 +36,7 @@ from tracekit.views.timeline import Timeline  # timeline hook (issue 11 item 3)
 
 __all__ = ["Explorer"]
 
-_EXPORTS = ("PNG", "GraphML", "GEXF (Gephi)", "evidence CSV")
+_EXPORTS = ("PNG", "GraphML", "GEXF (Gephi)", "evidence CSV", "FtM (Aleph)")
 
 
 class Explorer(widgets.VBox):
@@ -293,6 +293,12 @@ class Explorer(widgets.VBox):
             raise TracekitError("no evidence to export: click a node or an edge first")
         return export.write_evidence_csv(self.evidence, path)
 
+    def to_ftm(self, path: str | Path) -> Path:
+        """The companies on the canvas and the shipments among them, as FollowTheMoney JSON lines (Aleph)."""
+        if self.ws is None:
+            raise TracekitError("the FtM export needs the workspace: open the explorer with ws.show(...)")
+        return self.ws.export("ftm", path, scope=self.visible, progress=False).path
+
     def save_png(self, path: str | Path) -> None:
         """Ask the browser for a PNG of the whole graph and write it to ``path`` when it arrives."""
         path = Path(path)
@@ -311,7 +317,7 @@ class Explorer(widgets.VBox):
             self.status.value = panel.message("PNG requested from the browser…")
             return
         writer, suffix = {"GraphML": (self.to_graphml, "graphml"), "GEXF (Gephi)": (self.to_gexf, "gexf"),
-                          "evidence CSV": (self.evidence_to_csv, "csv")}[choice]
+                          "evidence CSV": (self.evidence_to_csv, "csv"), "FtM (Aleph)": (self.to_ftm, "ftm.jsonl")}[choice]
         path = writer(folder / f"{'evidence' if suffix == 'csv' else 'graph'}-{stamp}.{suffix}")
         self.status.value = panel.message(f"saved {path}")
 
