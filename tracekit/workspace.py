@@ -11,6 +11,7 @@ mixin                     verbs
 ``ResolveVerbs``          ``resolve``, ``explain``, ``merge``, ``split``, ``never_merge``, ``search``
 ``QueryVerbs``            ``graph``, ``trace``, ``paths``, ``communities``, ``shell_clusters``, …
 ``ViewVerbs``             ``show``, ``explore``
+``ReportVerbs``           ``brief``
 ========================  =====================================================================
 """
 
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from tracekit.query.screen_verbs import ScreenVerbs
 from tracekit.query.verbs import QueryVerbs
+from tracekit.reports.verbs import ReportVerbs
 from tracekit.resolve.verbs import ResolveVerbs
 from tracekit.store import Store, ensure_schema
 from tracekit.store.verbs import StoreVerbs
@@ -29,7 +31,7 @@ from tracekit.views.verbs import ViewVerbs
 __all__ = ["Workspace"]
 
 
-class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ViewVerbs):
+class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ViewVerbs, ReportVerbs):
     """A tracekit workspace: trade data, resolved entities and the graph, in one DuckDB database.
 
     Parameters
