@@ -26,7 +26,7 @@ from pathlib import Path
 import nbformat
 
 import tracekit
-from tracekit.errors import TracekitError
+from tracekit.errors import TracekitError, WorkspaceError
 from tracekit.query.changes import parse_window
 from tracekit.query.entities import entity_name, resolve_entity
 from tracekit.reports.render import print_pdf, render_html, require_chromium
@@ -139,7 +139,19 @@ def _readable_by_kernel(ws) -> Iterator[Path]:  # noqa: ANN001
     try:
         yield store.folder
     finally:
-        ws.store = Store(store.folder, read_only=False, create=False)
+        ws.store = _reopen(store.folder)
+
+
+def _reopen(folder: Path, wait: float = 10.0) -> Store:
+    """Open the workspace read-write again, waiting a little for the kernel's process to let go of it."""
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            return Store(folder, read_only=False, create=False)
+        except WorkspaceError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.2)
 
 
 @contextlib.contextmanager
@@ -249,6 +261,7 @@ def brief(ws, entity, *, out=None, hops: int = 2, window=None, watchlists=None, 
     notebook_path = html_path.with_suffix(".ipynb")
 
     import papermill
+    from jupyter_client import KernelManager
     from papermill.exceptions import PapermillExecutionError
 
     with tempfile.TemporaryDirectory(prefix="tracekit-template-") as tmp:
@@ -257,12 +270,18 @@ def brief(ws, entity, *, out=None, hops: int = 2, window=None, watchlists=None, 
         with _readable_by_kernel(ws) as folder, _kernel_environment():
             parameters = {"workspace": str(folder), "entity": str(entity_id), "hops": int(hops),
                           "window": window or None, "watchlists": names}
+            # IPC sockets (files in Jupyter's runtime folder): no TCP port opened for the kernel
+            km = KernelManager(kernel_name="python3", transport="ipc", connection_file=str(Path(tmp) / "kernel.json"))
             try:
                 executed = papermill.execute_notebook(
-                    str(source), str(notebook_path), parameters=parameters, kernel_name="python3",
+                    str(source), str(notebook_path), parameters=parameters, kernel_name="python3", km=km,
                     progress_bar=False, log_output=False, cwd=str(html_path.parent), execution_timeout=timeout)
             except PapermillExecutionError as exc:
                 raise _failure(exc, notebook_path) from None
+            finally:  # a kernel manager passed in is ours to stop; it reads the workspace until it exits
+                if km.has_kernel:
+                    km.shutdown_kernel(now=False)
+                km.cleanup_resources()
     render_html(executed, html_path, title=f"Brief: {name}")
     pdf_path = print_pdf(html_path, html_path.with_suffix(".pdf"), chromium=chromium) if pdf else None
     return Brief(html_path=html_path, notebook_path=notebook_path, pdf_path=pdf_path, entity_id=entity_id,

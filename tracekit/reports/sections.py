@@ -20,6 +20,7 @@ __all__ = ["summary", "risk", "trace_graph", "counterparties", "flagged_shipment
 
 #: mime type of the key facts the summary cell also outputs (read back by ``brief()``)
 SUMMARY_MIME = "application/vnd.tracekit.brief-summary+json"
+_EVIDENCE = 6  # source rows shown per counterparty
 
 
 class _Summary(Html):
@@ -133,13 +134,19 @@ def trace_graph(case: Case) -> Html:
     tiers = _tiers(case)
     caption = ", ".join(f"tier {t:+d}: {n}" for t, n in sorted(tiers.items()))
     image = svg_image(to_svg(graph, highlight=[case.entity_id]), alt=f"trade network of {case.name}")
+    members = pd.DataFrame([{"tier": d.get("tier"), "name": d.get("label"), "country": d.get("country"),
+                             "risk": d.get("risk"), "flags": d.get("flags") or [], "entity id": str(n)}
+                            for n, d in graph.nodes(data=True) if d.get("kind", "company") == "company"])
+    members = members.assign(_k=members["tier"].abs(), _r=members["risk"].fillna(0)).sort_values(
+        ["_k", "tier", "_r"], ascending=[True, True, False]).drop(columns=["_k", "_r"])
     return image + Html(f"<p class='tk-caption'>{text(case.name)} in red, suppliers to the left, buyers to the "
                         f"right ({text(caption)}); edge width grows with shipments; a red or amber ring marks "
-                        "a risk score of 0.7 or 0.3 and above.</p>")
+                        "a risk score of 0.7 or 0.3 and above.</p>") + heading(
+        "Companies in the network (tier −n: n steps upstream, +n: downstream)", 4) + table(members, max_rows=60)
 
 
 def counterparties(case: Case) -> Html:
-    """Direct suppliers and buyers: shipments, weight, value, dates, HS codes, their risk and flags."""
+    """Direct suppliers and buyers: shipments, weight, value, dates, HS codes, risk, flags and source rows."""
     graph, seed = case.trace.graph, case.entity_id
     rows = []
     for a, b, d in graph.edges(data=True):
@@ -151,7 +158,10 @@ def counterparties(case: Case) -> Html:
                      "country": attrs.get("country"), "risk": attrs.get("risk"), "flags": attrs.get("flags") or [],
                      "shipments": d.get("shipments"), "kg": d.get("kg"), "usd": d.get("usd"),
                      "first": d.get("first_date"), "last": d.get("last_date"), "hs": d.get("hs_codes") or [],
-                     "entity_id": str(other)})
+                     "evidence": list(d.get("evidence") or [])[:_EVIDENCE], "entity_id": str(other)})
+    where = case.places(i for r in rows for i in r["evidence"])
+    for r in rows:  # source rows of the first shipments on the edge, file:line
+        r["evidence"] = [place(*where[int(i)]) for i in r["evidence"] if int(i) in where]
     frame = pd.DataFrame(rows)
     if len(frame):
         frame = frame.sort_values(["role", "shipments"], ascending=[False, False], ignore_index=True)
