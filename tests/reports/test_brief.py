@@ -134,3 +134,36 @@ def test_brief_is_a_verb_of_the_cli_and_the_magic():
 def test_slug_is_safe_for_file_names():
     assert slug("../../etc/passwd") == "etc-passwd"
     assert slug("=HYPERLINK(\"x\")") == "hyperlink-x"
+
+
+def test_analyst_template_gets_every_parameter_and_the_workspace_stays_usable(demo_brief, tmp_path):
+    """An analyst's own template, through ws.brief on a writable workspace, with a window and a watch list."""
+    params = nbformat.v4.new_code_cell("workspace = None\nentity = None\nwindow = None\nwatchlists = None\nhops = 1",
+                                       metadata={"tags": ["parameters"]})
+    mine = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_markdown_cell("## My own brief"), params,
+        nbformat.v4.new_code_cell("from tracekit.reports import sections as tk\n"
+                                  "from tracekit.reports.case import open_case\n"
+                                  "case = open_case(workspace, entity, hops=hops, window=window, watchlists=watchlists)\n"
+                                  "print('window', case.since, case.until, 'lists', case.watchlists, 'hops', case.hops)"),
+        nbformat.v4.new_code_cell("tk.changes(case)"),
+    ])
+    template = tmp_path / "mine.ipynb"
+    nbformat.write(mine, template)
+    with tracekit.Workspace(demo_brief.workspace) as ws:
+        with pytest.raises(TracekitError, match="no watch list named 'nope'.*fentanyl-precursors"):
+            ws.brief(demo_brief.subject, watchlists=["nope"], out=tmp_path / "nope.html")
+        result = ws.brief(demo_brief.subject, template=template, out=f"{tmp_path / 'out'}/", hops=3,
+                          window="2022-07..2022-12", watchlists=["fentanyl-precursors"])
+        assert ws.info().shipments > 0  # the caller's connection is back after the kernel let go
+    assert result.html_path.parent == tmp_path / "out" and result.html_path.name.startswith("brief-")
+    body = result.html_path.read_text("utf-8")
+    assert "window 2022-07-01 2022-12-31 lists ('fentanyl-precursors',) hops 3" in body
+    assert "2022-01-01 .. 2022-06-30 against 2022-07-01 .. 2022-12-31" in body  # the changes compared
+    assert "My own brief" in body and "open_case" not in body
+    assert result.facts == {}  # no summary section in this template
+
+
+def test_bad_window_fails_before_any_kernel(workspace, tmp_path):
+    with pytest.raises(TracekitError, match="window"):
+        brief(workspace, "ACME", window="2024-13..2024-01", out=tmp_path / "b.html")

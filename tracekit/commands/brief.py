@@ -9,9 +9,9 @@ from tracekit.commands import command
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("entity", help="entity id or company name")
-    parser.add_argument("--out", "-o", metavar="FILE.html", default=None,
-                        help="HTML file to write (default: brief-<name>.html here); the executed notebook is "
-                             "kept beside it (.ipynb), and the PDF (.pdf) with --pdf")
+    parser.add_argument("--out", "-o", metavar="FILE.html|DIR/", default=None,
+                        help="HTML file to write, or a folder for brief-<name>.html (default: brief-<name>.html "
+                             "here); the executed notebook is kept beside it (.ipynb), and the PDF (.pdf) with --pdf")
     parser.add_argument("--hops", type=int, default=2, help="tiers of suppliers and buyers traced, 1-4 (default 2)")
     parser.add_argument("--window", metavar="FROM..TO", default=None,
                         help="trade in this window only, e.g. 2024-01..2024-06; changes against the span before "

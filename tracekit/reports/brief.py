@@ -72,6 +72,12 @@ def check_template(path: str | Path) -> nbformat.NotebookNode:
             "window and watchlists would never reach it (papermill would run it with whatever values it holds). "
             "Tag the cell that sets them: in JupyterLab, select it, open the property inspector (gear icon) and "
             "add the tag `parameters`")
+    if nb.metadata.get("kernelspec", {}).get("language", "python") != "python":
+        raise TracekitError(f"brief template {path} is a {nb.metadata['kernelspec']['language']} notebook; "
+                            "briefs run Python templates")
+    # a notebook written by a tool (not JupyterLab) may name no kernel: papermill then refuses to run it
+    nb.metadata.setdefault("kernelspec", {"name": "python3", "display_name": "Python 3", "language": "python"})
+    nb.metadata.setdefault("language_info", {"name": "python"})
     if nb.cells[tagged[0]].cell_type != "code":
         raise TracekitError(f"brief template {path}: the cell tagged 'parameters' (cell {tagged[0] + 1}) is not a "
                             "code cell")
@@ -223,7 +229,8 @@ def brief(ws, entity, *, out=None, hops: int = 2, window=None, watchlists=None, 
     entity : int or str
         Entity id or company name (an ambiguous name is an error listing the candidates).
     out : str or Path, optional
-        The HTML file to write (default ``brief-<name>.html`` in the current folder); the executed
+        The HTML file to write, or a folder (an existing one, or a path ending in ``/``) to write
+        ``brief-<name>.html`` in; default: ``brief-<name>.html`` in the current folder. The executed
         notebook is written beside it with the suffix ``.ipynb``, the PDF with ``.pdf``.
     hops : int
         Tiers of suppliers and buyers traced (1–4).
@@ -254,8 +261,11 @@ def brief(ws, entity, *, out=None, hops: int = 2, window=None, watchlists=None, 
         from tracekit.query.prepared import graph_index
 
         graph_index(ws)  # flags and risk up to date: the kernel opens the workspace read-only
-    html_path = Path(out).expanduser() if out is not None else Path.cwd() / f"brief-{slug(name, str(entity_id))}.html"
-    if html_path.suffix.lower() not in (".html", ".htm"):
+    default_name = f"brief-{slug(name, str(entity_id))}.html"
+    html_path = Path(out).expanduser() if out is not None else Path.cwd() / default_name
+    if out is not None and (html_path.is_dir() or str(out).endswith(("/", os.sep))):
+        html_path = html_path / default_name
+    elif html_path.suffix.lower() not in (".html", ".htm"):
         html_path = html_path.with_suffix(html_path.suffix + ".html") if html_path.suffix else html_path.with_suffix(".html")
     html_path.parent.mkdir(parents=True, exist_ok=True)
     notebook_path = html_path.with_suffix(".ipynb")

@@ -32,6 +32,11 @@ class _Summary(Html):
         return {"text/html": self.body, SUMMARY_MIME: self.facts}
 
 
+def _n(count: int, noun: str) -> str:
+    """``1 buyer``, ``3 buyers``."""
+    return f"{count:,} {noun}{'' if count == 1 else 's'}"
+
+
 def _tiers(case: Case) -> dict[int, int]:
     tiers = case.trace.tiers()
     return tiers[tiers["tier"] != 0].groupby("tier").size().to_dict() if len(tiers) else {}
@@ -77,12 +82,13 @@ def summary(case: Case) -> Html:
                                               " (no risk evidence)")
         + (f"; largest contribution: {top.feature} {top.contribution:.2f} — {top.note}" if top is not None
            and top.contribution else ""),
-        f"{sum(v for t, v in tiers.items() if t < 0):,} suppliers and {sum(v for t, v in tiers.items() if t > 0):,}"
-        f" buyers within {case.hops} tiers ({tiers.get(-1, 0)} direct suppliers, {tiers.get(1, 0)} direct buyers)",
-        f"{len(flagged):,} flagged shipments of its own"
+        f"{_n(sum(v for t, v in tiers.items() if t < 0), 'supplier')} and "
+        f"{_n(sum(v for t, v in tiers.items() if t > 0), 'buyer')} within {case.hops} tiers "
+        f"({_n(tiers.get(-1, 0), 'direct supplier')}, {_n(tiers.get(1, 0), 'direct buyer')})",
+        f"{_n(len(flagged), 'flagged shipment')} of its own"
         + (f" (chemicals named: {', '.join(sorted({c for cs in flagged['chemicals'] for c in cs}))})"
            if len(flagged) and any(len(c) for c in flagged["chemicals"]) else "")
-        + f"; {network_flagged:,} flagged shipments in the traced network",
+        + f"; {_n(network_flagged, 'flagged shipment')} in the traced network",
     ]
     if not case.lists_loaded:
         findings.append("Sanctions proximity not assessed: no screening list is loaded in this workspace")
@@ -90,13 +96,13 @@ def summary(case: Case) -> Html:
         findings.append(f"Matches {len(case.screen_hits)} sanctions-list entr{'y' if len(case.screen_hits) == 1 else 'ies'}"
                         f" ({case.screen_hits['list_name'].iloc[0]}: {case.screen_hits['listed_name'].iloc[0]})")
     elif case.proximity and case.proximity.get("hops") is not None:
-        findings.append(f"{case.proximity['hops']} trade hop(s) from the listed party "
+        findings.append(f"{_n(int(case.proximity['hops']), 'trade hop')} from the listed party "
                         f"{case.proximity['nearest_listed_name']}")
     else:
         findings.append(f"No listed party nearby: {case.proximity['path'] if case.proximity else ''}")
     if len(case.changes):
         c = case.changes.iloc[0]
-        findings.append(f"{len(case.changes):,} changes in its network between the windows; the strongest: "
+        findings.append(f"{_n(len(case.changes), 'change')} in its network between the windows; the strongest: "
                         f"{c['kind']} {c['src_name']} → {c['dst_name']} ({c['detail']})")
     facts = {"entity_id": str(case.entity_id), "name": p["name"], "country": p.get("country"),
              "score": round(float(case.risk.score), 3), "rank": rank, "findings": findings}
@@ -116,13 +122,11 @@ def risk(case: Case) -> Html:
     frame = case.risk.frame
     parts = [Html(f"<p>Score <strong>{case.risk.score:.3f}</strong> = the sum of the contributions below "
                   "(each: weight × min(raw, cap) / cap; weights in tracekit/graph/data/risk_weights.csv).</p>"),
-             table(frame, columns={"feature": "feature", "contribution": "contribution", "weight": "weight",
-                                   "cap": "cap", "raw": "raw", "note": "why", "evidence_count": "evidence rows"})]
-    evidence = [{"feature": r.feature, "source row": place(e.get("source_file"), e.get("line")),
-                 "shipment id": e.get("shipment_id")}
-                for r in frame.itertuples() for e in (r.evidence or [])]
-    parts += [heading("Evidence rows", 4), table(pd.DataFrame(evidence), empty="no evidence rows: every "
-                                                 "contribution is zero")]
+             table(frame.assign(rows=[", ".join(place(e.get("source_file"), e.get("line")) for e in (ev or []))
+                                      + (f" … ({n:,} in all)" if n and n > len(ev or []) else "")
+                                      for ev, n in zip(frame["evidence"], frame["evidence_count"], strict=True)]),
+                   columns={"feature": "feature", "contribution": "contribution", "weight": "weight", "cap": "cap",
+                            "raw": "raw", "note": "why", "rows": "source rows (file:line)"})]
     return Html("".join(map(str, parts)))
 
 
@@ -200,7 +204,7 @@ def sanctions(case: Case) -> Html:
         parts.append(note(p["path"] if p else "no proximity computed"))
         return Html("".join(map(str, parts)))
     if p["hops"] > 0:
-        parts.append(Html(f"<p><strong>{int(p['hops'])} trade hop(s)</strong> to {text(p['nearest_listed_name'])} "
+        parts.append(Html(f"<p><strong>{_n(int(p['hops']), 'trade hop')}</strong> to {text(p['nearest_listed_name'])} "
                           f"(listed as {text(p['listed_as'])}).</p><p>Path: {text(p['path'])}</p>"))
         where = case.places(i for hop in p["evidence_shipment_ids"] for i in hop)
         evidence = [{"hop": k, "shipment id": str(i), "source row": place(*where.get(int(i), ("?", None)))}
