@@ -152,8 +152,18 @@ WHERE (t.src IN (SELECT entity_id FROM tk_brief_network) OR t.dst IN (SELECT ent
 
 
 def default_change_windows(ws, window) -> tuple | None:  # noqa: ANN001
-    """(before, after): the window against the same length just before it; without a window the last
-    six months of data against the six before. None when the data has no dates."""
+    """(before, after): the window against the same span just before it (as many months for a window of
+    whole months); without a window the last six months of data against the six before. None when the
+    data has no dates.
+
+    Examples
+    --------
+    >>> import datetime as dt
+    >>> default_change_windows(None, (dt.date(2022, 7, 1), dt.date(2022, 12, 31)))[0]
+    (datetime.date(2022, 1, 1), datetime.date(2022, 6, 30))
+    >>> default_change_windows(None, (dt.date(2022, 7, 10), dt.date(2022, 7, 19)))[0]
+    (datetime.date(2022, 6, 30), datetime.date(2022, 7, 9))
+    """
     if window is None:
         latest = ws.store.scalar("SELECT max(date) FROM graph_trade")
         if latest is None:
@@ -162,9 +172,13 @@ def default_change_windows(ws, window) -> tuple | None:  # noqa: ANN001
         after_start = (pd.Timestamp(latest) - pd.DateOffset(months=_CHANGE_MONTHS) + pd.Timedelta(days=1)).date()
     else:
         after_start, after_end = window
-    length = (after_end - after_start).days + 1
     before_end = after_start - dt.timedelta(days=1)
-    return (before_end - dt.timedelta(days=length - 1), before_end), (after_start, after_end)
+    if after_start.day == 1 and (after_end + dt.timedelta(days=1)).day == 1:  # whole months: as many before
+        months = (after_end.year - after_start.year) * 12 + after_end.month - after_start.month + 1
+        before_start = (pd.Timestamp(after_start) - pd.DateOffset(months=months)).date()
+    else:
+        before_start = before_end - dt.timedelta(days=(after_end - after_start).days)
+    return (before_start, before_end), (after_start, after_end)
 
 
 def _watchlists(ws, watchlists) -> tuple[str, ...] | None:  # noqa: ANN001

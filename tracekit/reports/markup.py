@@ -69,31 +69,35 @@ class Html:
 
 
 def table(frame: pd.DataFrame, *, columns: dict[str, str] | None = None, max_rows: int = 40,
-          empty: str = "none") -> Html:
-    """An escaped table of ``frame`` (``columns`` renames and orders: source column → heading)."""
+          empty: str = "none", wide: Sequence[str] = ()) -> Html:
+    """An escaped table of ``frame`` (``columns`` renames and orders: source column → heading; ``wide``
+    headings get room for sentences)."""
     if columns:
         frame = frame[[c for c in columns if c in frame.columns]].rename(columns=columns)
     if frame.empty:
         return note(empty)
     head = "".join(f"<th>{text(c)}</th>" for c in frame.columns)
-    rows = "".join("<tr>" + "".join(_cell(v) for v in row) + "</tr>"
+    roomy = [c in wide for c in frame.columns]
+    rows = "".join("<tr>" + "".join(_cell(v, w) for v, w in zip(row, roomy, strict=True)) + "</tr>"
                    for row in frame.head(max_rows).itertuples(index=False))
     more = (f"<p class='tk-more'>{len(frame) - max_rows:,} more rows not shown (the executed notebook "
             "beside this brief has the full tables)</p>" if len(frame) > max_rows else "")
-    return Html(f"<table class='tk-brief'><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table>{more}")
+    return Html(f"<div class='tk-scroll'><table class='tk-brief'><thead><tr>{head}</tr></thead><tbody>{rows}"
+                f"</tbody></table></div>{more}")
 
 
-def _cell(value: Any) -> str:
+def _cell(value: Any, wide: bool = False) -> str:
     """One escaped ``<td>``: a list one item per line, a short unbroken value (id, date, file:line) unwrapped."""
     if hasattr(value, "tolist") and not isinstance(value, str | int | float):
         value = value.tolist()
+    opening = "<td class='tk-wide'>" if wide else "<td>"
     if isinstance(value, list | tuple) and len(value) > 1:
         shown = "<br>".join(text(cell_text(v)) for v in value[:8])
         more = f"<br>… (+{len(value) - 8})" if len(value) > 8 else ""
-        return f"<td>{shown}{more}</td>"
+        return f"{opening}{shown}{more}</td>"
     shown = cell_text(value)
     short = len(shown) <= 24 and " " not in shown
-    return f"<td class='tk-nw'>{text(shown)}</td>" if short else f"<td>{text(shown)}</td>"
+    return f"<td class='tk-nw'>{text(shown)}</td>" if short and not wide else f"{opening}{text(shown)}</td>"
 
 
 def svg_image(svg: str, alt: str) -> Html:

@@ -63,10 +63,9 @@ def _per_shipment(rows: pd.DataFrame) -> pd.DataFrame:
     return out.sort_values(["score", "date", "shipment_id"], ascending=[False, False, True], ignore_index=True)
 
 
-_SHIPMENT_COLUMNS = {"date": "date", "shipper_name": "shipper", "consignee_name": "consignee", "hs_code": "HS",
-                     "description": "description", "flags": "flags", "chemicals": "chemicals",
-                     "matched_text": "matched text", "reasons": "why", "score": "weight", "source": "source row",
-                     "shipment_id": "shipment id"}
+_SHIPMENT_COLUMNS = {"date": "date", "source": "source row", "shipper_name": "shipper", "consignee_name": "consignee",
+                     "hs_code": "HS", "description": "description", "flags": "flags", "chemicals": "chemicals",
+                     "score": "weight", "reasons": "why", "shipment_id": "shipment id"}
 
 
 def summary(case: Case) -> Html:
@@ -126,7 +125,7 @@ def risk(case: Case) -> Html:
                                       + (f" … ({n:,} in all)" if n and n > len(ev or []) else "")
                                       for ev, n in zip(frame["evidence"], frame["evidence_count"], strict=True)]),
                    columns={"feature": "feature", "contribution": "contribution", "weight": "weight", "cap": "cap",
-                            "raw": "raw", "note": "why", "rows": "source rows (file:line)"})]
+                            "raw": "raw", "note": "why", "rows": "source rows (file:line)"}, wide=["why"])]
     return Html("".join(map(str, parts)))
 
 
@@ -165,11 +164,15 @@ def counterparties(case: Case) -> Html:
                      "evidence": list(d.get("evidence") or [])[:_EVIDENCE], "entity_id": str(other)})
     where = case.places(i for r in rows for i in r["evidence"])
     for r in rows:  # source rows of the first shipments on the edge, file:line
-        r["evidence"] = [place(*where[int(i)]) for i in r["evidence"] if int(i) in where]
+        r["evidence"] = ", ".join(place(*where[int(i)]) for i in r["evidence"] if int(i) in where)
     frame = pd.DataFrame(rows)
     if len(frame):
         frame = frame.sort_values(["role", "shipments"], ascending=[False, False], ignore_index=True)
-    return table(frame, max_rows=60, empty=f"no direct trade partner{' in the window' if case.window else ''}")
+    return table(frame, columns={"role": "role", "name": "name", "country": "country", "risk": "risk",
+                                 "flags": "flags", "shipments": "shipments", "kg": "kg", "usd": "USD",
+                                 "first": "first", "last": "last", "hs": "HS", "evidence": "source rows (first few)",
+                                 "entity_id": "entity id"},
+                 max_rows=60, wide=["source rows (first few)"], empty=f"no direct trade partner{' in the window' if case.window else ''}")
 
 
 def flagged_shipments(case: Case) -> Html:
@@ -182,9 +185,9 @@ def flagged_shipments(case: Case) -> Html:
         Html(f"<p>Flags from {text(lists)}; the source row is file:line of the shipment as loaded "
              "(line 1 is the header).</p>"),
         heading(f"Shipments of {case.name} ({len(own):,})", 4),
-        table(own, columns=_SHIPMENT_COLUMNS, max_rows=50, empty="no flagged shipment"),
+        table(own, columns=_SHIPMENT_COLUMNS, max_rows=50, empty="no flagged shipment", wide=["why"]),
         heading(f"Elsewhere in the traced network ({len(others):,}; highest weight first)", 4),
-        table(others, columns=_SHIPMENT_COLUMNS, max_rows=25, empty="no flagged shipment"),
+        table(others, columns=_SHIPMENT_COLUMNS, max_rows=25, empty="no flagged shipment", wide=["why"]),
     ])))
 
 
