@@ -167,3 +167,24 @@ def test_analyst_template_gets_every_parameter_and_the_workspace_stays_usable(de
 def test_bad_window_fails_before_any_kernel(workspace, tmp_path):
     with pytest.raises(TracekitError, match="window"):
         brief(workspace, "ACME", window="2024-13..2024-01", out=tmp_path / "b.html")
+
+
+def test_tk_brief_magic_writes_the_brief_and_keeps_its_workspace(demo_brief, tmp_path, monkeypatch, capsys):
+    from IPython.core.interactiveshell import InteractiveShell
+
+    monkeypatch.setenv("TRACEKIT_WORKSPACE", str(demo_brief.workspace))
+    ip = InteractiveShell.instance()
+    ip.run_line_magic("load_ext", "tracekit")
+    try:
+        ip.user_ns["where"] = str(tmp_path / "magic.html")
+        ip.run_cell(f'%tk brief "{demo_brief.subject}" --hops 1 --out {{where}} -o written')
+        written = ip.user_ns["written"]
+        assert written.html_path == tmp_path / "magic.html" and written.html_path.exists()
+        assert written.findings and written.notebook_path.exists()
+        assert "magic.html" in written._repr_html_() and "<li>Risk score" in written._repr_html_()
+        ip.run_line_magic("tk", "info")  # the magic's workspace was handed back
+        assert "shipments" in capsys.readouterr().out
+    finally:
+        ip.run_line_magic("tk", "close")
+        ip.run_line_magic("unload_ext", "tracekit")
+        ip.user_ns.pop("written", None)

@@ -9,7 +9,7 @@ from tracekit.commands import command
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("entity", help="entity id or company name")
-    parser.add_argument("--out", "-o", metavar="FILE.html|DIR/", default=None,
+    parser.add_argument("--out", metavar="FILE.html|DIR/", default=None,
                         help="HTML file to write, or a folder for brief-<name>.html (default: brief-<name>.html "
                              "here); the executed notebook is kept beside it (.ipynb), and the PDF (.pdf) with --pdf")
     parser.add_argument("--hops", type=int, default=2, help="tiers of suppliers and buyers traced, 1-4 (default 2)")
