@@ -111,16 +111,31 @@ WHERE (t.src IN (SELECT entity_id FROM tk_brief_network) OR t.dst IN (SELECT ent
         return list(self.ws.screen_lists.names())
 
     @cached_property
+    def screening(self):  # noqa: ANN201 -- ScreenResult or None
+        """The workspace screened against its lists, once (matches and hops; None without a list)."""
+        return self.ws.screen() if self.lists_loaded else None
+
+    @cached_property
     def proximity(self):  # noqa: ANN201 -- Proximity or None
-        """Hops to the nearest listed party (None when no screening list is loaded)."""
-        return self.ws.sanctions_proximity(self.entity_id) if self.lists_loaded else None
+        """Hops to the nearest listed party, as ``ws.sanctions_proximity`` gives them (None without a list)."""
+        if self.screening is None:
+            return None
+        from tracekit.query.screen import Proximity
+
+        hops = self.screening.hops
+        row = hops[hops["entity_id"] == self.entity_id]
+        if len(row):
+            return Proximity(row.iloc[0].to_dict())
+        return Proximity({"entity_id": self.entity_id, "entity_name": self.name, "hops": None,
+                          "path": f"no listed party within {self.screening.meta['max_hops']} trade hops",
+                          "path_entity_ids": [], "evidence_shipment_ids": []})
 
     @cached_property
     def screen_hits(self) -> pd.DataFrame:
         """List entries the entity itself matches."""
-        if not self.lists_loaded:
+        if self.screening is None:
             return pd.DataFrame()
-        frame = self.ws.screen().to_frame()
+        frame = self.screening.to_frame()
         return frame[frame["entity_id"] == self.entity_id].reset_index(drop=True)
 
     @cached_property
