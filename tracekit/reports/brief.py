@@ -162,7 +162,8 @@ def _reopen(folder: Path, wait: float = 10.0) -> Store:
 
 @contextlib.contextmanager
 def _kernel_environment() -> Iterator[None]:
-    """The kernel imports this tracekit (first on PYTHONPATH) and draws no progress bars."""
+    """The kernel imports this tracekit (first on PYTHONPATH) and draws no progress bars (tqdm reads
+    ``TQDM_DISABLE`` when it is imported: in the kernel, not in this process, whose tqdm is loaded)."""
     saved = {k: os.environ.get(k) for k in ("PYTHONPATH", "TQDM_DISABLE")}
     package_root = str(Path(tracekit.__file__).resolve().parent.parent)
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (package_root, saved["PYTHONPATH"]) if p)
@@ -220,7 +221,7 @@ def _facts(nb: nbformat.NotebookNode) -> dict:
 
 
 def brief(ws, entity, *, out=None, hops: int = 2, window=None, watchlists=None, template=None,  # noqa: ANN001
-          pdf: bool = False, timeout: float = 600) -> Brief:
+          pdf: bool = False, timeout: float = 600, progress: bool = True) -> Brief:
     """Write the brief of one entity: self-contained HTML, the executed notebook beside it, optionally a PDF.
 
     Parameters
@@ -246,6 +247,8 @@ def brief(ws, entity, *, out=None, hops: int = 2, window=None, watchlists=None, 
         Also print a PDF with headless Chromium (an error, before any work, when it is not installed).
     timeout : float
         Seconds any one cell may run.
+    progress : bool
+        Show a progress bar over the template's cells (tqdm.auto: a widget in a notebook).
     """
     started = time.perf_counter()
     nb = check_template(template if template is not None else default_template())
@@ -285,7 +288,7 @@ def brief(ws, entity, *, out=None, hops: int = 2, window=None, watchlists=None, 
             try:
                 executed = papermill.execute_notebook(
                     str(source), str(notebook_path), parameters=parameters, kernel_name="python3", km=km,
-                    progress_bar=False, log_output=False, cwd=str(html_path.parent), execution_timeout=timeout)
+                    progress_bar={"desc": "brief", "leave": False} if progress else False, log_output=False, cwd=str(html_path.parent), execution_timeout=timeout)
             except PapermillExecutionError as exc:
                 raise _failure(exc, notebook_path) from None
             finally:  # a kernel manager passed in is ours to stop; it reads the workspace until it exits
