@@ -9,7 +9,6 @@ get pandas or Arrow back.
 from __future__ import annotations
 
 import contextlib
-import re
 import shutil
 import signal
 import socket
@@ -26,6 +25,7 @@ import pyarrow as pa
 from tracekit.errors import WorkspaceBusy, WorkspaceError
 from tracekit.store.ids import check_id_columns
 from tracekit.store.locking import HOLDERS_DIR, LOCK_FILE, WorkspaceLock
+from tracekit.store.reconnect import TempState, arrow_of, foreign_holder, refused_as_write, setting_of
 
 __all__ = ["Store", "DATABASE_FILE", "engine_errors", "remove_leftovers", "LEFTOVER_PREFIX"]
 
@@ -81,7 +81,7 @@ class Store:
         self._busy = 0  # statements running (the interrupt watcher stops only a running one)
         self._registered: dict[str, Any] = {}  # client data registered by name, re-registered on reconnect
         self._settings: dict[str, str] = {}  # SET statements run, replayed on reconnect
-        self._pending: _TempState | None = None  # temporary tables carried to the next connection
+        self._pending: TempState | None = None  # temporary tables carried to the next connection
         self._depth = 0  # nested reading()/writing() blocks
         self._label = ""  # what the outermost block is doing (named to waiting processes)
         self._sticky = False  # a connection no block holds (released when idle)
@@ -280,7 +280,7 @@ class Store:
                     raise WorkspaceError(_connect_failure(self.folder, self._database, exc, mode == "read")) \
                         from exc
                 waited = time.monotonic() - started
-                held = _foreign_holder(text)
+                held = foreign_holder(text)
                 if waited >= lock.timeout:
                     raise WorkspaceBusy(
                         f"workspace {self.folder} is busy: its database is held by {held}, outside tracekit's "
@@ -306,7 +306,7 @@ class Store:
         if self._workspace_lock is None:
             return
         sticky = self._sticky
-        carried = _TempState.take(self._con, self._registered) if self._con is not None else self._pending
+        carried = TempState.take(self._con, self._registered) if self._con is not None else self._pending
         self._disconnect()
         self._pending = carried
         self._connect("write")
@@ -322,7 +322,7 @@ class Store:
             if not carry:
                 self._pending = None
             return
-        self._pending = _TempState.take(self._con, self._registered) if carry else None
+        self._pending = TempState.take(self._con, self._registered) if carry else None
         self._disconnect()
 
     def _disconnect(self) -> None:
@@ -372,7 +372,7 @@ class Store:
                 try:
                     return run(con)
                 except duckdb.Error as exc:
-                    if not (self._mode == "read" and not self.read_only and _refused_as_write(exc)):
+                    if not (self._mode == "read" and not self.read_only and refused_as_write(exc)):
                         raise
             self._upgrade()
             with engine_errors(self):
@@ -380,7 +380,7 @@ class Store:
 
     def execute(self, sql: str, params: Sequence[Any] | dict | None = None) -> None:
         """Run one statement (or several separated by ';' when ``params`` is None) for its effect."""
-        setting = _setting(sql) if params is None else None
+        setting = setting_of(sql) if params is None else None
         if params is None:
             self._call(lambda con: con.execute(sql))
         else:
@@ -405,7 +405,7 @@ class Store:
 
     def arrow(self, sql: str, params: Sequence[Any] | dict | None = None) -> pa.Table:
         """Run a query and return its result as an Arrow table."""
-        return self._call(lambda con: _arrow(con, sql, params))
+        return self._call(lambda con: arrow_of(con, sql, params))
 
     def rows(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
         """Run a query and return its rows as tuples (for small results only)."""
@@ -608,81 +608,9 @@ WRITER_POLL = 0.02
 """Seconds between the idle watcher's looks for a waiting writer."""
 
 
-class _TempState:
-    """A connection's temporary tables and views, carried to the next connection of the same store
-    (on an upgrade to writing, or an idle release): statements that build on them keep working."""
-
-    def __init__(self, tables: list[tuple[str, pa.Table]], views: list[str]):
-        self.tables, self.views = tables, views
-
-    @classmethod
-    def take(cls, con: duckdb.DuckDBPyConnection, registered: dict[str, Any]) -> _TempState | None:
-        names = [r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE temporary ORDER BY table_oid").fetchall()]
-        views = [sql for name, sql in con.execute(
-            "SELECT view_name, sql FROM duckdb_views() WHERE temporary AND NOT internal ORDER BY view_oid"
-        ).fetchall() if name not in registered]
-        if not names and not views:
-            return None
-        tables = [(name, _arrow(con, f"SELECT * FROM temp.main.{quote_identifier(name)}", None))  # noqa: S608
-                  for name in names]
-        return cls(tables, views)
-
-    def restore(self, con: duckdb.DuckDBPyConnection) -> None:
-        for name, table in self.tables:
-            con.register("tk_carried_table", table)
-            try:
-                con.execute(f"CREATE TEMP TABLE {quote_identifier(name)} AS SELECT * FROM tk_carried_table")  # noqa: S608
-            finally:
-                con.unregister("tk_carried_table")
-        for sql in self.views:
-            con.execute(sql)
-
-
-def _arrow(con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None) -> pa.Table:
-    # A relation (no params) converts without the extra copy a DB-API result makes.
-    rel = con.execute(sql, params) if params is not None else con.sql(sql)
-    # duckdb 2 names it to_arrow_table(); >= 1.4 returns a RecordBatchReader from .arrow().
-    result = rel.to_arrow_table() if hasattr(rel, "to_arrow_table") else rel.arrow()
-    return result.read_all() if isinstance(result, pa.RecordBatchReader) else result
-
-
-_SETTING = re.compile(r"^\s*(SET|RESET)\s+(?:(?:SESSION|LOCAL|GLOBAL)\s+)?([A-Za-z_][A-Za-z0-9_]*)", re.IGNORECASE)
-
-
-def _setting(sql: str) -> tuple[str, str | None] | None:
-    """(name, statement) for a single SET statement, (name, None) for a RESET, else None."""
-    if ";" in sql.strip().rstrip(";"):
-        return None
-    match = _SETTING.match(sql)
-    if match is None or match.group(2).upper() == "VARIABLE":
-        return None
-    name = match.group(2).lower()
-    return (name, None) if match.group(1).upper() == "RESET" else (name, sql)
-
-
-def _refused_as_write(exc: duckdb.Error) -> bool:
-    """DuckDB refused a statement because the connection is read-only (nothing was changed)."""
-    text = str(exc)
-    return "read-only mode" in text or "read only mode" in text
-
-
 def _read_only_message(store: Store) -> str:
     return (f"the workspace {store.folder or ''} was opened read-only (--read-only) and this changes it; "
             "run it without --read-only")
-
-
-def _foreign_holder(text: str) -> str:
-    """Who holds the DuckDB file, from DuckDB's "Conflicting lock is held in … (PID n)" message."""
-    match = re.search(r"held in (.*?) \(PID (\d+)\)", text)
-    if not match:
-        return "another program"
-    program, pid = match.group(1), match.group(2)
-    try:
-        command = Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace").strip()
-    except OSError:
-        command = program
-    return f"pid {pid} ({command[:120] or program})"
 
 
 LEFTOVER_PREFIX = "tracekit-load-"
