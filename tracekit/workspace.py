@@ -12,6 +12,11 @@ mixin                     verbs
 ``QueryVerbs``            ``graph``, ``trace``, ``paths``, ``communities``, ``shell_clusters``, …
 ``ViewVerbs``             ``show``, ``explore``
 ========================  =====================================================================
+
+The facade itself makes the table verbs (``search``, ``quarantine``, ``source_rows``, ``decisions``)
+return results (:class:`tracekit.rendering.TableResult`: rendered like every result, read like their
+DataFrame), and resolves every name the analyst types with one rule
+(:func:`tracekit.resolve.lookup.resolve_entity`).
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from pathlib import Path
 
 from tracekit.query.screen_verbs import ScreenVerbs
 from tracekit.query.verbs import QueryVerbs
+from tracekit.rendering import TableResult
 from tracekit.resolve.verbs import ResolveVerbs
 from tracekit.store import Store, ensure_schema
 from tracekit.store.verbs import StoreVerbs
@@ -72,6 +78,33 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ViewVerbs):
 
     load.__doc__ = StoreVerbs.load.__doc__
     load.__signature__ = inspect.signature(StoreVerbs.load)  # help() and IDEs show the real parameters
+
+    def search(self, text: str, limit: int = 10) -> TableResult:
+        hits = ResolveVerbs.search(self, text, limit)
+        return TableResult(f"search: {text!r}", hits, summary=[
+            f"{len(hits):,} entities, best match first (score 0-100); use an entity_id or #id in other verbs"])
+
+    def quarantine(self, source: str | int | None = None, reason: str | None = None) -> TableResult:
+        rows = StoreVerbs.quarantine(self, source, reason)
+        reasons = rows["reason"].value_counts().to_dict() if len(rows) else {}
+        return TableResult("quarantine", rows, summary=[
+            f"{len(rows):,} rows not loaded" + (": " + ", ".join(f"{k} {v:,}" for k, v in reasons.items())
+                                                 if reasons else "")])
+
+    def source_rows(self, shipment_ids=None, *, source: str | int | None = None, lines=None) -> TableResult:
+        rows = StoreVerbs.source_rows(self, shipment_ids, source=source, lines=lines)
+        return TableResult("source rows", rows, summary=[
+            f"{len(rows):,} raw rows exactly as the source wrote them (every column as text)"])
+
+    def decisions(self) -> TableResult:
+        rows = ResolveVerbs.decisions(self)
+        return TableResult("analyst decisions", rows, summary=[
+            f"{len(rows):,} decisions, oldest first (kept in decisions.jsonl)"])
+
+    for _verb, _base in ((search, ResolveVerbs.search), (quarantine, StoreVerbs.quarantine),
+                         (source_rows, StoreVerbs.source_rows), (decisions, ResolveVerbs.decisions)):
+        _verb.__doc__ = (_base.__doc__ or "") + "\n\n        Returns a TableResult (reads like the DataFrame)."
+    del _verb, _base
 
     @property
     def path(self) -> Path | None:

@@ -13,6 +13,7 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["csv", "parquet"], help="override the format the suffix implies")
 
 
-@command("export", "export mentions with their entities to CSV (formula-safe) or Parquet", _arguments)
+@command("export", "export mentions with their entities to CSV (formula-safe) or Parquet", _arguments,
+         function="tracekit.resolve.verbs:ResolveVerbs.export_mentions")
 def run(ws, args: argparse.Namespace):
     return ws.export_mentions(args.out, args.format)

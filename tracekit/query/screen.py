@@ -112,7 +112,7 @@ def screen(ws, *, min_score: float = DEFAULT_MIN_SCORE, lists=None, kinds=SCREEN
     return ScreenResult(title=f"screen against {', '.join(sorted(entries['list_name'].unique()))}",
                         graph=graph, frame=matches, filters=f"min_score {min_score}, kinds {', '.join(kinds)}",
                         highlight=[int(e) for e in matches["entity_id"].unique()], hops=hops,
-                        meta={"min_score": min_score, "max_hops": int(max_hops)})
+                        meta={"min_score": min_score, "max_hops": int(max_hops)}, workspace=ws)
 
 
 class Proximity(dict):
