@@ -60,7 +60,7 @@ class Command:
 
     name: str
     help: str
-    add_arguments: Callable[[argparse.ArgumentParser], None]
+    own_arguments: Callable[[argparse.ArgumentParser], None]  # the verb module's own options
     run: Callable[[Any, argparse.Namespace], Any]
     needs_workspace: bool = True
     description: str | None = None
@@ -69,6 +69,14 @@ class Command:
     parents: tuple[str, ...] = ()  # shared option groups, names in PARENTS
     deprecated: tuple[str, ...] = ()  # old names that still work and say so
     graph: bool = False  # returns a GraphResult: %tk shows it as the explorer unless --static
+
+    def add_arguments(self, parser: argparse.ArgumentParser) -> None:
+        """The verb's whole definition on ``parser``: shared option groups (parent parsers), its own
+        options, and every default taken from its function."""
+        for name in self.parents:
+            parser._add_container_actions(_parent(name))  # what argparse does for parents=[...]
+        self.own_arguments(parser)
+        apply_defaults(parser, self)
 
     def functions(self) -> list[Callable]:
         return [resolve_function(path) for path in self.function]
@@ -274,15 +282,12 @@ def build_parser(prog: str = "tracekit", *, workspace_default: str | None = None
         help_text = cmd.help + (f" (old name{'s' if len(cmd.deprecated) > 1 else ''}: "
                                 f"{', '.join(cmd.deprecated)})" if cmd.deprecated else "")
         verb_parser = sub.add_parser(cmd.name, help=help_text, description=cmd.description or cmd.help,
-                                     aliases=list(cmd.deprecated),
-                                     parents=[common, *(_parent(p) for p in cmd.parents)])
+                                     aliases=list(cmd.deprecated), parents=[common])
 
         def fill(verb_parser=verb_parser, cmd=cmd) -> None:
             cmd.add_arguments(verb_parser)
             if extra is not None:
                 extra(verb_parser, cmd)
-            apply_defaults(verb_parser, cmd)
-            verb_parser.set_defaults(_command=cmd)
 
         sub.pending[id(verb_parser)] = fill
         verb_parser.set_defaults(_command=cmd)

@@ -13,7 +13,6 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=["csv", "parquet"], help="override the format the suffix implies")
 
 
-@command("export", "export mentions with their entities to CSV (formula-safe) or Parquet", _arguments,
-         function="tracekit.resolve.verbs:ResolveVerbs.export_mentions")
+@command("export", "export mentions with their entities to CSV (formula-safe) or Parquet", _arguments)
 def run(ws, args: argparse.Namespace):
     return ws.export_mentions(args.out, args.format)
