@@ -96,6 +96,12 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ViewVerbs):
         return TableResult("source rows", rows, summary=[
             f"{len(rows):,} raw rows exactly as the source wrote them (every column as text)"])
 
+    def explain(self, a, b=None):
+        """Why two mentions or entities are (not) the same: features, score and decisions; with ``b``
+        omitted, entity ``a``'s card (name variants with counts and the evidence holding it together),
+        as ``tracekit explain A`` shows. Ids, ``#id`` or names (one rule: :mod:`tracekit.resolve.lookup`)."""
+        return ResolveVerbs.explain(self, a, b) if b is not None else self.entity(a)
+
     def decisions(self) -> TableResult:
         rows = ResolveVerbs.decisions(self)
         return TableResult("analyst decisions", rows, summary=[

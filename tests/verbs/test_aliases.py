@@ -18,8 +18,6 @@ def test_cli_names_are_the_workspace_method_names():
     for name, cmd in all_commands().items():
         if cmd.needs_workspace and name not in ("init", "load", "watchlist", "export", "screen", "show"):
             method = name.replace("-", "_")
-            if name == "explain":
-                continue  # explain A B → ws.explain, explain A → ws.entity
             assert hasattr(tracekit.Workspace, method), f"tracekit {name} has no ws.{method}"
 
 

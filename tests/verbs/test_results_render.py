@@ -91,3 +91,11 @@ def test_csv_export_neutralises_formulas(results, tmp_path):
 def test_trace_evidence_is_a_result_too(results):
     every = results["trace"].evidence()
     assert isinstance(every, Rendered) and len(every) >= 3 and "source_file" in every.columns
+
+
+def test_cards_of_the_resolve_stage_escape_too(ws):
+    """explain/entity cards and decision receipts render in their own room's way, escaped as well."""
+    for shown in (ws.explain(HOSTILE), ws.explain(HOSTILE, "Alpha Chem Co"),
+                  ws.never_merge(HOSTILE, "Delta Labs SA", reason=HOSTILE)):
+        html = shown._repr_html_()
+        assert "<img src=x" not in html and "&lt;img src=x" in html

@@ -7,7 +7,9 @@ the session's workspace, displays the result and stores it in ``t``. IPython exp
 :class:`~tracekit.errors.TracekitError` prints one line, never a traceback.
 
 Magic-only words: ``%tk help`` (all verbs), ``%tk use DIR`` (the session's workspace; default
-``$TRACEKIT_WORKSPACE`` or ``./tracekit-workspace``), ``%tk close``.
+``$TRACEKIT_WORKSPACE`` or ``./tracekit-workspace``), ``%tk close``; ``-o NAME`` on every verb and
+``--static`` on graph verbs (trace, paths, neighbourhood, shell-clusters, communities, flags, …), whose
+results otherwise display as the explorer (:mod:`tracekit.views.result_display`).
 """
 
 from __future__ import annotations
@@ -133,7 +135,8 @@ class TracekitMagics(Magics):
                 print(str(exc), file=sys.stderr)
         if not words:
             print("\nmagic only: %tk use DIR (set the session's workspace), %tk close, "
-                  "-o NAME on any verb stores its result")
+                  "-o NAME on any verb stores its result; graph results show as the explorer "
+                  "(--static: the SVG and table instead)")
 
     def _use(self, words: list[str]) -> None:
         if len(words) != 1:
