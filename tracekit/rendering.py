@@ -175,9 +175,10 @@ class Rendered:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {visible(self.title)!r}: {len(self.frame):,} rows>"
 
-    def to_html(self, *, figure: bool = True) -> str:
-        """The escaped HTML of the result; ``figure=False`` leaves the SVG out (the explorer shows it)."""
-        svg = self.figure_svg() if figure else None
+    def to_html(self, *, figure: bool | str = True) -> str:
+        """The escaped HTML of the result; ``figure=False`` leaves the SVG out (the explorer shows it),
+        a string is an SVG drawn already."""
+        svg = figure if isinstance(figure, str) else (self.figure_svg() if figure else None)
         summary = "".join(f"<li>{html.escape(visible(s))}</li>" for s in self.summary_lines())
         filters = f"<p>filters: {html.escape(visible(self.filters))}</p>" if self.filters is not None else ""
         extra = "".join(f"<h5>{html.escape(name)}</h5>{html_table(table)}"
@@ -193,8 +194,8 @@ class Rendered:
 
     def _repr_mimebundle_(self, include=None, exclude=None) -> dict:
         """Text, escaped HTML (with the figure inline) and the figure as ``image/svg+xml``."""
-        svg = self.figure_svg()
-        bundle = {"text/plain": str(self), "text/html": self.to_html()}
+        svg = self.figure_svg()  # drawn once, for both the HTML and the image entry
+        bundle = {"text/plain": str(self), "text/html": self.to_html(figure=svg or False)}
         if svg:
             bundle["image/svg+xml"] = svg
         if include:

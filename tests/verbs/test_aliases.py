@@ -58,3 +58,16 @@ def test_us_spelling_is_the_same_verb(ws):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert ws.neighborhood("Alpha Chem Co").to_frame().equals(ws.neighbourhood("Alpha Chem Co").to_frame())
+
+
+def test_a_python_old_name_warns_and_still_works():
+    from tracekit.query.verbs import Verb
+
+    class Facade:
+        old = Verb("tracekit.resolve.lookup:collapse", deprecated="new")
+
+        def __str__(self) -> str:
+            return "  a   facade "
+
+    with pytest.warns(FutureWarning, match="ws.old is deprecated: use ws.new"):
+        assert Facade().old() == "a facade"
