@@ -107,3 +107,9 @@ def test_nbconvert_shows_the_svg_when_no_widget_state_is_saved(ws):
     body, _ = HTMLExporter().from_notebook_node(nb)
     assert "tracekit-result" in body and "<svg" in body
     assert WIDGET_VIEW not in body  # the view is skipped without saved state: the static output stands
+
+
+def test_batch_runs_can_force_static(ws, kernel_shell, monkeypatch):
+    monkeypatch.setenv("TRACEKIT_DISPLAY", "static")  # papermill / nbconvert --execute kernels
+    data, _ = kernel_shell.display_formatter.format(ws.trace("Alpha Chem Co"))
+    assert WIDGET_VIEW not in data and "image/svg+xml" in data

@@ -17,18 +17,28 @@ For a result with ``display="auto"`` (the default) and a non-empty graph, the ou
 
 It is installed by ``%load_ext tracekit`` and on ``import tracekit.views`` (which opening a Workspace
 does) when IPython runs inside a kernel. A terminal IPython or plain Python has no widget front end:
-nothing is registered there and results stay static.
+nothing is registered there and results stay static. A kernel run by a batch tool (papermill, ``jupyter
+nbconvert --execute``, nbclient) cannot tell that no one will see its widgets, and nbclient saves their
+state by default (stock nbconvert then draws them from a CDN instead of the SVG): run such kernels with
+``TRACEKIT_DISPLAY=static`` in the environment, or export with ``--to tracekit_html``.
 """
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import ipywidgets as widgets
 
-__all__ = ["install", "uninstall", "result_bundle", "result_widget", "in_kernel", "WIDGET_VIEW"]
+__all__ = ["install", "uninstall", "result_bundle", "result_widget", "in_kernel", "WIDGET_VIEW", "ENV"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+ENV = "TRACEKIT_DISPLAY"
+"""Environment variable: ``static`` keeps every result static (batch runs of notebooks)."""
+
+
+def _static_forced() -> bool:
+    return os.environ.get(ENV, "").strip().lower() == "static"
 _TYPE = ("tracekit.query.results", "GraphResult")
 
 
@@ -62,11 +72,12 @@ def result_widget(result: Any) -> widgets.Widget:
 def result_bundle(result: Any, *, live: bool = True) -> dict:
     """The mime bundle of a graph result: explorer widget + static SVG/HTML (or static alone).
 
-    Static alone when ``live`` is False, the result asks for ``display="static"``, or its graph is
-    empty (nothing to explore).
+    Static alone when ``live`` is False, ``TRACEKIT_DISPLAY=static`` is set, the result asks for
+    ``display="static"``, or its graph is empty (nothing to explore).
     """
     static = result._repr_mimebundle_()
-    if not live or getattr(result, "display", "auto") == "static" or result.graph.number_of_nodes() == 0:
+    if (not live or _static_forced() or getattr(result, "display", "auto") == "static"
+            or result.graph.number_of_nodes() == 0):
         return static
     box = result_widget(result)
     bundle = dict(box._repr_mimebundle_() or {})
