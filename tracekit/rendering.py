@@ -175,16 +175,24 @@ class Rendered:
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {visible(self.title)!r}: {len(self.frame):,} rows>"
 
+    def summary_html(self) -> str:
+        """Filters and summary lines, escaped."""
+        summary = "".join(f"<li>{html.escape(visible(s))}</li>" for s in self.summary_lines())
+        filters = f"<p>filters: {html.escape(visible(self.filters))}</p>" if self.filters is not None else ""
+        return f"{filters}<ul>{summary}</ul>"
+
+    def tables_html(self) -> str:
+        """The table and every extra table, escaped."""
+        extra = "".join(f"<h5>{html.escape(name)}</h5>{html_table(table)}"
+                        for name, table in self.extra_tables().items())
+        return html_table(self.frame) + extra
+
     def to_html(self, *, figure: bool | str = True) -> str:
         """The escaped HTML of the result; ``figure=False`` leaves the SVG out (the explorer shows it),
         a string is an SVG drawn already."""
         svg = figure if isinstance(figure, str) else (self.figure_svg() if figure else None)
-        summary = "".join(f"<li>{html.escape(visible(s))}</li>" for s in self.summary_lines())
-        filters = f"<p>filters: {html.escape(visible(self.filters))}</p>" if self.filters is not None else ""
-        extra = "".join(f"<h5>{html.escape(name)}</h5>{html_table(table)}"
-                        for name, table in self.extra_tables().items())
         return (f"<div class='tracekit-result'><h4>{html.escape(visible(self.title))}</h4>{svg or ''}"
-                f"{filters}<ul>{summary}</ul>{html_table(self.frame)}{extra}</div>")
+                f"{self.summary_html()}{self.tables_html()}</div>")
 
     def _repr_html_(self) -> str:
         return self.to_html()

@@ -18,6 +18,7 @@ GRAPH_VERBS = {
     "flags": lambda ws: ws.flags(),
     "communities": lambda ws: ws.communities(),
     "risk": lambda ws: ws.risk("Alpha Chem Co"),
+    "changes": lambda ws: ws.changes("2023-01..2023-03", "2023-04..2023-12"),
 }
 
 
@@ -42,6 +43,12 @@ def test_trace_bundle_holds_the_widget_and_the_svg(ws, kernel_shell):
     assert data["image/svg+xml"].startswith("<svg")
     assert "<svg" in data["text/html"] and "tracekit-result" in data["text/html"]
     assert "text/plain" in data
+    from ipywidgets.widgets.widget import _instances
+
+    box = _instances[data[WIDGET_VIEW]["model_id"]]
+    under = box.children[1].value  # summary in sight, table under a click, every name escaped
+    assert "seed" in under and "<details" in under and "Alpha Chem Co" in under
+
 
 
 @pytest.mark.parametrize("verb", sorted(GRAPH_VERBS))

@@ -60,9 +60,9 @@ def result_widget(result: Any) -> widgets.Widget:
     highlight = list(getattr(result, "highlight", None) or [])
     explorer = Explorer(result.graph, ws=getattr(result, "workspace", None), title=result.title,
                         highlight=highlight or None)
-    table = widgets.HTML(
-        f"<details class='tk-result-table'><summary>table: {len(result):,} rows (.to_frame())</summary>"
-        f"{result.to_html(figure=False)}</details>")
+    table = widgets.HTML(  # the summary in sight, the table one click away (the canvas comes first)
+        f"<div class='tracekit-result'>{result.summary_html()}<details class='tk-result-table'>"
+        f"<summary>table: {len(result):,} rows (.to_frame())</summary>{result.tables_html()}</details></div>")
     box = widgets.VBox([explorer, table], layout=widgets.Layout(width="100%"))
     box.add_class("tk-result")
     box.explorer = explorer  # for code that wants the live explorer of a displayed result
