@@ -120,3 +120,12 @@ def test_batch_runs_can_force_static(ws, kernel_shell, monkeypatch):
     monkeypatch.setenv("TRACEKIT_DISPLAY", "static")  # papermill / nbconvert --execute kernels
     data, _ = kernel_shell.display_formatter.format(ws.trace("Alpha Chem Co"))
     assert WIDGET_VIEW not in data and "image/svg+xml" in data
+
+
+def test_unload_ext_makes_results_static_again(ws):
+    shell = InteractiveShell.instance()
+    shell.run_line_magic("load_ext", "tracekit")
+    install(shell, live=True)
+    assert WIDGET_VIEW in shell.display_formatter.format(ws.trace("Alpha Chem Co"))[0]
+    shell.run_line_magic("unload_ext", "tracekit")
+    assert WIDGET_VIEW not in shell.display_formatter.format(ws.trace("Alpha Chem Co"))[0]
