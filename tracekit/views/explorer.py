@@ -32,6 +32,7 @@ from tracekit.views import export, panel
 from tracekit.views.canvas import LAYOUTS, GraphCanvas
 from tracekit.views.elements import COLOUR_MODES, node_key, to_elements, visible_subgraph
 from tracekit.views.filtering import ViewFilters, filtered_graph
+from tracekit.views.timeline import Timeline  # timeline hook (issue 11 item 3)
 
 __all__ = ["Explorer"]
 
@@ -94,6 +95,7 @@ class Explorer(widgets.VBox):
                                        layout=widgets.Layout(width="100%", align_items="stretch")),
                           self.status])
         self.add_class("tk-explorer")
+        self.timeline = Timeline.attach(self)  # timeline hook: slider + play above the canvas, chart in the panel
         self.refresh()
 
     # -- building ---------------------------------------------------------------------------------
@@ -166,6 +168,7 @@ class Explorer(widgets.VBox):
                                              highlight=self.highlight, seeds=self.seeds))
         real = sum(1 for _n, d in self.visible.nodes(data=True) if d.get("kind") != "more")
         self.status.value = panel.message(self._summary(real))
+        self.timeline.update(self)  # timeline hook: dated counts and flows of what is shown
 
     def _summary(self, real: int) -> str:
         known = self._real(self.full).number_of_nodes()
@@ -193,6 +196,7 @@ class Explorer(widgets.VBox):
             self.details.value = panel.node_details(self.visible, element)
             self.evidence = self._node_evidence(element)
         self.evidence_box.value = panel.evidence_html(self.evidence)
+        self.timeline.show(self, element)  # timeline hook: shipments-over-time chart
 
     def expand(self, node) -> None:
         """Add up to ``expand_limit`` more partners of ``node`` (through ``ws.neighbourhood`` if any)."""
