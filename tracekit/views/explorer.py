@@ -32,10 +32,16 @@ from tracekit.views import export, panel
 from tracekit.views.canvas import LAYOUTS, GraphCanvas
 from tracekit.views.elements import COLOUR_MODES, node_key, to_elements, visible_subgraph
 from tracekit.views.filtering import ViewFilters, filtered_graph
+from tracekit.views.layout import tier_layout
 
 __all__ = ["Explorer"]
 
 _EXPORTS = ("PNG", "GraphML", "GEXF (Gephi)", "evidence CSV")
+
+
+def _frame(evidence) -> pd.DataFrame:
+    """``ws.evidence`` gives a DataFrame, or a result object with ``.to_frame()``."""
+    return evidence if isinstance(evidence, pd.DataFrame) else evidence.to_frame()
 
 
 class Explorer(widgets.VBox):
@@ -162,8 +168,9 @@ class Explorer(widgets.VBox):
                                         highlight=[*self.highlight, *self.seeds])
         self._ids = {node_key(n): n for n in self.visible.nodes}
         self._ids.update({f"{node_key(u)}->{node_key(v)}": (u, v) for u, v in self.visible.edges})
-        self.canvas.set_elements(to_elements(self.visible, colour_by=self.colour_by,
-                                             highlight=self.highlight, seeds=self.seeds))
+        positions, headings = tier_layout(self.visible)
+        self.canvas.set_elements(to_elements(self.visible, colour_by=self.colour_by, highlight=self.highlight,
+                                             seeds=self.seeds, positions=positions), headings=headings)
         real = sum(1 for _n, d in self.visible.nodes(data=True) if d.get("kind") != "more")
         self.status.value = panel.message(self._summary(real))
 
@@ -341,14 +348,14 @@ class Explorer(widgets.VBox):
     def _node_evidence(self, node) -> pd.DataFrame | None:
         if self.ws is None or not isinstance(node, int):
             return None
-        return self.ws.evidence(node, None, 100, **self.filters.query_kwargs(dates=True, countries=False))
+        return _frame(self.ws.evidence(node, None, 100, **self.filters.query_kwargs(dates=True, countries=False)))
 
     def _edge_evidence(self, u, v) -> pd.DataFrame | None:
         if self.ws is None or not (isinstance(u, int) and isinstance(v, int)):
             attrs = self.visible.edges[u, v]
             ids = attrs.get("evidence") or []
             return pd.DataFrame({"shipment_id": list(ids)}) if ids else None
-        return self.ws.evidence(u, v, 100, **self.filters.query_kwargs(dates=True, countries=False))
+        return _frame(self.ws.evidence(u, v, 100, **self.filters.query_kwargs(dates=True, countries=False)))
 
     def _on_tap(self, event: str, group: str, element_id: str) -> None:
         target = self._ids.get(element_id)
