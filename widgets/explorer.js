@@ -159,6 +159,10 @@ function drawHeadings(cy, canvas, headings, preset) {
       borderBottom: `2px solid ${h.tier === 0 ? "#111" : "#bbb"}`,
     });
     bar.appendChild(label);
+    // keep the heading inside the canvas (its column may sit at the very edge)
+    const half = label.offsetWidth / 2 + 2;
+    const centre = Math.min(Math.max(h.x * zoom + pan.x, half), canvas.clientWidth - half);
+    label.style.left = `${centre}px`;
   }
 }
 

@@ -19,7 +19,7 @@ import networkx as nx
 
 from tracekit.graph.draw import KIND_COLOURS, select_nodes
 from tracekit.safetext import visible
-from tracekit.views.layout import tier_heading, tier_layout
+from tracekit.views.layout import LABEL_WIDTH, tier_heading, tier_layout
 
 __all__ = ["visible_subgraph", "to_elements", "node_key", "edge_width", "COLOUR_MODES", "PALETTE"]
 
@@ -213,6 +213,25 @@ def _rank(node: Hashable, attrs: dict, seeds: set, marked: set) -> float:
     return round(2.0 + (1.0 - risk) + 1.0 / (2.0 + float(attrs.get("mentions") or 0)), 4)
 
 
+def label_room(positions: dict) -> dict:
+    """How wide each node's label may be (model units): the gap to the nearest other column, less air.
+
+    Labels are centred under their node, so a label as wide as the gap to the next column would meet the
+    next column's labels half-way: half a gap each side. Between :data:`LABEL_WIDTH` - 40 and 300.
+
+    Examples
+    --------
+    >>> label_room({1: (0, 0), 2: (0, 36), 3: (170, 0), 4: (430, 0)})
+    {1: 150.0, 2: 150.0, 3: 150.0, 4: 240.0}
+    """
+    columns = sorted({round(float(x), 1) for x, _y in positions.values()})
+    room = {}
+    for i, x in enumerate(columns):
+        gaps = ([x - columns[i - 1]] if i > 0 else []) + ([columns[i + 1] - x] if i + 1 < len(columns) else [])
+        room[x] = min(max(min(gaps, default=300.0) - 20.0, LABEL_WIDTH - 40.0), 300.0)
+    return {n: room[round(float(x), 1)] for n, (x, _y) in positions.items()}
+
+
 def edge_width(shipments: object) -> float:
     """Line width of a trade edge: grows with the log of its shipments (1 → 2, 100 → 5.6, 1,000 → 7.7).
 
@@ -279,6 +298,7 @@ def to_elements(V: nx.Graph, *, colour_by: str = "kind", highlight: Iterable | N
     seeds = set(seeds or ())
     if positions is None:
         positions, _headings = tier_layout(V)
+    room = label_room(positions)
     out: list[dict] = []
     for node, attrs in sorted(V.nodes(data=True), key=lambda item: (type(item[0]).__name__, str(item[0]))):
         risk = attrs.get("risk")
@@ -296,7 +316,7 @@ def to_elements(V: nx.Graph, *, colour_by: str = "kind", highlight: Iterable | N
         data = {k: _plain(v) for k, v in attrs.items() if k not in ("evidence",)}
         data.update(id=node_key(node), label=visible(attrs.get("label") or node), kind=attrs.get("kind") or "company",
                     colour=node_colour(attrs, colour_by), size=round(size, 1), tk_tip=_node_tip(V, attrs, node),
-                    tk_rank=_rank(node, attrs, seeds, marked))
+                    tk_rank=_rank(node, attrs, seeds, marked), tk_width=room.get(node, LABEL_WIDTH))
         element = {"group": "nodes", "data": data, "classes": " ".join(classes)}
         if node in positions:
             x, y = positions[node]

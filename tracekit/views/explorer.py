@@ -139,7 +139,7 @@ class Explorer(widgets.VBox):
         self.canvas.set_layout(layout)
         self.details = widgets.HTML("<em>click a node or an edge</em>")
         self.evidence_box = widgets.HTML("")
-        self.panel = widgets.VBox([self.details, self.evidence_box],
+        self.panel = widgets.VBox([widgets.HTML(panel.PANEL_CSS), self.details, self.evidence_box],
                                   layout=widgets.Layout(width="32%", padding="0 0 0 8px", overflow="auto"))
         self.panel.add_class("tk-panel")
         self.status = widgets.HTML("")

@@ -38,13 +38,13 @@ def tier_heading(tier: int) -> str:
     Examples
     --------
     >>> [tier_heading(t) for t in (-2, -1, 0, 1, 3)]
-    ['← suppliers, 2 tiers up', '← suppliers', 'seed', 'buyers →', 'buyers →, 3 tiers down']
+    ['← 2 tiers up', '← suppliers', 'seed', 'buyers →', '3 tiers down →']
     """
     if tier == 0:
         return "seed"
     if tier < 0:
-        return "← suppliers" + (f", {-tier} tiers up" if tier < -1 else "")
-    return "buyers →" + (f", {tier} tiers down" if tier > 1 else "")
+        return f"← {-tier} tiers up" if tier < -1 else "← suppliers"
+    return f"{tier} tiers down →" if tier > 1 else "buyers →"
 
 
 def _column_order(G: nx.Graph, n: Hashable) -> tuple:

@@ -17,7 +17,7 @@ from tracekit.query.results import html_table
 from tracekit.safetext import visible
 from tracekit.views.layout import tier_heading
 
-__all__ = ["node_details", "edge_details", "evidence_html", "message", "as_date", "dates_as_dates"]
+__all__ = ["node_details", "edge_details", "evidence_html", "message", "as_date", "dates_as_dates", "PANEL_CSS"]
 
 _NODE_FIELDS = ("kind", "country", "mentions", "risk", "flags", "community", "tier", "hidden")
 _EDGE_FIELDS = ("kind", "shipments", "kg", "usd", "first_date", "last_date", "hs_codes", "descriptions")
@@ -25,7 +25,10 @@ _EDGE_FIELDS = ("kind", "shipments", "kg", "usd", "first_date", "last_date", "hs
 
 #: the panel's tables keep their columns (no wrapping mid-date) and scroll sideways inside the panel
 _SCROLL = "max-width:100%;overflow-x:auto;overflow-y:auto"
-_TABLE = "<style>.tk-panel table td,.tk-panel table th{white-space:nowrap;padding:1px 6px}</style>"
+#: CSS for the panel (one HTML widget in it): its text widgets may shrink to the panel's width (a flex
+#: item's min-width is its content's width otherwise, and a wide table pushed out past the right edge)
+PANEL_CSS = ("<style>.tk-panel .widget-html,.tk-panel .widget-html-content{min-width:0;max-width:100%}"
+             ".tk-panel table td,.tk-panel table th{white-space:nowrap;padding:1px 6px}</style>")
 
 
 def _show(value: object) -> str:
@@ -119,7 +122,7 @@ def evidence_html(frame: pd.DataFrame | None, *, max_rows: int = 25) -> str:
         frame = frame.to_frame()
     if frame.empty:
         return "<p class='tk-evidence'><em>no shipments under the current filters</em></p>"
-    return (f"{_TABLE}<b>{len(frame):,} shipments</b><div class='tk-evidence tk-scroll' "
+    return (f"<b>{len(frame):,} shipments</b><div class='tk-evidence tk-scroll' "
             f"style='max-height:320px;{_SCROLL}'>{html_table(dates_as_dates(frame), max_rows=max_rows)}</div>")
 
 
