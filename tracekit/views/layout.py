@@ -101,10 +101,16 @@ def tier_layout(G: nx.Graph) -> tuple[dict, list[dict]]:
     for tier in order:
         members = sorted(columns[tier], key=lambda n: _column_order(G, n))
         count = math.ceil(len(members) / rows)
-        for j, n in enumerate(members):
-            col, row = divmod(j, rows)
-            in_column = min(rows, len(members) - col * rows)
-            positions[n] = (round(x + col * SUBCOLUMN, 1), round((row - (in_column - 1) / 2) * ROW, 1))
+        for col in range(count):
+            column = members[col * rows:(col + 1) * rows]
+            # the seed (drawn larger, bold label) and a "more" node (label inside it) get more room
+            heights = [1.6 if tier == 0 else 1.4 if G.nodes[n].get("kind") == "more" else 1.0 for n in column]
+            ys = [0.0]
+            for above, below in zip(heights, heights[1:], strict=False):
+                ys.append(ys[-1] + (above + below) / 2 * ROW)
+            middle = ys[-1] / 2
+            for n, y in zip(column, ys, strict=True):
+                positions[n] = (round(x + col * SUBCOLUMN, 1), round(y - middle, 1))
         headings.append({"tier": tier, "x": round(x + (count - 1) * SUBCOLUMN / 2, 1), "text": tier_heading(tier)})
         x += (count - 1) * SUBCOLUMN + SUBCOLUMN + TIER_GAP
     return positions, headings
