@@ -59,6 +59,25 @@ function labelSize(zoom) {
   return Math.max(LABEL_PX, LABEL_PX / zoom);
 }
 
+// The width of a label as the canvas will draw it (measured in the same font; cached per text and font).
+const widths = new Map();
+let measurer = null;
+function textWidth(fontPx) {
+  measurer = measurer || document.createElement("canvas").getContext("2d");
+  return (text, weight, family) => {
+    const font = `${weight} ${fontPx.toFixed(2)}px ${family}`;
+    const key = font + "\u0000" + text;
+    let width = widths.get(key);
+    if (width === undefined) {
+      if (widths.size > 20000) widths.clear();
+      measurer.font = font;
+      width = measurer.measureText(text).width;
+      widths.set(key, width);
+    }
+    return width;
+  };
+}
+
 // Greedy: labels in rank order, each kept unless its box overlaps a kept one (a grid makes it O(n)).
 function quietOverlaps(cy) {
   const zoom = cy.zoom();
@@ -84,6 +103,7 @@ function quietOverlaps(cy) {
       }
     }
   };
+  const measure = textWidth(fontPx);
   const nodes = cy.nodes().toArray();
   nodes.sort((a, b) => (a.data("tk_rank") ?? 9) - (b.data("tk_rank") ?? 9));
   const loud = [];
@@ -93,10 +113,11 @@ function quietOverlaps(cy) {
     const p = n.renderedPosition();
     const half = (n.renderedOuterHeight() || 0) / 2;
     const maxWidth = parseFloat(n.style("text-max-width")) * zoom;
-    const width = Math.min(text.length * fontPx * 0.62 + 4, maxWidth);
+    const width = Math.min(measure(text, n.style("font-weight"), n.style("font-family")) + 4, maxWidth);
     const centred = n.data("kind") === "more";
     const top = centred ? p.y - fontPx * 0.65 : p.y + half + 2;
-    const box = { x1: p.x - width / 2, x2: p.x + width / 2, y1: top, y2: top + fontPx * 1.3 };
+    // a little more than cytoscape's own label box (text background padding, line height)
+    const box = { x1: p.x - width / 2 - 3, x2: p.x + width / 2 + 3, y1: top - 1, y2: top + fontPx * 1.45 };
     if (n.hasClass("seed") || !hits(box)) {
       keep(box);
       loud.push(n);
