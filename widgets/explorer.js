@@ -109,6 +109,7 @@ function quietOverlaps(cy) {
   const loud = [];
   const quiet = [];
   for (const n of nodes) {
+    if (!n.visible()) continue; // hidden (e.g. filtered by a time window): no label to collide with
     const text = String(n.data("label") || "");
     const p = n.renderedPosition();
     const half = (n.renderedOuterHeight() || 0) / 2;
@@ -288,6 +289,11 @@ function render({ model, el }) {
       applied = -1;
       state.zoom = null;
       canvas.tkCy = cy; // tests and benchmarks read the graph state from here
+      // whoever hides or shows elements (the timeline) calls this to re-decide which labels fit
+      canvas.tkReadable = () => {
+        readable(cy, state);
+        canvas.dataset.tkQuiet = String(state.quiet);
+      };
       const send = (event) => (evt) =>
         model.send({ event, group: evt.target.group(), id: evt.target.id() });
       cy.on("tap", "node", send("tap"));
@@ -314,6 +320,7 @@ function render({ model, el }) {
       console.error("tracekit: bad elements payload", err);
     }
     applyElements(cy, elements);
+    state.zoom = null; // new nodes need their label size too, even if the zoom stays the same
     runLayout(cy, model.get("cy_layout"), () => {
       readable(cy, state);
       drawHeadings(cy, canvas, headings, preset());
