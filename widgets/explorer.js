@@ -117,8 +117,8 @@ function quietOverlaps(cy) {
     const width = Math.min(measure(text, n.style("font-weight"), n.style("font-family")) + 4, maxWidth);
     const centred = n.data("kind") === "more";
     const top = centred ? p.y - fontPx * 0.65 : p.y + half + 2;
-    // a little more than cytoscape's own label box (text background padding, line height)
-    const box = { x1: p.x - width / 2 - 3, x2: p.x + width / 2 + 3, y1: top - 1, y2: top + fontPx * 1.45 };
+    // about cytoscape's own label box (line height and text background padding), a pixel of air at the sides
+    const box = { x1: p.x - width / 2 - 1, x2: p.x + width / 2 + 1, y1: top, y2: top + fontPx * 1.3 };
     if (n.hasClass("seed") || !hits(box)) {
       keep(box);
       loud.push(n);
