@@ -216,7 +216,8 @@ function showTip(canvas, evt) {
   const width = canvas.clientWidth;
   tip.style.display = "block";
   tip.style.left = `${Math.min(p.x + 12, Math.max(0, width - tip.offsetWidth - 4))}px`;
-  tip.style.top = `${p.y + 14}px`;
+  const below = p.y + 14 + tip.offsetHeight <= canvas.clientHeight; // else above the pointer
+  tip.style.top = `${below ? p.y + 14 : Math.max(0, p.y - tip.offsetHeight - 10)}px`;
 }
 
 function noteDisconnected(box, canvas) {
