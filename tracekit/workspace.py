@@ -10,7 +10,9 @@ mixin                     verbs
 ``StoreVerbs``            ``load``, ``source_rows``, ``info``, ``sql``, ``quarantine``
 ``ResolveVerbs``          ``resolve``, ``explain``, ``merge``, ``split``, ``never_merge``, ``search``
 ``QueryVerbs``            ``graph``, ``trace``, ``paths``, ``communities``, ``shell_clusters``, …
+``ExportVerbs``           ``export`` (CSV, Parquet, GraphML, GEXF, FollowTheMoney)
 ``ViewVerbs``             ``show``, ``explore``
+``ReportVerbs``           ``brief``
 ========================  =====================================================================
 """
 
@@ -19,8 +21,10 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
+from tracekit.query.export_verbs import ExportVerbs
 from tracekit.query.screen_verbs import ScreenVerbs
 from tracekit.query.verbs import QueryVerbs
+from tracekit.reports.verbs import ReportVerbs
 from tracekit.resolve.verbs import ResolveVerbs
 from tracekit.store import Store, ensure_schema
 from tracekit.store.verbs import StoreVerbs
@@ -29,7 +33,7 @@ from tracekit.views.verbs import ViewVerbs
 __all__ = ["Workspace"]
 
 
-class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ViewVerbs):
+class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ExportVerbs, ViewVerbs, ReportVerbs):
     """A tracekit workspace: trade data, resolved entities and the graph, in one DuckDB database.
 
     Parameters

@@ -33,10 +33,11 @@ from tracekit.views.canvas import LAYOUTS, GraphCanvas
 from tracekit.views.elements import COLOUR_MODES, node_key, to_elements, visible_subgraph
 from tracekit.views.filtering import ViewFilters, filtered_graph
 from tracekit.views.layout import tier_layout
+from tracekit.views.timeline import Timeline  # timeline hook (issue 11 item 3)
 
 __all__ = ["Explorer"]
 
-_EXPORTS = ("PNG", "GraphML", "GEXF (Gephi)", "evidence CSV")
+_EXPORTS = ("PNG", "GraphML", "GEXF (Gephi)", "evidence CSV", "FtM (Aleph)")
 
 
 def _frame(evidence) -> pd.DataFrame:
@@ -100,6 +101,7 @@ class Explorer(widgets.VBox):
                                        layout=widgets.Layout(width="100%", align_items="stretch")),
                           self.status])
         self.add_class("tk-explorer")
+        self.timeline = Timeline.attach(self)  # timeline hook: slider + play above the canvas, chart in the panel
         self.refresh()
 
     # -- building ---------------------------------------------------------------------------------
@@ -173,6 +175,7 @@ class Explorer(widgets.VBox):
                                              seeds=self.seeds, positions=positions), headings=headings)
         real = sum(1 for _n, d in self.visible.nodes(data=True) if d.get("kind") != "more")
         self.status.value = panel.message(self._summary(real))
+        self.timeline.update(self)  # timeline hook: dated counts and flows of what is shown
 
     def _summary(self, real: int) -> str:
         known = self._real(self.full).number_of_nodes()
@@ -200,6 +203,7 @@ class Explorer(widgets.VBox):
             self.details.value = panel.node_details(self.visible, element)
             self.evidence = self._node_evidence(element)
         self.evidence_box.value = panel.evidence_html(self.evidence)
+        self.timeline.show(self, element)  # timeline hook: shipments-over-time chart
 
     def expand(self, node) -> None:
         """Add up to ``expand_limit`` more partners of ``node`` (through ``ws.neighbourhood`` if any)."""
@@ -296,6 +300,12 @@ class Explorer(widgets.VBox):
             raise TracekitError("no evidence to export: click a node or an edge first")
         return export.write_evidence_csv(self.evidence, path)
 
+    def to_ftm(self, path: str | Path) -> Path:
+        """The companies on the canvas and the shipments among them, as FollowTheMoney JSON lines (Aleph)."""
+        if self.ws is None:
+            raise TracekitError("the FtM export needs the workspace: open the explorer with ws.show(...)")
+        return self.ws.export("ftm", path, scope=self.visible, progress=False).path
+
     def save_png(self, path: str | Path) -> None:
         """Ask the browser for a PNG of the whole graph and write it to ``path`` when it arrives."""
         path = Path(path)
@@ -314,7 +324,7 @@ class Explorer(widgets.VBox):
             self.status.value = panel.message("PNG requested from the browser…")
             return
         writer, suffix = {"GraphML": (self.to_graphml, "graphml"), "GEXF (Gephi)": (self.to_gexf, "gexf"),
-                          "evidence CSV": (self.evidence_to_csv, "csv")}[choice]
+                          "evidence CSV": (self.evidence_to_csv, "csv"), "FtM (Aleph)": (self.to_ftm, "ftm.jsonl")}[choice]
         path = writer(folder / f"{'evidence' if suffix == 'csv' else 'graph'}-{stamp}.{suffix}")
         self.status.value = panel.message(f"saved {path}")
 
