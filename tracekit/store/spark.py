@@ -90,6 +90,8 @@ def _twin(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Table) and isinstance(node.this, exp.Anonymous) \
             and str(node.this.this).lower() == "duckdb_tables":
         return exp.to_table(_CATALOG_VIEW, alias=node.alias or None)
+    if isinstance(node, exp.Table) and node.db.lower() == "information_schema" and node.name.lower() == "tables":
+        return exp.to_table(_CATALOG_VIEW, alias=node.alias or None)
     return node
 
 
@@ -205,7 +207,8 @@ class SparkStore:
     def _catalog_view(self) -> None:
         names = sorted(set(self._views) | self._registered)
         frame = pd.DataFrame({"table_name": pd.Series(names, dtype=object)})
-        schema = "table_name STRING"
+        frame["table_schema"] = "main"  # information_schema.tables' column, as DuckDB names it
+        schema = "table_name STRING, table_schema STRING"
         self.session.createDataFrame(frame if names else [], schema=schema).createOrReplaceTempView(_CATALOG_VIEW)
 
     def execute(self, sql: str, params: Sequence[Any] | dict | None = None) -> None:
@@ -270,9 +273,16 @@ class SparkStore:
         incoming = renamed.select(*[renamed[c].cast(current.schema[c].dataType).alias(c) if c in columns
                                     else _null_of(current.schema[c]) for c in current.columns])
         replace = str(node.args.get("alternative") or "").upper() == "REPLACE"
-        if replace:  # INSERT OR REPLACE: the first column is the key (tracekit's key/value tables)
-            key = current.columns[0]
+        conflict = node.args.get("conflict")
+        keep_old = conflict is not None and "NOTHING" in str(conflict.args.get("action") or "").upper()
+        # The first column is the key of tracekit's key/value tables (tk_meta, graph_state).
+        key = current.columns[0]
+        if replace:  # INSERT OR REPLACE
             current = current.join(incoming.select(key), on=key, how="left_anti")
+        elif keep_old:  # INSERT … ON CONFLICT DO NOTHING
+            incoming = incoming.join(current.select(key), on=key, how="left_anti")
+        elif conflict is not None:
+            raise EngineUnsupported(f"the Spark engine supports ON CONFLICT DO NOTHING only: {node.sql()[:160]}")
         self._write(name, current.unionByName(incoming).localCheckpoint())
 
     def copy_from(self, store, names: Sequence[str] | None = None) -> list[str]:  # noqa: ANN001
@@ -290,7 +300,7 @@ class SparkStore:
             version = self._tables_dir / name / f"v{time.time_ns():020d}"
             version.mkdir(parents=True)
             target = str(version / "part-0.parquet").replace("'", "''")
-            store.execute(f"COPY (SELECT * FROM {quote_identifier(name)}) TO '{target}' (FORMAT parquet)")
+            store.execute(f"COPY (SELECT * FROM {quote_identifier(name)}) TO '{target}' (FORMAT parquet)")  # noqa: S608
             (version / _READY).touch()
             old = self._views.get(name)
             self._show(name, version)
