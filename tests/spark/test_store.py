@@ -26,6 +26,7 @@ def store(spark, tmp_path):
 
 
 def test_ddl_and_dml_become_parquet_versions(store, tmp_path):
+    before = store.generation()
     store.execute("CREATE TABLE kv (key VARCHAR, value BIGINT)")
     assert store.table_exists("kv") and store.columns("kv") == ["key", "value"]
     store.execute("INSERT INTO kv VALUES ('a', 1), ('b', 2), ('c', NULL)")
@@ -36,6 +37,7 @@ def test_ddl_and_dml_become_parquet_versions(store, tmp_path):
     # an integer column with a NULL stays an exact nullable integer, as DuckDB's .df() gives it
     assert str(frame["value"].dtype) == "Int64" and frame["value"].iloc[0] == 20 and pd.isna(frame["value"].iloc[1])
     assert store.count("kv") == 2
+    assert store.generation() == before + 4  # one new version per statement that wrote
     assert store.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'kv'") == 1
     versions = list((tmp_path / "ws" / TABLES_FOLDER / "kv").iterdir())
     assert len(versions) == 1, "superseded versions are removed once the new one is complete"
@@ -61,6 +63,10 @@ def test_reopen_sees_complete_versions_only_and_read_only_refuses_writes(spark, 
         assert not interrupted.exists()
         with pytest.raises(WorkspaceError, match="read-only"):
             again.execute("CREATE OR REPLACE TABLE t AS SELECT 2 AS x")
+        with pytest.raises(WorkspaceError, match="read-only"), again.writing("resolve"):
+            pass
+        with again.reading("trace") as reader:  # the DuckDB store's lock blocks exist; reads never wait
+            assert reader.table_exists("t")
     with pytest.raises(WorkspaceError, match="not a tracekit Spark workspace"):
         SparkStore(spark, tmp_path / "absent", read_only=True)
 

@@ -107,6 +107,7 @@ class SparkStore:
         self._views: dict[str, Path] = {}
         self._registered: set[str] = set()
         self._closed = False
+        self._generation = 0
         self._open_existing()
 
     @classmethod
@@ -145,6 +146,7 @@ class SparkStore:
         writer.parquet(str(version))
         (version / _SCHEMA).write_text(frame.schema.json())
         (version / _READY).touch()
+        self._generation += 1
         old = self._views.get(name)
         self._show(name, version)
         if old is not None and old != version:
@@ -254,6 +256,12 @@ class SparkStore:
         so a case resolved on a laptop can be published to a cluster's storage and queried there.
         Returns the names copied (default: every table of ``store``).
         """
+        reading = store.reading("publishing tables to Spark") if hasattr(store, "reading") \
+            else contextlib.nullcontext()
+        with reading:
+            return self._copy_tables(store, names)
+
+    def _copy_tables(self, store, names: Sequence[str] | None) -> list[str]:  # noqa: ANN001
         from tracekit.store.engine import quote_identifier
 
         names = list(names) if names is not None else [
@@ -266,6 +274,7 @@ class SparkStore:
             (version / _READY).touch()
             old = self._views.get(name)
             self._show(name, version)
+            self._generation += 1
             if old is not None:
                 shutil.rmtree(old, ignore_errors=True)
         return names
@@ -320,6 +329,26 @@ class SparkStore:
         when its own write completes, so an interrupted group can leave earlier tables rewritten."""
         with self._lock:
             yield self
+
+    @contextlib.contextmanager
+    def reading(self, what: str | None = None) -> Iterator[SparkStore]:
+        """The DuckDB store's read block. Spark has no workspace lock: readers never wait, and a
+        table switches to its new version atomically (see the module doc)."""
+        with self._lock:
+            yield self
+
+    @contextlib.contextmanager
+    def writing(self, what: str | None = None) -> Iterator[SparkStore]:
+        """The DuckDB store's write block: refused on a read-only workspace. Writers in OTHER processes
+        or sessions are not excluded on Spark (no lock across a cluster): run one writer at a time."""
+        if self.read_only:
+            raise WorkspaceError(f"the workspace is open read-only: cannot {what or 'write'}")
+        with self._lock:
+            yield self
+
+    def generation(self) -> int:
+        """Grows with every table this store writes (this process only: no cross-process counter)."""
+        return self._generation
 
     def interrupt(self) -> None:
         self.session.sparkContext.cancelAllJobs()
