@@ -190,11 +190,20 @@ def form_country_levels(jur: np.ndarray, country: np.ndarray, a: np.ndarray, b: 
     """Where exactly one side states a country: does the other side's legal form fit it? (0 yes, 1 no)."""
     out = np.full(len(a), -1, dtype=np.int64)
     ca, cb = country[a], country[b]
-    one = (ca != "") ^ (cb != "")
-    for k in np.flatnonzero(one).tolist():
-        i, j = (int(b[k]), int(a[k])) if ca[k] else (int(a[k]), int(b[k]))  # i: the side without a country
-        if jur[i]:
-            out[k] = 0 if country[j] in jur[i] else 1
+    one = np.flatnonzero((ca != "") ^ (cb != ""))
+    if not len(one):
+        return out
+    stated_a = ca[one] != ""
+    i = np.where(stated_a, b[one], a[one])  # the side without a country
+    j = np.where(stated_a, a[one], b[one])
+    # Each distinct (jurisdictions, country) combination is looked up once.
+    jur_ids, jur_sets = pd.factorize(pd.Series(jur[i], dtype=object))
+    country_ids, countries = pd.factorize(pd.Series(country[j], dtype=object))
+    combos, inverse = np.unique(jur_ids.astype(np.int64) * (len(countries) + 1) + country_ids, return_inverse=True)
+    fits = np.array([-1 if not jur_sets[c // (len(countries) + 1)] else
+                     (0 if countries[c % (len(countries) + 1)] in jur_sets[c // (len(countries) + 1)] else 1)
+                     for c in combos.tolist()], dtype=np.int64)
+    out[one] = fits[inverse.ravel()]
     return out
 
 
