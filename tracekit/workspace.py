@@ -10,6 +10,7 @@ mixin                     verbs
 ``StoreVerbs``            ``load``, ``source_rows``, ``info``, ``sql``, ``quarantine``
 ``ResolveVerbs``          ``resolve``, ``explain``, ``merge``, ``split``, ``never_merge``, ``search``
 ``QueryVerbs``            ``graph``, ``trace``, ``paths``, ``communities``, ``shell_clusters``, …
+``ExportVerbs``           ``export`` (CSV, Parquet, GraphML, GEXF, FollowTheMoney)
 ``ViewVerbs``             ``show``, ``explore``
 ========================  =====================================================================
 """
@@ -19,6 +20,7 @@ from __future__ import annotations
 import inspect
 from pathlib import Path
 
+from tracekit.query.export_verbs import ExportVerbs
 from tracekit.query.screen_verbs import ScreenVerbs
 from tracekit.query.verbs import QueryVerbs
 from tracekit.resolve.verbs import ResolveVerbs
@@ -29,7 +31,7 @@ from tracekit.views.verbs import ViewVerbs
 __all__ = ["Workspace"]
 
 
-class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ViewVerbs):
+class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ExportVerbs, ViewVerbs):
     """A tracekit workspace: trade data, resolved entities and the graph, in one DuckDB database.
 
     Parameters
