@@ -199,3 +199,11 @@ def test_graph_files_hold_names_with_characters_xml_forbids(tmp_path):
     assert sorted(ig.vs["entity_id"]) == ["3358655674813842945", "7"] and ig.vs["risk"] == [0.0, 0.4]
     back = nx.read_gexf(write_gexf(G, tmp_path / "g.gexf"))
     assert back.edges["3358655674813842945", "7"]["descriptions"] == "=cmd\\x07"
+
+
+def test_the_cli_choices_are_the_exports():
+    from tracekit.commands.export import FORMATS, WHAT
+    from tracekit.query.export import EXPORTS
+
+    assert WHAT == list(EXPORTS)
+    assert FORMATS == sorted({f for formats in EXPORTS.values() for f in formats})

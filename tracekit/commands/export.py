@@ -11,18 +11,19 @@ from __future__ import annotations
 import argparse
 
 from tracekit.commands import command
-from tracekit.commands.trace import add_filter_options, filter_kwargs
-from tracekit.query.export import EXPORTS
 
-_FORMATS = sorted({f for formats in EXPORTS.values() for f in formats})
+# Spelled out rather than read from tracekit.query.export.EXPORTS: `tracekit --help` must not import the
+# query stage (tests/query/test_export.py checks both lists against EXPORTS).
+WHAT = ["mentions", "entities", "shipments", "graph", "ftm"]
+FORMATS = ["csv", "gexf", "graphml", "jsonl", "parquet"]
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("what", choices=list(EXPORTS),
+    parser.add_argument("what", choices=WHAT,
                         help="mentions, entities, shipments (csv/parquet), graph (graphml/gexf), ftm (jsonl)")
     parser.add_argument("--out", required=True, metavar="FILE",
                         help="output file: .csv, .parquet, .graphml, .gexf or .jsonl")
-    parser.add_argument("--format", choices=_FORMATS, help="override the format the suffix implies")
+    parser.add_argument("--format", choices=FORMATS, help="override the format the suffix implies")
     case = parser.add_argument_group("a case instead of the whole workspace (entities, shipments, graph, ftm)")
     case.add_argument("--entity", action="append", metavar="NAME|ID",
                       help="export around this company (repeatable): its trace of --hops tiers")
@@ -33,13 +34,15 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
                         help="ftm: sign entity ids with this key (e.g. an Aleph collection id) instead of the "
                              "workspace's own")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
-    add_filter_options(parser)
 
 
 @command("export", "export mentions, entities, shipments (CSV formula-safe / Parquet), the graph "
-                   "(GraphML / GEXF) or FollowTheMoney JSON lines", _arguments)
+                   "(GraphML / GEXF) or FollowTheMoney JSON lines", _arguments,
+         function="tracekit.query.export:export", parents=("filters",))
 def run(ws, args: argparse.Namespace):
-    filters = {k: v for k, v in filter_kwargs(args).items() if v is not None}
+    given = {"hs": args.hs, "since": args.since, "until": args.until, "countries": args.countries,
+             "min_shipments": args.min_shipments}
+    filters = {k: v for k, v in given.items() if v is not None}
     if filters.get("min_shipments") == 1:
         del filters["min_shipments"]  # the default: no filter
     scope = None
