@@ -14,7 +14,7 @@ DEMO_REPORTS ?= reports
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,spark]'
 	# an editable install skips data-files: JupyterLab saves widget state (re-opened notebooks keep their graphs)
 	install -D -m 644 widgets/overrides.d/tracekit.json $(VENV)/share/jupyter/lab/settings/overrides.d/tracekit.json
 	$(PY) -m jupyter labextension list 2>&1 | grep -q jupyter-cytoscape
