@@ -42,6 +42,7 @@ from sqlglot import exp
 
 from tracekit.errors import TracekitError, WorkspaceError
 from tracekit.store.ids import check_id_columns
+from tracekit.store.spark_twins import execute_twin, expand_star_except
 
 __all__ = ["SparkStore", "EngineUnsupported", "spark_session", "TABLES_FOLDER", "to_spark_sql"]
 
@@ -198,6 +199,9 @@ class SparkStore:
     def _sql(self, statement: exp.Expression | str, params: Sequence[Any] | dict | None = None):
         if self._closed:
             raise WorkspaceError("the Spark workspace is closed")
+        if isinstance(statement, str):
+            statement = sqlglot.parse_one(statement, read="duckdb")
+        statement = expand_star_except(self, statement)  # sparkres: twin in store/spark_twins.py
         text = to_spark_sql(statement)
         if _CATALOG_VIEW in text:
             self._catalog_view()
@@ -218,6 +222,10 @@ class SparkStore:
                 self._execute_one(statement, params)
 
     def _execute_one(self, node: exp.Expression, params) -> None:  # noqa: ANN001
+        # sparkres (issue 12 item 3): resolve's temp tables/views, ALTER ADD COLUMN, INSERT … WITH and
+        # * EXCLUDE have their twins in store/spark_twins.py.
+        if execute_twin(self, node, params):
+            return
         if isinstance(node, exp.Create) and str(node.args.get("kind", "")).upper() == "TABLE":
             self._create(node, params)
         elif isinstance(node, exp.Insert):
@@ -336,8 +344,12 @@ class SparkStore:
         return rows[0][0] if rows else None
 
     def register(self, name: str, data: pd.DataFrame | pa.Table) -> None:
-        frame = data.to_pandas() if isinstance(data, pa.Table) else data
-        self.session.createDataFrame(frame).createOrReplaceTempView(name)
+        # sparkres: through Arrow, so an empty frame (no phones in this batch) keeps its columns — Spark
+        # cannot infer a schema from zero pandas rows — and a column of only None becomes a text column.
+        table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)
+        table = table.cast(pa.schema([pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f
+                                      for f in table.schema]))
+        self.session.createDataFrame(table).createOrReplaceTempView(name)
         self._registered.add(name)
 
     def unregister(self, name: str) -> None:
