@@ -7,6 +7,7 @@ STAMP  := $(VENV)/.installed
 DEMO_ROWS ?= 200000
 DEMO_DIR  ?= data/demo
 DEMO_WS   ?= data/demo-workspace
+DEMO_REPORTS ?= reports
 
 .PHONY: demo test bench lab lint browser clean
 
@@ -42,11 +43,16 @@ demo: $(STAMP)
 	@importer="$$($(PY) -c "from tracekit.demo.truth import planted_importer_name as f; print(f('$(DEMO_DIR)'))")"; \
 	  echo; echo "== Who supplies $$importer? (3 tiers up, precursor chapter 2933, time-respecting)"; \
 	  $(TK) trace "$$importer" --direction up --hops 3 --time-respecting --workspace $(DEMO_WS)
+	@echo; echo "== The top-risk company: its suppliers and buyers (2 tiers), then its brief (HTML, no code, offline)"
+	@top="$$($(TK) risk --top 1 --json --workspace $(DEMO_WS) | $(PY) -c 'import json, sys; print(json.load(sys.stdin)["rows"][0]["entity_id"])')"; \
+	  $(TK) trace "$$top" --direction both --hops 2 --workspace $(DEMO_WS) && \
+	  $(TK) brief "$$top" --out $(DEMO_REPORTS)/ --workspace $(DEMO_WS)
 	@echo
 	@echo "Next, try:"
 	@echo "  $(TK) search 'chem' --workspace $(DEMO_WS)"
 	@echo "  $(TK) clusters --workspace $(DEMO_WS)"
 	@echo "  $(TK) risk '<a company above>' --workspace $(DEMO_WS)   # why it scores, with evidence rows"
+	@echo "  $(TK) brief '<a company>' --out $(DEMO_REPORTS)/ --workspace $(DEMO_WS) [--pdf]   # another brief"
 	@echo "  make lab        # JupyterLab; open notebooks/01-getting-started.ipynb"
 
 test: $(STAMP) browser
@@ -63,4 +69,4 @@ lint: $(STAMP)
 	$(VENV)/bin/ruff check tracekit tests
 
 clean:
-	rm -rf $(VENV) data bench-data test-artifacts .pytest_cache
+	rm -rf $(VENV) data bench-data test-artifacts .pytest_cache reports

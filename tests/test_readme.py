@@ -18,3 +18,4 @@ def test_readme_quick_start_runs(tmp_path, monkeypatch, capsys):
     suppliers = namespace["suppliers"]
     assert len(suppliers.graph) > 1, "the traced importer has suppliers in the demo world"
     assert (tmp_path / "my-case").is_dir()
+    assert (tmp_path / "case.csv").stat().st_size and (tmp_path / "case.ftm.jsonl").stat().st_size

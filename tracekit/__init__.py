@@ -39,5 +39,8 @@ def load_ipython_extension(ipython) -> None:  # pragma: no cover - exercised by 
     register(ipython)
 
 
-def unload_ipython_extension(ipython) -> None:  # pragma: no cover
-    del ipython
+def unload_ipython_extension(ipython) -> None:
+    """``%unload_ext tracekit``: graph results display statically again (the magic stays until restart)."""
+    from tracekit.views.result_display import uninstall
+
+    uninstall(ipython)

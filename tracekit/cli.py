@@ -45,6 +45,11 @@ def _main(argv: Sequence[str] | None) -> int:
         parser.print_help()
         return 2
     command = args._command
+    from tracekit.commands import deprecation_note
+
+    note = deprecation_note(args, "tracekit")
+    if note:
+        print(note, file=sys.stderr)
     ws = None
     try:
         if command.needs_workspace:

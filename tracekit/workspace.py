@@ -10,26 +10,58 @@ mixin                     verbs
 ``StoreVerbs``            ``load``, ``source_rows``, ``info``, ``sql``, ``quarantine``
 ``ResolveVerbs``          ``resolve``, ``explain``, ``merge``, ``split``, ``never_merge``, ``search``
 ``QueryVerbs``            ``graph``, ``trace``, ``paths``, ``communities``, ``shell_clusters``, …
+``ExportVerbs``           ``export`` (CSV, Parquet, GraphML, GEXF, FollowTheMoney)
 ``ViewVerbs``             ``show``, ``explore``
+``ReportVerbs``           ``brief``
 ========================  =====================================================================
+
+The facade itself makes the table verbs (``search``, ``quarantine``, ``source_rows``, ``decisions``)
+return results (:class:`tracekit.rendering.TableResult`: rendered like every result, read like their
+DataFrame), and resolves every name the analyst types with one rule
+(:func:`tracekit.resolve.lookup.resolve_entity`).
 """
 
 from __future__ import annotations
 
+import functools
 import inspect
+from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
+
+from tracekit.query.export_verbs import ExportVerbs
 from tracekit.query.screen_verbs import ScreenVerbs
 from tracekit.query.verbs import QueryVerbs
+from tracekit.rendering import TableResult
+from tracekit.reports.verbs import ReportVerbs
 from tracekit.resolve.verbs import ResolveVerbs
 from tracekit.store import Store, ensure_schema
 from tracekit.store.verbs import StoreVerbs
 from tracekit.views.verbs import ViewVerbs
 
-__all__ = ["Workspace"]
+__all__ = ["Workspace", "table_verb"]
 
 
-class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ViewVerbs):
+def table_verb(base: Callable[..., pd.DataFrame], title: Callable[[dict, pd.DataFrame], str],
+               summary: Callable[[dict, pd.DataFrame], str]) -> Callable[..., TableResult]:
+    """``base`` (a verb returning a DataFrame) returning a :class:`TableResult` instead, with ``base``'s
+    signature, defaults and docstring; ``title``/``summary`` get the bound arguments and the rows."""
+    signature = inspect.signature(base)
+
+    @functools.wraps(base)
+    def verb(self, *args, **kwargs) -> TableResult:
+        bound = signature.bind(self, *args, **kwargs)
+        bound.apply_defaults()
+        rows = base(self, *args, **kwargs)
+        return TableResult(title(bound.arguments, rows), rows, summary=[summary(bound.arguments, rows)])
+
+    verb.__signature__ = signature.replace(return_annotation=TableResult)
+    verb.__doc__ = (base.__doc__ or "") + "\n\n        Returns a TableResult: rendered like every result, read like its DataFrame."
+    return verb
+
+
+class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ExportVerbs, ViewVerbs, ReportVerbs):
     """A tracekit workspace: trade data, resolved entities and the graph, in one DuckDB database.
 
     Parameters
@@ -90,6 +122,24 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ViewVerbs):
 
     load.__doc__ = StoreVerbs.load.__doc__
     load.__signature__ = inspect.signature(StoreVerbs.load)  # help() and IDEs show the real parameters
+
+    # The table verbs of the store and resolve stages, returned as results. Each keeps its stage's
+    # signature and defaults (one definition); only the wrapping lives here.
+    search = table_verb(ResolveVerbs.search, lambda a, rows: f"search: {a['text']!r}", lambda a, rows: (
+        f"{len(rows):,} entities, best match first (score 0-100); use an entity_id or #id in other verbs"))
+    quarantine = table_verb(StoreVerbs.quarantine, lambda a, rows: "quarantine", lambda a, rows: (
+        f"{len(rows):,} rows not loaded" + "".join(
+            f"; {k} {v:,}" for k, v in (rows["reason"].value_counts().items() if len(rows) else ()))))
+    source_rows = table_verb(StoreVerbs.source_rows, lambda a, rows: "source rows", lambda a, rows: (
+        f"{len(rows):,} raw rows exactly as the source wrote them (every column as text)"))
+    decisions = table_verb(ResolveVerbs.decisions, lambda a, rows: "analyst decisions", lambda a, rows: (
+        f"{len(rows):,} decisions, oldest first (kept in decisions.jsonl)"))
+
+    def explain(self, a, b=None):
+        """Why two mentions or entities are (not) the same: features, score and decisions; with ``b``
+        omitted, entity ``a``'s card (name variants with counts and the evidence holding it together),
+        as ``tracekit explain A`` shows. Ids, ``#id`` or names (one rule: :mod:`tracekit.resolve.lookup`)."""
+        return ResolveVerbs.explain(self, a, b) if b is not None else self.entity(a)
 
     @property
     def path(self) -> Path | None:

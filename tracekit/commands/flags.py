@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from tracekit.commands import command
+from tracekit.commands import call, command
 
 
 def _arguments(parser: argparse.ArgumentParser) -> None:
@@ -13,10 +13,10 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
                              "vague_chemical, unit_value, relay, transshipment, new_one_buyer, placeholder_party, "
                              "cas_check_digit")
     parser.add_argument("--chemical", metavar="NAME", help="keep flags naming this chemical, e.g. NPP")
-    parser.add_argument("--min-score", type=float, default=0.0, help="keep shipments whose flag weights sum to this")
-    parser.add_argument("--top", type=int, default=None, help="show only the N best-ranked shipments and companies")
+    parser.add_argument("--min-score", type=float, help="keep shipments whose flag weights sum to this")
 
 
-@command("flags", "flagged shipments and companies ranked, with reasons, matched text and source rows", _arguments)
+@command("flags", "flagged shipments and companies ranked, with reasons, matched text and source rows", _arguments,
+         function="tracekit.query.flags:flags", parents=("top",), graph=True)
 def run(ws, args: argparse.Namespace):
-    return ws.flags(flag=args.flag, chemical=args.chemical, min_score=args.min_score, top=args.top)
+    return call(ws.flags, args)

@@ -11,17 +11,17 @@ from tracekit.commands import command
 def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("sources", nargs="+", metavar="SOURCE",
                         help="files, globs (quote them), folders, .zip, Parquet or .xlsx")
-    parser.add_argument("--mapping", default="auto", metavar="auto|ams|generic|FILE.json",
+    parser.add_argument("--mapping", metavar="auto|ams|generic|FILE.json",
                         help="column mapping (default: auto, which recognises common headers)")
     parser.add_argument("--replace", action="store_true",
                         help="reload sources loaded before; a changed file replaces its old version")
     parser.add_argument("--as-new", action="store_true",
                         help="a file loaded before whose content changed is kept beside its old version")
-    parser.add_argument("--encoding", default=None, help="text encoding (default: detected)")
-    parser.add_argument("--delimiter", default=None, help="field delimiter (default: detected; 'tab' for TAB)")
-    parser.add_argument("--declaring-country", default=None, metavar="COUNTRY",
+    parser.add_argument("--encoding", help="text encoding (default: detected)")
+    parser.add_argument("--delimiter", help="field delimiter (default: detected; 'tab' for TAB)")
+    parser.add_argument("--declaring-country", metavar="COUNTRY",
                         help="a national customs file: the country that filed its declarations (name or ISO code)")
-    parser.add_argument("--declaration", default=None, choices=["import", "export"],
+    parser.add_argument("--declaration", choices=["import", "export"],
                         help="with --declaring-country: import (the importer is in that country) or export "
                              "(the exporter is)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
@@ -30,7 +30,8 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
 
 
 @command("load", "load trade records (CSV/TSV, gz, zip, Parquet, xlsx); every row loaded or quarantined",
-         _arguments, creates_workspace=True)
+         _arguments, creates_workspace=True,
+         function=("tracekit.store.verbs:StoreVerbs.load", "tracekit.store.verbs:StoreVerbs.preview"))
 def run(ws, args: argparse.Namespace):
     if args.dry_run:
         return ws.preview(list(args.sources), mapping=args.mapping, encoding=args.encoding, delimiter=args.delimiter)

@@ -13,6 +13,6 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
 
-@command("resolve", "resolve party mentions into entities (analyst decisions are re-applied)", _arguments)
+@command("resolve", "resolve party mentions into entities (analyst decisions are re-applied)", _arguments, function="tracekit.resolve.verbs:ResolveVerbs.resolve")
 def run(ws, args: argparse.Namespace):
     return ws.resolve(full=args.full, progress=not args.no_progress and not args.json)

@@ -96,7 +96,7 @@ def _progress(total: int, enabled: bool):
     return tqdm(total=total, unit="rows", unit_scale=True, desc="demo", disable=not enabled, leave=False)
 
 
-def generate(out_dir: str | Path, rows: int = 100_000, seed: int = 0, *, progress: bool = True) -> DemoSummary:
+def generate(out_dir: str | Path, rows: int = 100_000, seed: int = 7, *, progress: bool = True) -> DemoSummary:
     """Write a deterministic fictional trade dataset and its ground truth into ``out_dir``.
 
     Parameters

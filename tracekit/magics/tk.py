@@ -7,7 +7,9 @@ the session's workspace, displays the result and stores it in ``t``. IPython exp
 :class:`~tracekit.errors.TracekitError` prints one line, never a traceback.
 
 Magic-only words: ``%tk help`` (all verbs), ``%tk use DIR`` (the session's workspace; default
-``$TRACEKIT_WORKSPACE`` or ``./tracekit-workspace``), ``%tk close``.
+``$TRACEKIT_WORKSPACE`` or ``./tracekit-workspace``), ``%tk close``; ``-o NAME`` on every verb and
+``--static`` on graph verbs (trace, paths, neighbourhood, shell-clusters, communities, flags, …), whose
+results otherwise display as the explorer (:mod:`tracekit.views.result_display`).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from typing import Any, NoReturn
 from IPython.core.magic import Magics, line_magic, magics_class
 from IPython.display import display
 
-from tracekit.commands import build_parser
+from tracekit.commands import Command, build_parser, deprecation_note
 from tracekit.commands._failures import report_failure
 from tracekit.commands._render import to_json_text
 from tracekit.safetext import visible_lines
@@ -52,8 +54,20 @@ class _MagicParser(argparse.ArgumentParser):
         raise _HelpShown
 
 
+def _magic_options(verb_parser: argparse.ArgumentParser, cmd: Command) -> None:
+    """``-o/--store-to NAME`` on every verb; ``--static`` on the verbs whose result is a graph."""
+    names = [n for n in ("-o", "--store-to") if n not in verb_parser._option_string_actions]
+    if "--store-to" in names:
+        verb_parser.add_argument(*names, dest="store_to", metavar="NAME",
+                                 help="also store the result in this notebook variable")
+    if cmd.graph:
+        verb_parser.add_argument("--static", action="store_true",
+                                 help="show the static SVG and table instead of the explorer")
+
+
 def build_magic_parser() -> argparse.ArgumentParser:
-    """The CLI parser with ``prog="%tk"``, raising errors, and ``-o/--store-to NAME`` on every verb.
+    """The CLI parser with ``prog="%tk"``, raising errors, ``-o/--store-to NAME`` on every verb and
+    ``--static`` on graph verbs.
 
     Examples
     --------
@@ -62,14 +76,7 @@ def build_magic_parser() -> argparse.ArgumentParser:
     >>> args.verb, args.store_to
     ('info', 'i')
     """
-    parser = build_parser("%tk", workspace_default=None, parser_class=_MagicParser)
-    verbs = next(a for a in parser._actions if isinstance(a, argparse._SubParsersAction))
-    for verb_parser in verbs.choices.values():
-        names = [n for n in ("-o", "--store-to") if n not in verb_parser._option_string_actions]
-        if "--store-to" in names:
-            verb_parser.add_argument(*names, dest="store_to", metavar="NAME",
-                                     help="also store the result in this notebook variable")
-    return parser
+    return build_parser("%tk", workspace_default=None, parser_class=_MagicParser, extra=_magic_options)
 
 
 @magics_class
@@ -91,6 +98,9 @@ class TracekitMagics(Magics):
             if words[0] in ("use", "close"):
                 return self._use(words[1:]) if words[0] == "use" else self.close()
             args = build_magic_parser().parse_args(words)
+            note = deprecation_note(args, "%tk")
+            if note:
+                print(note, file=sys.stderr)
             result = args._command.run(self._workspace(args) if args._command.needs_workspace else None, args)
         except _HelpShown:
             return None
@@ -107,6 +117,8 @@ class TracekitMagics(Magics):
         except KeyboardInterrupt as exc:
             report_failure(exc, prefix="%tk")
             return None
+        if getattr(args, "static", False) and hasattr(result, "static"):
+            result.static()
         if getattr(args, "store_to", None):
             self.shell.user_ns[args.store_to] = result
         if result is not None:
@@ -123,7 +135,8 @@ class TracekitMagics(Magics):
                 print(str(exc), file=sys.stderr)
         if not words:
             print("\nmagic only: %tk use DIR (set the session's workspace), %tk close, "
-                  "-o NAME on any verb stores its result")
+                  "-o NAME on any verb stores its result; graph results show as the explorer "
+                  "(--static: the SVG and table instead)")
 
     def _use(self, words: list[str]) -> None:
         if len(words) != 1:

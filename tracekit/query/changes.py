@@ -218,7 +218,7 @@ def changes(ws, before, after, *, jump: float = 3.0, hs=None, countries=None, mi
     if top is not None:
         frame = frame.head(int(top))
     return ChangesResult(title=f"changes: {b0}..{b1} → {a0}..{a1}", graph=_change_graph(ws, frame),
-                         frame=frame, filters=flt.describe())
+                         frame=frame, filters=flt.describe(), workspace=ws)
 
 
 def _named(ws, frame: pd.DataFrame, flt: TradeFilter) -> pd.DataFrame:

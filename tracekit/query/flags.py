@@ -20,7 +20,7 @@ from tracekit.graph.flag_rules import FLAG_WEIGHTS
 from tracekit.graph.project import build_digraph
 from tracekit.graph.traverse import rows_among
 from tracekit.query.prepared import graph_index
-from tracekit.query.results import GraphResult, html_table
+from tracekit.query.results import GraphResult
 
 __all__ = ["flags", "FlagsResult", "SHIPMENT_COLUMNS", "ENTITY_COLUMNS"]
 
@@ -72,17 +72,8 @@ class FlagsResult(GraphResult):
                 f".graph: trade among the top {min(_DRAWN, len(self.entities))} companies; "
                 ".entities ranks companies; every row names its source file and line"]
 
-    def to_json(self) -> dict:
-        out = super().to_json()
-        from tracekit.query.results import frame_records
-
-        out["entities"] = frame_records(self.entities)
-        return out
-
-    def _repr_html_(self) -> str:
-        base = super()._repr_html_()
-        return base.replace("</div>", f"<h5>companies</h5>{html_table(self.entities)}</div>", 1) \
-            if base.endswith("</div>") else base
+    def extra_tables(self) -> dict[str, pd.DataFrame]:
+        return {"entities": self.entities}
 
     def evidence(self, shipment_id: int) -> pd.DataFrame:
         """Every flag row of one shipment (reason, matched text, evidence JSON, source file and line)."""

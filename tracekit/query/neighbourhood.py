@@ -45,7 +45,8 @@ def _partners(index, arrays, node: np.ndarray, flt: TradeFilter) -> pd.DataFrame
     return pd.concat(frames, ignore_index=True)
 
 
-def neighbourhood(ws, entity, hops: int = 1, limit: int = 50, **filters) -> NeighbourhoodResult:
+def neighbourhood(ws, entity, hops: int = 1, limit: int = 50, *, hs=None, since=None, until=None, countries=None,
+                  min_shipments: int = 1) -> NeighbourhoodResult:
     """Trade partners of a company up to ``hops`` away, at most ``limit`` per expanded company.
 
     Parameters
@@ -57,8 +58,8 @@ def neighbourhood(ws, entity, hops: int = 1, limit: int = 50, **filters) -> Neig
         How far to expand (1 or 2 is what a click needs).
     limit : int
         Partners shown per expanded company (busiest first); the rest fold into ``more:<entity>``.
-    **filters
-        ``hs``, ``since``, ``until``, ``countries``, ``min_shipments``.
+    hs, since, until, countries, min_shipments
+        Trade filters (see :class:`~tracekit.graph.filters.TradeFilter`).
 
     Returns
     -------
@@ -67,7 +68,7 @@ def neighbourhood(ws, entity, hops: int = 1, limit: int = 50, **filters) -> Neig
     """
     if hops < 1 or limit < 1:
         raise TracekitError("hops and limit must be at least 1")
-    flt = TradeFilter.from_kwargs(filters)
+    flt = TradeFilter(hs=hs, since=since, until=until, countries=countries, min_shipments=min_shipments)
     seed = resolve_entity(ws, entity)
     index = graph_index(ws)
     arrays = index.arrays_for(flt)
@@ -111,4 +112,4 @@ def neighbourhood(ws, entity, hops: int = 1, limit: int = 50, **filters) -> Neig
         graph.add_edge(owner, node, kind="more", hidden=count)
     name = graph.nodes[seed]["label"] if seed in graph else str(seed)
     return NeighbourhoodResult(title=f"neighbourhood of {name}", graph=graph, frame=edge_table(graph),
-                               filters=flt.describe(), highlight=[seed])
+                               filters=flt.describe(), highlight=[seed], workspace=ws)

@@ -138,4 +138,4 @@ def paths(ws, a, b, *, method: str = "hops", k: int = 1, all_paths: bool = False
                                            "entity_ids", "reversed_hops"])
     title = f"paths: {names.get(source, source)} → {names.get(target, target)} ({method})"
     return PathsResult(title=title, graph=sub, frame=frame, filters=flt.describe(),
-                       highlight=[source, target])
+                       highlight=[source, target], workspace=ws)

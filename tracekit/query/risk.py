@@ -107,7 +107,7 @@ ORDER BY r.score DESC, r.entity_id""")
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     ids = frame["entity_id"].head(_DRAWN).astype(int).tolist()
     return RiskResult(title="risk", graph=_graph(index, ids), frame=frame[RANK_COLUMNS],
-                      filters="all companies" if top is None else f"top {top}")
+                      filters="all companies" if top is None else f"top {top}", workspace=ws)
     # no highlight: the explorer paints highlighted nodes red, which would hide the colour-by-risk fill
 
 
@@ -139,7 +139,7 @@ def _one(ws, index, entity_id: int, weights) -> RiskResult:  # noqa: ANN001
     score = float(frame["contribution"].sum())
     name = ws.store.scalar("SELECT name FROM entities WHERE entity_id = ?", [entity_id]) or str(entity_id)
     return RiskResult(title=f"risk of {name}", graph=_graph(index, [entity_id], neighbours=True), frame=frame,
-                      filters="all trade", highlight=[entity_id], entity_id=entity_id, score=score)
+                      filters="all trade", highlight=[entity_id], entity_id=entity_id, score=score, workspace=ws)
 
 
 def _graph(index, entity_ids: list[int], *, neighbours: bool = False) -> nx.DiGraph:  # noqa: ANN001

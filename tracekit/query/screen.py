@@ -7,7 +7,6 @@ module joins them into one result object.
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass
 
 import numpy as np
@@ -18,7 +17,7 @@ from tracekit.graph.filters import TradeFilter
 from tracekit.graph.sanctions import HOPS_COLUMNS, MAX_HOPS, sanctions_hops
 from tracekit.query.entities import resolve_entity
 from tracekit.query.prepared import graph_index
-from tracekit.query.results import GraphResult, frame_records, html_table
+from tracekit.query.results import GraphResult, frame_records
 from tracekit.resolve.screen import DEFAULT_MIN_SCORE, SCREEN_KINDS, screen_matches
 from tracekit.store.screen_lists import ScreenLists
 
@@ -60,11 +59,10 @@ class ScreenResult(GraphResult):
                                                              else pd.DataFrame(columns=HOPS_COLUMNS)),
                 "min_score": self.meta.get("min_score"), "max_hops": self.meta.get("max_hops")}
 
-    def _repr_html_(self) -> str:
+    def extra_tables(self) -> dict[str, pd.DataFrame]:
         near = self.hops[self.hops["hops"] > 0] if self.hops is not None else pd.DataFrame()
-        return (super()._repr_html_().removesuffix("</div>")
-                + f"<h5>{html.escape('nearest listed party (trade hops, either direction)')}</h5>"
-                + html_table(near.drop(columns=["path_entity_ids"], errors="ignore")) + "</div>")
+        return {"nearest listed party (trade hops, either direction)":
+                near.drop(columns=["path_entity_ids"], errors="ignore")}
 
 
 def _entries(ws, lists, kinds) -> pd.DataFrame:  # noqa: ANN001
@@ -114,7 +112,7 @@ def screen(ws, *, min_score: float = DEFAULT_MIN_SCORE, lists=None, kinds=SCREEN
     return ScreenResult(title=f"screen against {', '.join(sorted(entries['list_name'].unique()))}",
                         graph=graph, frame=matches, filters=f"min_score {min_score}, kinds {', '.join(kinds)}",
                         highlight=[int(e) for e in matches["entity_id"].unique()], hops=hops,
-                        meta={"min_score": min_score, "max_hops": int(max_hops)})
+                        meta={"min_score": min_score, "max_hops": int(max_hops)}, workspace=ws)
 
 
 class Proximity(dict):

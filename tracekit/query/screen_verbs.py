@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from tracekit.query.verbs import Verb
+
 
 class ScreenVerbs:
     """``ws.screen_lists``, ``ws.screen``, ``ws.sanctions_proximity``; they use ``self.store``."""
@@ -13,15 +15,5 @@ class ScreenVerbs:
 
         return ScreenLists(self.store)
 
-    def screen(self, **options):
-        """Resolved entities matched against the lists, with ``.hops`` to the nearest listed party;
-        see :func:`tracekit.query.screen.screen`."""
-        from tracekit.query.screen import screen
-
-        return screen(self, **options)
-
-    def sanctions_proximity(self, entity, **options) -> dict:
-        """Hops from ``entity`` to the nearest listed party, with the path and evidence shipments."""
-        from tracekit.query.screen import sanctions_proximity
-
-        return sanctions_proximity(self, entity, **options)
+    screen = Verb("tracekit.query.screen:screen", graph=True)
+    sanctions_proximity = Verb("tracekit.query.screen:sanctions_proximity")

@@ -11,9 +11,10 @@ from tracekit.graph.filters import TradeFilter
 from tracekit.graph.project import build_digraph
 from tracekit.graph.traverse import traverse
 from tracekit.query.entities import resolve_entity
+from tracekit.query.evidence import EVIDENCE_COLUMNS, evidence_result
 from tracekit.query.evidence import evidence as evidence_rows
 from tracekit.query.prepared import graph_index
-from tracekit.query.results import GraphResult
+from tracekit.query.results import GraphResult, TableResult
 
 __all__ = ["trace", "TraceResult", "edge_table"]
 
@@ -83,14 +84,16 @@ class TraceResult(GraphResult):
             f"{len(tiers) - 1:,} companies ({per or 'none'}), {len(self.frame):,} trade edges",
         ]
 
-    def evidence(self, a=None, b=None, limit: int | None = 100) -> pd.DataFrame:
+    def evidence(self, a=None, b=None, limit: int | None = 100) -> TableResult:
         """Shipments behind the edge ``a → b`` of this trace (all traced edges when both are None)."""
         flt = self.trade_filter
         filters = {"hs": list(flt.hs) or None, "since": flt.since, "until": flt.until}
         if a is None:
             frames = [evidence_rows(self.workspace, s, d, limit=limit, shipment_ids=self.shipment_ids,
-                                    **filters) for s, d in zip(self.frame["src"], self.frame["dst"], strict=True)]
-            return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
+                                    **filters).to_frame()
+                      for s, d in zip(self.frame["src"], self.frame["dst"], strict=True)]
+            frame = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=EVIDENCE_COLUMNS)
+            return evidence_result(f"evidence: every traced edge of {self.title}", frame, flt)
         return evidence_rows(self.workspace, a, b, limit=limit, shipment_ids=self.shipment_ids, **filters)
 
 

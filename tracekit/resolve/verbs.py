@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracekit.errors import AmbiguousEntity, EntityNotFound, TracekitError
+from tracekit.errors import EntityNotFound, TracekitError
 from tracekit.resolve.decisions import Decision, DecisionLog
 from tracekit.resolve.explain import EntityCard, PairExplanation, Side, entity_card, explain_pair
 from tracekit.resolve.export import ExportResult, export_mentions
+from tracekit.resolve.lookup import parse_id, resolve_entity
 from tracekit.resolve.pipeline import ResolveReport, recluster, resolve
 from tracekit.resolve.search import SearchIndex
 from tracekit.resolve.tables import ensure_resolve_tables
@@ -74,16 +75,11 @@ class ResolveVerbs:
         """A mention id, an entity id, or a name (the best search hit) as one side of a comparison."""
         store = self.store
         ensure_resolve_tables(store)
-        if isinstance(ref, str) and not ref.strip().lstrip("-").isdigit():
-            hits = self.search(ref, limit=5)
-            if hits.empty:
-                raise EntityNotFound(f"no entity matches {ref!r}")
-            if len(hits) > 1 and hits["score"].iloc[1] >= hits["score"].iloc[0]:
-                names = "; ".join(f"{r.entity_id} {r.name!r} ({r.country})" for r in hits.itertuples())
-                raise AmbiguousEntity(f"{ref!r} matches several entities equally well: {names}. "
-                                      "Give an entity id.", hits)
-            ref = int(hits["entity_id"].iloc[0])
-        ref = int(ref)
+        number, strict = parse_id(ref)
+        if number is None or (strict and isinstance(ref, str)):
+            ref = resolve_entity(self, ref)  # a name or #id: the one rule of every verb (resolve/lookup.py)
+        else:
+            ref = number  # a number: an entity id, else a mention id (below)
         profile = store.df("SELECT p.* FROM entities e JOIN resolve_profiles p ON p.profile_key = e.anchor_key "
                            "WHERE e.entity_id = ?", [ref])
         if len(profile):

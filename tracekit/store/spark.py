@@ -25,12 +25,14 @@ Examples
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
 import shutil
 import tempfile
 import threading
 import time
+import unicodedata
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,7 @@ from tracekit.store.spark_twins import execute_twin, expand_star_except
 __all__ = ["SparkStore", "EngineUnsupported", "spark_session", "TABLES_FOLDER", "to_spark_sql"]
 
 TABLES_FOLDER = "spark-tables"
+_SCHEMA = "_tracekit_schema.json"  # the table's Spark schema: an empty table has no Parquet file to read it from
 _READY = "_tracekit_ready"  # marker written last: a version directory without it is an interrupted write
 
 
@@ -82,8 +85,74 @@ def spark_session(master: str | None = None, *, app_name: str = "tracekit", shuf
 _CATALOG_VIEW = "tk_catalog_tables"
 
 
+def _accent_table() -> tuple[str, str]:
+    """``translate`` tables for DuckDB's ``strip_accents`` over Latin letters (U+00C0–U+024F): each
+    letter whose compatibility decomposition is one ASCII letter plus combining marks maps to that letter.
+    Spark has no Unicode normalisation in SQL; letters outside this range keep their accents there."""
+    source, target = [], []
+    for code in range(0xC0, 0x250):
+        letter = chr(code)
+        parts = unicodedata.normalize("NFKD", letter)
+        if len(parts) > 1 and parts[0].isascii() and all(unicodedata.combining(c) for c in parts[1:]):
+            source.append(letter)
+            target.append(parts[0])
+    return "".join(source), "".join(target)
+
+
+_ACCENTS_FROM, _ACCENTS_TO = _accent_table()
+
+
+def _literal_text(node: exp.Expression | None) -> str | None:
+    return node.this if isinstance(node, exp.Literal) and node.is_string else None
+
+
+def _inner(node: exp.Expression | None) -> exp.Expression | None:
+    """The twin of a sub-expression: sqlglot does not descend into a node a callback replaced."""
+    return None if node is None else node.transform(_twin)
+
+
+def _regex_twin(node: exp.Expression) -> exp.Expression | None:
+    """DuckDB string functions whose Spark namesakes mean something else."""
+    if isinstance(node, exp.Trim) and node.args.get("expression") is None:
+        # DuckDB's trim removes every Unicode space separator (NBSP, ideographic space…), Spark's only ' '.
+        position = str(node.args.get("position") or "BOTH").upper()
+        pattern = {"LEADING": "^\\p{Zs}+", "TRAILING": "\\p{Zs}+\\z"}.get(position, "^\\p{Zs}+|\\p{Zs}+\\z")
+        return exp.RegexpReplace(this=_inner(node.this), expression=exp.Literal.string(pattern),
+                                 replacement=exp.Literal.string(""))
+    if isinstance(node, exp.RegexpFullMatch):
+        pattern = _literal_text(node.expression)
+        if pattern is None:
+            raise EngineUnsupported(f"regexp_full_match needs a literal pattern on Spark: {node.sql()[:160]}")
+        # RE2's full match; Java's `$` would also match before a final newline, `\z` does not.
+        return exp.RegexpLike(this=_inner(node.this), expression=exp.Literal.string(f"^(?:{pattern})\\z"))
+    if isinstance(node, exp.RegexpReplace):
+        modifiers = _literal_text(node.args.get("modifiers")) or ""
+        if set(modifiers) - {"g"}:
+            raise EngineUnsupported(f"regexp_replace options {modifiers!r} have no Spark twin: {node.sql()[:160]}")
+        if "g" in modifiers:
+            return exp.RegexpReplace(this=_inner(node.this), expression=node.expression,
+                                     replacement=_inner(node.args.get("replacement")))
+        # DuckDB replaces the FIRST match unless 'g'; Spark replaces all. Keep the text before the first
+        # match as group 1 and put it back. Backreferences in the replacement would shift: refused.
+        pattern, replacement = _literal_text(node.expression), _literal_text(node.args.get("replacement"))
+        if pattern is None or replacement is None or "\\" in replacement or "$" in replacement:
+            raise EngineUnsupported(f"regexp_replace of the first match needs literal, plain arguments on "
+                                    f"Spark: {node.sql()[:160]}")
+        return exp.RegexpReplace(this=_inner(node.this), expression=exp.Literal.string(f"(?s)^(.*?)(?:{pattern})"),
+                                 replacement=exp.Literal.string("$1" + replacement))
+    return None
+
+
 def _twin(node: exp.Expression) -> exp.Expression:
     """Rewrite one DuckDB-only construct into its Spark twin (sqlglot transform callback)."""
+    regex = _regex_twin(node)
+    if regex is not None:
+        return regex
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "strip_accents":
+        return exp.func("translate", *map(_inner, node.expressions), exp.Literal.string(_ACCENTS_FROM),
+                        exp.Literal.string(_ACCENTS_TO))
+    if isinstance(node, exp.Anonymous) and str(node.this).lower() == "strlen":  # bytes, not characters
+        return exp.func("octet_length", *map(_inner, node.expressions))
     if isinstance(node, exp.DataType) and node.this in (exp.DataType.Type.INT128, exp.DataType.Type.UINT128):
         return exp.DataType.build("DECIMAL(38, 0)")
     if isinstance(node, exp.Anonymous) and str(node.this).lower() == "duckdb_tables":
@@ -171,7 +240,13 @@ class SparkStore:
                 self._show(table_dir.name, versions[-1])
 
     def _show(self, name: str, version: Path) -> None:
-        self.session.read.parquet(str(version)).createOrReplaceTempView(name)
+        reader = self.session.read
+        schema = version / _SCHEMA
+        if schema.exists() and not any(version.rglob("*.parquet")):  # an empty table: no file to infer from
+            from pyspark.sql.types import StructType
+
+            reader = reader.schema(StructType.fromJson(json.loads(schema.read_text())))
+        reader.parquet(str(version)).createOrReplaceTempView(name)
         self._views[name] = version
 
     def _write(self, name: str, frame) -> None:  # noqa: ANN001 - a pyspark DataFrame
@@ -183,6 +258,7 @@ class SparkStore:
         if name == "shipments" and "source_id" in frame.columns:
             writer = writer.partitionBy("source_id")
         writer.parquet(str(version))
+        (version / _SCHEMA).write_text(frame.schema.json())
         (version / _READY).touch()
         old = self._views.get(name)
         self._show(name, version)

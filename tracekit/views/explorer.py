@@ -32,10 +32,11 @@ from tracekit.views import export, panel
 from tracekit.views.canvas import LAYOUTS, GraphCanvas
 from tracekit.views.elements import COLOUR_MODES, node_key, to_elements, visible_subgraph
 from tracekit.views.filtering import ViewFilters, filtered_graph
+from tracekit.views.timeline import Timeline  # timeline hook (issue 11 item 3)
 
 __all__ = ["Explorer"]
 
-_EXPORTS = ("PNG", "GraphML", "GEXF (Gephi)", "evidence CSV")
+_EXPORTS = ("PNG", "GraphML", "GEXF (Gephi)", "evidence CSV", "FtM (Aleph)")
 
 
 class Explorer(widgets.VBox):
@@ -94,6 +95,7 @@ class Explorer(widgets.VBox):
                                        layout=widgets.Layout(width="100%", align_items="stretch")),
                           self.status])
         self.add_class("tk-explorer")
+        self.timeline = Timeline.attach(self)  # timeline hook: slider + play above the canvas, chart in the panel
         self.refresh()
 
     # -- building ---------------------------------------------------------------------------------
@@ -166,6 +168,7 @@ class Explorer(widgets.VBox):
                                              highlight=self.highlight, seeds=self.seeds))
         real = sum(1 for _n, d in self.visible.nodes(data=True) if d.get("kind") != "more")
         self.status.value = panel.message(self._summary(real))
+        self.timeline.update(self)  # timeline hook: dated counts and flows of what is shown
 
     def _summary(self, real: int) -> str:
         known = self._real(self.full).number_of_nodes()
@@ -193,6 +196,7 @@ class Explorer(widgets.VBox):
             self.details.value = panel.node_details(self.visible, element)
             self.evidence = self._node_evidence(element)
         self.evidence_box.value = panel.evidence_html(self.evidence)
+        self.timeline.show(self, element)  # timeline hook: shipments-over-time chart
 
     def expand(self, node) -> None:
         """Add up to ``expand_limit`` more partners of ``node`` (through ``ws.neighbourhood`` if any)."""
@@ -289,6 +293,12 @@ class Explorer(widgets.VBox):
             raise TracekitError("no evidence to export: click a node or an edge first")
         return export.write_evidence_csv(self.evidence, path)
 
+    def to_ftm(self, path: str | Path) -> Path:
+        """The companies on the canvas and the shipments among them, as FollowTheMoney JSON lines (Aleph)."""
+        if self.ws is None:
+            raise TracekitError("the FtM export needs the workspace: open the explorer with ws.show(...)")
+        return self.ws.export("ftm", path, scope=self.visible, progress=False).path
+
     def save_png(self, path: str | Path) -> None:
         """Ask the browser for a PNG of the whole graph and write it to ``path`` when it arrives."""
         path = Path(path)
@@ -307,7 +317,7 @@ class Explorer(widgets.VBox):
             self.status.value = panel.message("PNG requested from the browser…")
             return
         writer, suffix = {"GraphML": (self.to_graphml, "graphml"), "GEXF (Gephi)": (self.to_gexf, "gexf"),
-                          "evidence CSV": (self.evidence_to_csv, "csv")}[choice]
+                          "evidence CSV": (self.evidence_to_csv, "csv"), "FtM (Aleph)": (self.to_ftm, "ftm.jsonl")}[choice]
         path = writer(folder / f"{'evidence' if suffix == 'csv' else 'graph'}-{stamp}.{suffix}")
         self.status.value = panel.message(f"saved {path}")
 

@@ -22,11 +22,13 @@ import copy
 from pathlib import Path
 
 import nbformat
+from jinja2 import DictLoader
 from nbconvert import HTMLExporter
 from nbconvert.preprocessors import Preprocessor
+from traitlets import default
 
 __all__ = ["StaticGraphsHTMLExporter", "StaticGraphsPreprocessor", "export_html", "without_widget_state",
-           "WIDGET_STATE", "WIDGET_VIEW", "STATIC_MARK"]
+           "WIDGET_STATE", "WIDGET_VIEW", "STATIC_MARK", "OFFLINE_TEMPLATE"]
 
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
@@ -69,14 +71,33 @@ class StaticGraphsPreprocessor(Preprocessor):
         return without_widget_state(nb), resources
 
 
+#: nbconvert's lab template without its CDN scripts: require.js and MathJax (cdnjs), mermaid (loaded when a
+#: diagram is present) and the widget manager (unpkg). Offline pages must fetch nothing (nbconvert #754), and a
+#: fetch also tells an outside server that the page was opened. Cost: LaTeX in markdown shows as written.
+OFFLINE_TEMPLATE = "tracekit_offline.html.j2"
+_OFFLINE_SOURCE = """{%- extends 'index.html.j2' -%}
+{%- block html_head_js -%}{%- endblock html_head_js -%}
+{%- block jupyter_widgets -%}{%- endblock jupyter_widgets -%}
+{%- block html_head_js_mathjax -%}{%- endblock html_head_js_mathjax -%}
+{%- block html_head_js_mermaidjs -%}{%- endblock html_head_js_mermaidjs -%}
+"""
+
+
 class StaticGraphsHTMLExporter(HTMLExporter):
     """HTML export that shows each tracekit graph as its static SVG and loads nothing from a CDN."""
 
     export_from_notebook = "HTML (static graphs, offline)"
+    #: templates served from memory, name → source (subclasses extend it)
+    memory_templates: dict[str, str] = {OFFLINE_TEMPLATE: _OFFLINE_SOURCE}
 
     def __init__(self, *args, **kwargs):
+        kwargs.setdefault("extra_loaders", [DictLoader(self.memory_templates)])
         super().__init__(*args, **kwargs)
         self.register_preprocessor(StaticGraphsPreprocessor, enabled=True)
+
+    @default("template_file")
+    def _template_file_default(self) -> str:
+        return OFFLINE_TEMPLATE
 
 
 def export_html(notebook: str | Path | nbformat.NotebookNode, path: str | Path | None = None) -> str:

@@ -176,7 +176,7 @@ def _row_b(w: _Writer, rng: random.Random, serial: int, shipper: Firm, consignee
     return row, {"shipper": (s_name, shipper), "consignee": (c_name, consignee)}
 
 
-def generate_second(out_dir: str | Path, rows: int = 20_000, seed: int = 0, *, progress: bool = True) -> SecondWorldSummary:
+def generate_second(out_dir: str | Path, rows: int = 20_000, seed: int = 7, *, progress: bool = True) -> SecondWorldSummary:
     """Write the second world (two layouts, one workspace's worth) and its truth into ``out_dir``.
 
     Examples
