@@ -29,6 +29,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -67,6 +68,9 @@ def spark_session(master: str | None = None, *, app_name: str = "tracekit", shuf
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    # sparkres: Python run on the executors (resolve's normalisers, mapInPandas) needs this interpreter's
+    # packages; Spark would otherwise start the first `python3` on PATH. A cluster sets its own.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (SparkSession.builder.appName(app_name)
                .master(master or os.environ.get("TRACEKIT_SPARK_MASTER", "local[*]"))
                .config("spark.ui.enabled", "false")
