@@ -20,12 +20,17 @@ $(STAMP): pyproject.toml
 	$(PY) -m jupyter labextension list 2>&1 | grep -q jupyter-cytoscape
 	touch $(STAMP)
 
-# Debian's Chromium for the real-browser tests (Playwright drives it; it never downloads a browser).
+# Debian's Chromium for the real-browser tests (Playwright drives it; it never downloads a browser), and
+# a CJK font: without one Chromium draws Chinese company names as empty boxes and no test can see them.
 browser:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  echo "installing Debian's chromium for the browser tests"; \
-	  if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+	@missing=; \
+	  command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	  fc-list 2>/dev/null | grep -qi cjk || missing="$$missing fonts-noto-cjk"; \
+	  if [ -n "$$missing" ]; then \
+	    echo "installing for the browser tests:$$missing"; \
+	    if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+	    $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	  fi
 
 demo: $(STAMP)
 	$(TK) demo --rows $(DEMO_ROWS) --seed 7 --out $(DEMO_DIR)

@@ -11,6 +11,7 @@ __all__ = [
     "TracekitError",
     "WorkspaceError",
     "SchemaVersionError",
+    "WorkspaceBusy",
     "SourceError",
     "MappingError",
     "SourceChanged",
@@ -30,6 +31,23 @@ class WorkspaceError(TracekitError):
 
 class SchemaVersionError(WorkspaceError):
     """The workspace was written by a tracekit whose schema this version does not know."""
+
+
+class WorkspaceBusy(WorkspaceError):
+    """Another process held the workspace (reading it, or writing it) for longer than the wait limit.
+
+    Attributes
+    ----------
+    holders : list
+        The :class:`tracekit.store.locking.Holder` records of the processes holding it.
+    waited : float
+        Seconds this process waited.
+    """
+
+    def __init__(self, message: str, holders=None, waited: float = 0.0):
+        super().__init__(message)
+        self.holders = list(holders or [])
+        self.waited = waited
 
 
 class SourceError(TracekitError):

@@ -74,6 +74,11 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ExportVerbs, 
         Open an existing workspace without the right to change it.
     create : bool
         Create the workspace if there is none (default). ``False`` opens an existing one only.
+    lock_timeout : float, optional
+        Seconds a verb waits while another process writes the workspace (or, for a write, reads it)
+        before failing with :class:`~tracekit.errors.WorkspaceBusy`; default ``$TRACEKIT_LOCK_TIMEOUT``
+        or 60. Several notebooks and the CLI may use one workspace at once: reads run side by side, a
+        write waits its turn with a notice naming what holds the workspace.
 
     Examples
     --------
@@ -84,10 +89,12 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ExportVerbs, 
     >>> ws.close()
     """
 
-    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, create: bool = True):
-        self.store = Store(path, read_only=read_only, create=create)
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False, create: bool = True,
+                 lock_timeout: float | None = None):
+        self.store = Store(path, read_only=read_only, create=create, lock_timeout=lock_timeout)
         try:
-            self.schema_version = ensure_schema(self.store)
+            with self.store.reading("opening the workspace"):
+                self.schema_version = ensure_schema(self.store)
         except BaseException:
             self.store.close()
             raise
@@ -158,3 +165,29 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ExportVerbs, 
 
     def __repr__(self) -> str:
         return f"<tracekit.Workspace {self.path or 'in memory'}>"
+
+
+# Each verb is one session on the store (tracekit.store.engine.Store.reading / writing): one connection
+# for all its statements, opened when it starts and closed when it ends, so the workspace is free for
+# other processes between verbs. Verbs that change the workspace hold it exclusively from the start
+# (a load or a resolution must not interleave with another process's); a reading verb that turns out
+# to write (a lazy graph-table rebuild) upgrades itself. The explorer and the brief open sessions of
+# their own, per query, so a widget or a briefing kernel never pins the workspace.
+_WRITING_VERBS = frozenset({"load", "resolve", "merge", "split", "never_merge"})
+_NO_SESSION = frozenset({"close", "show", "explore", "brief"})
+
+
+def _in_session(name: str, method):
+    @functools.wraps(method)
+    def verb(self, *args, **kwargs):
+        store = self.store
+        with store.writing(name) if name in _WRITING_VERBS else store.reading(name):
+            return method(self, *args, **kwargs)
+
+    return verb
+
+
+for _name in dir(Workspace):
+    _attribute = inspect.getattr_static(Workspace, _name)
+    if not _name.startswith("_") and _name not in _NO_SESSION and inspect.isfunction(_attribute):
+        setattr(Workspace, _name, _in_session(_name, _attribute))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import xml.etree.ElementTree as ET
+from pathlib import Path
 
 import networkx as nx
 import pytest
@@ -108,10 +110,43 @@ def test_tiers_layout_puts_suppliers_left_of_buyers(graph):
     assert positions["100"] < positions["1"] < positions["3"]
 
 
-def test_tooltip_html_is_escaped_and_labels_stay_raw_text(graph):
-    node = next(e for e in to_elements(visible_subgraph(graph)) if e["data"]["id"] == "2")
+def test_hover_text_is_plain_text_set_as_text_and_ipycytoscape_tooltip_is_off(graph):
+    from tracekit.views.canvas import GraphCanvas
+
+    elements = to_elements(visible_subgraph(graph))
+    node = next(e for e in elements if e["data"]["id"] == "2")
     assert node["data"]["label"] == HOSTILE  # drawn on a canvas as text
-    assert "<img" not in node["data"]["tk_tip"] and "&lt;img" in node["data"]["tk_tip"]
+    tip = node["data"]["tk_tip"].splitlines()
+    # name, country and id, shipments in/out, date span, tier: what the brief asks a hover to show
+    assert tip[:5] == [HOSTILE, "MX · entity 2", "40 shipments (40 in, 0 out)", "2023-09-01 – 2023-12-01",
+                       "buyers"]
+    edge = next(e for e in elements if e["data"]["id"] == "1->2")
+    assert edge["data"]["tk_tip"].splitlines()[:3] == [f"Seed Chemical Co → {HOSTILE}", "40 shipments, 10 kg",
+                                                       "2023-09-01 – 2023-12-01"]
+    # the text reaches the page only through textContent; ipycytoscape's innerHTML tooltip stays off
+    js = (Path(__file__).resolve().parents[2] / "widgets" / "explorer.js").read_text()
+    assert not re.search(r"\.(innerHTML|outerHTML)\s*=|insertAdjacentHTML|document\.write", js)
+    assert "tip.textContent = String(text)" in js
+    assert GraphCanvas().cyto.tooltip_source == ""
+
+
+def test_tip_marks_control_characters():
+    G = nx.DiGraph()
+    G.add_node(1, label="Acme \u202edtl lacimehC", kind="company", tier=0)
+    tip = to_elements(G)[0]["data"]["tk_tip"]
+    assert "\u202e" not in tip and "\\u202e" in tip
+
+
+def test_seed_and_tiers_are_marked_and_edges_grow_with_shipments(graph):
+    elements = _sent(Explorer(graph))
+    classes = {e["data"]["id"]: e["classes"].split() for e in elements}
+    assert "seed" in classes["1"] and "tier-seed" in classes["1"]
+    assert "tier-up" in classes["100"] and "tier-down" in classes["3"]
+    widths = {e["data"]["id"]: e["data"]["width"] for e in elements if e["group"] == "edges"}
+    assert widths["1->2"] > widths["1->20"] > widths["1->40"]  # 40, 22 and 2 shipments
+    # the seed keeps its label first when labels would overlap
+    ranks = {e["data"]["id"]: e["data"]["tk_rank"] for e in elements if e["group"] == "nodes"}
+    assert ranks["1"] == min(ranks.values())
 
 
 def test_exports_graphml_gexf_and_formula_safe_csv(graph, tmp_path):

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 
 from tracekit.commands import command
+
 # Spelled out rather than read from tracekit.query.export.EXPORTS: `tracekit --help` must not import the
 # query stage (tests/query/test_export.py checks both lists against EXPORTS).
 WHAT = ["mentions", "entities", "shipments", "graph", "ftm"]

@@ -43,6 +43,7 @@ class ResolveVerbs:
     """Verbs of the resolve stage; they use ``self.store`` (a :class:`tracekit.store.Store`)."""
 
     _search_index: SearchIndex | None = None
+    _search_generation = -1  # store.generation it was built at: another process may resolve meanwhile
 
     # -- resolving ---------------------------------------------------------------------------------
     def resolve(self, full: bool = False, progress: bool = True) -> ResolveReport:
@@ -66,7 +67,8 @@ class ResolveVerbs:
 
         Returns a DataFrame with ``entity_id, name, country, score, mention_count``.
         """
-        if self._search_index is None:
+        if self._search_index is None or self._search_generation != self.store.generation:
+            self._search_generation = self.store.generation
             self._search_index = SearchIndex.build(self.store)
         return self._search_index.search(text, limit=limit)
 

@@ -28,8 +28,9 @@ __all__ = ["ElementFeeder", "GraphCanvas", "STYLE", "LAYOUTS"]
 _FRONTEND = files("tracekit.frontend")
 STYLE: list[dict] = json.loads((_FRONTEND / "style.json").read_text(encoding="utf-8"))
 
-#: Layout names offered to the analyst → cytoscape.js layout options ("tiers" uses the same
-#: deterministic positions as the static SVG: suppliers left, the seed in the middle, buyers right).
+#: Layout names offered to the analyst → cytoscape.js layout options ("tiers" uses the positions
+#: :func:`tracekit.views.layout.tier_layout` computes: suppliers left, the seed in the middle, buyers right,
+#: each tier headed, in columns sized for a readable canvas).
 LAYOUTS: dict[str, dict] = {
     "tiers": {"name": "preset"},
     "dagre (tiers)": {"name": "dagre", "rankDir": "LR", "nodeSep": 12, "rankSep": 90},
@@ -48,6 +49,8 @@ class ElementFeeder(anywidget.AnyWidget):
     # not "layout": that is every DOM widget's Layout model, and a dict there makes the widget manager
     # fail to build a child view in the browser (a page error on every explorer)
     cy_layout = traitlets.Dict({"name": "preset"}).tag(sync=True)
+    #: JSON list of {"tier", "x", "text"}: the tier headings drawn above the columns (tiers layout only)
+    headings = traitlets.Unicode("[]").tag(sync=True)
     painted = traitlets.Int(-1).tag(sync=True)
 
 
@@ -73,9 +76,9 @@ class GraphCanvas(widgets.Box):
         )
         self.cyto.cytoscape_style = STYLE
         self.cyto.cytoscape_layout = {"name": "preset"}
-        # ipycytoscape assigns data[tooltip_source] to innerHTML on click: point it at a field that
-        # to_elements() escapes, never at raw names
-        self.cyto.tooltip_source = "tk_tip"
+        # ipycytoscape's click tooltip assigns data[tooltip_source] to innerHTML: keep it off (an empty
+        # source is never shown); widgets/explorer.js shows tk_tip on hover, as text
+        self.cyto.tooltip_source = ""
         self.cyto.add_class("tk-canvas")
         self.feeder = ElementFeeder()
         self._tap_handlers: list[Callable[[str, str, str], None]] = []
@@ -85,8 +88,9 @@ class GraphCanvas(widgets.Box):
         super().__init__([self.cyto, self.feeder],
                          layout=widgets.Layout(width="100%", flex="1 1 auto", flex_flow="column"))
 
-    def set_elements(self, elements: list[dict]) -> None:
-        """Replace what the canvas shows (the browser applies it as a diff)."""
+    def set_elements(self, elements: list[dict], *, headings: list[dict] | None = None) -> None:
+        """Replace what the canvas shows (the browser applies it as a diff), with its tier headings."""
+        self.feeder.headings = json.dumps(headings or [], ensure_ascii=False, separators=(",", ":"))
         self.feeder.elements = json.dumps(elements, ensure_ascii=False, separators=(",", ":"))
         self.feeder.revision += 1
 

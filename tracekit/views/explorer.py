@@ -32,11 +32,17 @@ from tracekit.views import export, panel
 from tracekit.views.canvas import LAYOUTS, GraphCanvas
 from tracekit.views.elements import COLOUR_MODES, node_key, to_elements, visible_subgraph
 from tracekit.views.filtering import ViewFilters, filtered_graph
+from tracekit.views.layout import tier_layout
 from tracekit.views.timeline import Timeline  # timeline hook (issue 11 item 3)
 
 __all__ = ["Explorer"]
 
 _EXPORTS = ("PNG", "GraphML", "GEXF (Gephi)", "evidence CSV", "FtM (Aleph)")
+
+
+def _frame(evidence) -> pd.DataFrame:
+    """``ws.evidence`` gives a DataFrame, or a result object with ``.to_frame()``."""
+    return evidence if isinstance(evidence, pd.DataFrame) else evidence.to_frame()
 
 
 class Explorer(widgets.VBox):
@@ -135,7 +141,7 @@ class Explorer(widgets.VBox):
         self.canvas.set_layout(layout)
         self.details = widgets.HTML("<em>click a node or an edge</em>")
         self.evidence_box = widgets.HTML("")
-        self.panel = widgets.VBox([self.details, self.evidence_box],
+        self.panel = widgets.VBox([widgets.HTML(panel.PANEL_CSS), self.details, self.evidence_box],
                                   layout=widgets.Layout(width="32%", padding="0 0 0 8px", overflow="auto"))
         self.panel.add_class("tk-panel")
         self.status = widgets.HTML("")
@@ -164,8 +170,9 @@ class Explorer(widgets.VBox):
                                         highlight=[*self.highlight, *self.seeds])
         self._ids = {node_key(n): n for n in self.visible.nodes}
         self._ids.update({f"{node_key(u)}->{node_key(v)}": (u, v) for u, v in self.visible.edges})
-        self.canvas.set_elements(to_elements(self.visible, colour_by=self.colour_by,
-                                             highlight=self.highlight, seeds=self.seeds))
+        positions, headings = tier_layout(self.visible)
+        self.canvas.set_elements(to_elements(self.visible, colour_by=self.colour_by, highlight=self.highlight,
+                                             seeds=self.seeds, positions=positions), headings=headings)
         real = sum(1 for _n, d in self.visible.nodes(data=True) if d.get("kind") != "more")
         self.status.value = panel.message(self._summary(real))
         self.timeline.update(self)  # timeline hook: dated counts and flows of what is shown
@@ -351,14 +358,14 @@ class Explorer(widgets.VBox):
     def _node_evidence(self, node) -> pd.DataFrame | None:
         if self.ws is None or not isinstance(node, int):
             return None
-        return self.ws.evidence(node, None, 100, **self.filters.query_kwargs(dates=True, countries=False))
+        return _frame(self.ws.evidence(node, None, 100, **self.filters.query_kwargs(dates=True, countries=False)))
 
     def _edge_evidence(self, u, v) -> pd.DataFrame | None:
         if self.ws is None or not (isinstance(u, int) and isinstance(v, int)):
             attrs = self.visible.edges[u, v]
             ids = attrs.get("evidence") or []
             return pd.DataFrame({"shipment_id": list(ids)}) if ids else None
-        return self.ws.evidence(u, v, 100, **self.filters.query_kwargs(dates=True, countries=False))
+        return _frame(self.ws.evidence(u, v, 100, **self.filters.query_kwargs(dates=True, countries=False)))
 
     def _on_tap(self, event: str, group: str, element_id: str) -> None:
         target = self._ids.get(element_id)

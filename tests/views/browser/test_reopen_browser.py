@@ -9,6 +9,7 @@ import urllib.request
 import pytest
 
 from tests.views.browser.conftest import open_notebook, run_all, screenshot, write_notebook
+from tests.views.browser.seen import assert_readable
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -63,6 +64,8 @@ def test_reopened_notebook_restores_the_explorer_and_exports_its_svg(lab, browse
     _shut_down_kernels(base)
 
     page = browser.new_page(viewport={"width": 1400, "height": 900})
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(f"{exc}\n{exc.stack}"))
     try:
         open_notebook(page, base, name)  # a fresh lab session and a new kernel that knows no widget
         page.wait_for_function(PAINTED, timeout=60_000)
@@ -70,7 +73,18 @@ def test_reopened_notebook_restores_the_explorer_and_exports_its_svg(lab, browse
         assert sorted(labels) == sorted(LABELS)
         assert "model not found" not in page.locator(".jp-OutputArea-output").first.inner_text()
         assert page.evaluate("() => window.__pwned") is None
+        page.wait_for_timeout(200)
+        assert_readable(page)
+        # the restored explorer cannot reach Python: it says so, and how to get a live one back
+        page.wait_for_selector(".tk-explorer .tk-reconnect", timeout=10_000)
+        note = page.locator(".tk-explorer .tk-reconnect").inner_text()
+        assert "Not connected to a kernel" in note and "re-run this cell" in note
         screenshot(page, "reopened-explorer.png")
+        run_all(page)  # re-running the cell gives a live explorer: no note
+        page.wait_for_function("() => { const c = document.querySelector('.tk-canvas');"
+                               " return c && c.dataset.tkPainted && !document.querySelector('.tk-reconnect'); }",
+                               timeout=60_000)
+        assert errors == []
     finally:
         page.close()
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.views.browser.conftest import open_notebook, run_all, screenshot, write_notebook
+from tests.views.browser.seen import assert_readable
 from tracekit.views.elements import node_colour
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
@@ -77,6 +78,7 @@ def test_explorer_colours_by_risk(lab, browser):
         border = page.evaluate(f"(label) => ({node})(label).style('border-width')", BROKER)
         assert float(border.removesuffix("px")) >= 3
         screenshot(page, "explorer-risk.png")
+        assert_readable(page)  # what a person sees: every label drawn at ≥ 8 px, none overlapping
         assert not errors, "\n".join(errors)
     finally:
         page.close()
