@@ -462,6 +462,20 @@ class SparkStore:
     def running(self) -> Iterator[None]:
         yield
 
+    # sparkres: the Workspace now wraps every verb in Store.reading/writing (main's locking). Spark has no
+    # cross-process lock here: each table switches to its new Parquet version atomically on its own.
+    @contextlib.contextmanager
+    def reading(self, what: str | None = None) -> Iterator[SparkStore]:
+        with self._lock:
+            yield self
+
+    @contextlib.contextmanager
+    def writing(self, what: str | None = None) -> Iterator[SparkStore]:
+        if self.read_only:
+            raise WorkspaceError(f"the workspace is open read-only: cannot {what or 'write'}")
+        with self._lock:
+            yield self
+
     def table_exists(self, name: str) -> bool:
         return name in self._views or name in self._registered
 
