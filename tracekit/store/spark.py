@@ -29,6 +29,7 @@ import json
 import os
 import re
 import shutil
+import sys
 import tempfile
 import threading
 import time
@@ -43,6 +44,7 @@ from sqlglot import exp
 from tracekit.errors import TracekitError, WorkspaceError
 from tracekit.store.ids import check_id_columns
 from tracekit.store.spark_sql import CATALOG_VIEW, EngineUnsupported, _statements, _table_name, to_spark_sql
+from tracekit.store.spark_twins import execute_twin, expand_star_except
 
 __all__ = ["SparkStore", "EngineUnsupported", "spark_session", "TABLES_FOLDER", "to_spark_sql"]
 
@@ -61,6 +63,9 @@ def spark_session(master: str | None = None, *, app_name: str = "tracekit", shuf
     active = SparkSession.getActiveSession()
     if active is not None:
         return active
+    # sparkres: Python run on the executors (resolve's normalisers, mapInPandas) needs this interpreter's
+    # packages; Spark would otherwise start the first `python3` on PATH. A cluster sets its own.
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     builder = (SparkSession.builder.appName(app_name)
                .master(master or os.environ.get("TRACEKIT_SPARK_MASTER", "local[*]"))
                .config("spark.ui.enabled", "false")
@@ -162,6 +167,9 @@ class SparkStore:
     def _sql(self, statement: exp.Expression | str, params: Sequence[Any] | dict | None = None):
         if self._closed:
             raise WorkspaceError("the Spark workspace is closed")
+        if isinstance(statement, str):
+            statement = sqlglot.parse_one(statement, read="duckdb")
+        statement = expand_star_except(self, statement)  # sparkres: twin in store/spark_twins.py
         text = to_spark_sql(statement)
         if CATALOG_VIEW in text:
             self._catalog_view()
@@ -182,6 +190,10 @@ class SparkStore:
                 self._execute_one(statement, params)
 
     def _execute_one(self, node: exp.Expression, params) -> None:  # noqa: ANN001
+        # sparkres (issue 12 item 3): resolve's temp tables/views, ALTER ADD COLUMN, INSERT … WITH and
+        # * EXCLUDE have their twins in store/spark_twins.py.
+        if execute_twin(self, node, params):
+            return
         if isinstance(node, exp.Create) and str(node.args.get("kind", "")).upper() == "TABLE":
             self._create(node, params)
         elif isinstance(node, exp.Insert):
@@ -307,8 +319,12 @@ class SparkStore:
         return rows[0][0] if rows else None
 
     def register(self, name: str, data: pd.DataFrame | pa.Table) -> None:
-        frame = data.to_pandas() if isinstance(data, pa.Table) else data
-        self.session.createDataFrame(frame).createOrReplaceTempView(name)
+        # sparkres: through Arrow, so an empty frame (no phones in this batch) keeps its columns — Spark
+        # cannot infer a schema from zero pandas rows — and a column of only None becomes a text column.
+        table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)
+        table = table.cast(pa.schema([pa.field(f.name, pa.string()) if pa.types.is_null(f.type) else f
+                                      for f in table.schema]))
+        self.session.createDataFrame(table).createOrReplaceTempView(name)
         self._registered.add(name)
 
     def unregister(self, name: str) -> None:
@@ -360,6 +376,20 @@ class SparkStore:
     @contextlib.contextmanager
     def running(self) -> Iterator[None]:
         yield
+
+    # sparkres: the Workspace now wraps every verb in Store.reading/writing (main's locking). Spark has no
+    # cross-process lock here: each table switches to its new Parquet version atomically on its own.
+    @contextlib.contextmanager
+    def reading(self, what: str | None = None) -> Iterator[SparkStore]:
+        with self._lock:
+            yield self
+
+    @contextlib.contextmanager
+    def writing(self, what: str | None = None) -> Iterator[SparkStore]:
+        if self.read_only:
+            raise WorkspaceError(f"the workspace is open read-only: cannot {what or 'write'}")
+        with self._lock:
+            yield self
 
     def table_exists(self, name: str) -> bool:
         return name in self._views or name in self._registered
