@@ -26,7 +26,7 @@ def store(spark, tmp_path):
 
 
 def test_ddl_and_dml_become_parquet_versions(store, tmp_path):
-    before = store.generation()
+    before = store.generation
     store.execute("CREATE TABLE kv (key VARCHAR, value BIGINT)")
     assert store.table_exists("kv") and store.columns("kv") == ["key", "value"]
     store.execute("INSERT INTO kv VALUES ('a', 1), ('b', 2), ('c', NULL)")
@@ -37,7 +37,7 @@ def test_ddl_and_dml_become_parquet_versions(store, tmp_path):
     # an integer column with a NULL stays an exact nullable integer, as DuckDB's .df() gives it
     assert str(frame["value"].dtype) == "Int64" and frame["value"].iloc[0] == 20 and pd.isna(frame["value"].iloc[1])
     assert store.count("kv") == 2
-    assert store.generation() == before + 4  # one new version per statement that wrote
+    assert store.generation == before + 4  # one new version per statement that wrote
     assert store.scalar("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'kv'") == 1
     versions = list((tmp_path / "ws" / TABLES_FOLDER / "kv").iterdir())
     assert len(versions) == 1, "superseded versions are removed once the new one is complete"

@@ -39,6 +39,7 @@ from typing import Any
 
 import pandas as pd
 import pyarrow as pa
+import sqlglot
 from sqlglot import exp
 
 from tracekit.errors import TracekitError, WorkspaceError
@@ -362,6 +363,7 @@ class SparkStore:
         with self._lock:
             yield self
 
+    @property
     def generation(self) -> int:
         """Grows with every table this store writes (this process only: no cross-process counter)."""
         return self._generation
@@ -376,20 +378,6 @@ class SparkStore:
     @contextlib.contextmanager
     def running(self) -> Iterator[None]:
         yield
-
-    # sparkres: the Workspace now wraps every verb in Store.reading/writing (main's locking). Spark has no
-    # cross-process lock here: each table switches to its new Parquet version atomically on its own.
-    @contextlib.contextmanager
-    def reading(self, what: str | None = None) -> Iterator[SparkStore]:
-        with self._lock:
-            yield self
-
-    @contextlib.contextmanager
-    def writing(self, what: str | None = None) -> Iterator[SparkStore]:
-        if self.read_only:
-            raise WorkspaceError(f"the workspace is open read-only: cannot {what or 'write'}")
-        with self._lock:
-            yield self
 
     def table_exists(self, name: str) -> bool:
         return name in self._views or name in self._registered
