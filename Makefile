@@ -55,7 +55,7 @@ demo: $(STAMP)
 	@echo
 	@echo "Next, try:"
 	@echo "  $(TK) search 'chem' --workspace $(DEMO_WS)"
-	@echo "  $(TK) clusters --workspace $(DEMO_WS)"
+	@echo "  $(TK) shell-clusters --workspace $(DEMO_WS)"
 	@echo "  $(TK) risk '<a company above>' --workspace $(DEMO_WS)   # why it scores, with evidence rows"
 	@echo "  $(TK) brief '<a company>' --out $(DEMO_REPORTS)/ --workspace $(DEMO_WS) [--pdf]   # another brief"
 	@echo "  make lab        # JupyterLab; open notebooks/01-getting-started.ipynb"
