@@ -10,11 +10,10 @@ Same answers as :func:`tracekit.graph.traverse.traverse` on the default filter (
 demo world). Filters other than the default (hs, dates, countries, min_shipments) are not implemented
 here yet: :func:`trace` refuses them instead of ignoring them.
 
-Examples
---------
->>> reach = trace(store, [entity_id], direction="down", hops=3)  # doctest: +SKIP
->>> reach.tiers  # doctest: +SKIP
-{entity_id: 0, ...: 1, ...}
+Example (needs a Spark session, so it is not a doctest; tests/spark/ runs the same calls)::
+
+    reach = trace(store, [entity_id], direction="down", hops=3)
+    reach.tiers   # {entity_id: 0, <buyer>: 1, …}
 """
 
 from __future__ import annotations

@@ -15,11 +15,10 @@ What Spark does not give, and what this store does instead:
 - **No in-place UPDATE.** ``DELETE`` and ``INSERT OR REPLACE`` rewrite the (small) table they touch;
   ``UPDATE`` raises :class:`EngineUnsupported` naming the statement.
 
-Examples
---------
->>> store = SparkStore.local(None)  # doctest: +SKIP
->>> store.scalar("SELECT 40 + 2")  # doctest: +SKIP
-42
+Example (needs a Spark session, so it is not a doctest; tests/spark/ runs the same calls)::
+
+    store = SparkStore.local(None)
+    store.scalar("SELECT 40 + 2")   # 42
 """
 
 from __future__ import annotations
