@@ -14,7 +14,7 @@ DEMO_REPORTS ?= reports
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,spark]'
 	# an editable install skips data-files: JupyterLab saves widget state (re-opened notebooks keep their graphs)
 	install -D -m 644 widgets/overrides.d/tracekit.json $(VENV)/share/jupyter/lab/settings/overrides.d/tracekit.json
 	$(PY) -m jupyter labextension list 2>&1 | grep -q jupyter-cytoscape
@@ -55,7 +55,7 @@ demo: $(STAMP)
 	@echo
 	@echo "Next, try:"
 	@echo "  $(TK) search 'chem' --workspace $(DEMO_WS)"
-	@echo "  $(TK) clusters --workspace $(DEMO_WS)"
+	@echo "  $(TK) shell-clusters --workspace $(DEMO_WS)"
 	@echo "  $(TK) risk '<a company above>' --workspace $(DEMO_WS)   # why it scores, with evidence rows"
 	@echo "  $(TK) brief '<a company>' --out $(DEMO_REPORTS)/ --workspace $(DEMO_WS) [--pdf]   # another brief"
 	@echo "  make lab        # JupyterLab; open notebooks/01-getting-started.ipynb"

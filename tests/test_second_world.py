@@ -12,9 +12,7 @@ file — and resolved with ``ws.resolve()``. Then, against the truth:
 * no entity holds mentions of firms in two different countries (no cross-jurisdiction merge);
 * pairwise precision and recall are both at least 0.97.
 
-The seed here (7) is not one the benchmark reports on (101–103). Tests marked xfail fail today for
-the reason given; they should turn green as the countries, address and scoring parts of issue 8 land
-(``strict=False``: an unexpected pass is reported, not an error).
+The seed here (7) is not one the benchmark reports on (101–103).
 """
 
 from __future__ import annotations
@@ -38,11 +36,6 @@ from tracekit.demo.truth import read_truth
 SEED = 7
 ROWS = 6_000
 
-NEEDS_ADDRESS = pytest.mark.xfail(strict=False, reason="issue 8: shells at one flat whose names share one distinctive "
-                                                       "word and each carry another ('SUMMITT UMBER CHEMICAL' / 'BISON "
-                                                       "SUMMIT CHEMICALS') still merge: the shared address outweighs the "
-                                                       "substituted word; a hard rule for it cost OFAC alias recall "
-                                                       "(0.55 -> 0.45), so it is left to the analyst's split for now")
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory) -> Path:
@@ -89,7 +82,6 @@ def test_every_planted_chain_is_found_by_a_time_respecting_trace_across_both_fil
     assert not problems, "\n".join(problems)
 
 
-@NEEDS_ADDRESS
 def test_every_shell_cluster_is_whole_and_in_the_top_five(resolved):
     ws, _, frame, truth = resolved
     results = shell_cluster_results(ws, frame, truth, top=5)

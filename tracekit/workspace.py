@@ -99,6 +99,24 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ExportVerbs, 
             self.store.close()
             raise
 
+    @classmethod
+    def spark(cls, session=None, path: str | Path | None = None, *, read_only: bool = False) -> Workspace:
+        """A workspace on Apache Spark: ``session`` the user's SparkSession (a cluster's), or ``local[*]``.
+
+        Tables live as Parquet datasets under ``path`` (``spark-tables/``); the schema version is kept
+        in ``tk_meta`` as in a DuckDB workspace. See docs/SCALING.md for what runs on Spark so far.
+        """
+        from tracekit.store.spark import SparkStore, spark_session
+
+        ws = cls.__new__(cls)
+        ws.store = SparkStore(session if session is not None else spark_session(), path, read_only=read_only)
+        try:
+            ws.schema_version = ensure_schema(ws.store)
+        except BaseException:
+            ws.store.close()
+            raise
+        return ws
+
     def load(self, source, mapping="auto", **options):
         report = StoreVerbs.load(self, source, mapping, **options)
         replaced = [s for s in report.sources if s.status == "replaced"]

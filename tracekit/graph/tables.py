@@ -132,7 +132,7 @@ def resolution_fingerprint(store: Store) -> str:
     if "mention_features" in tables:
         parts.append("(SELECT count(*) FROM mention_features)::VARCHAR")
     if "entities" in tables:
-        parts.append("(SELECT count(*) || ':' || coalesce(sum(entity_id), 0) FROM entities)")
+        parts.append("(SELECT count(*) || ':' || coalesce(sum(entity_id::HUGEINT), 0) FROM entities)")
     return str(store.scalar("SELECT " + " || '|' || ".join(parts)))
 
 

@@ -50,14 +50,49 @@ def profile_key_sql(alias: str = "") -> str:
             f"|| CASE WHEN {p}locality IS NOT NULL THEN '|~' || {p}locality ELSE '' END")
 
 
-def _keys(store: Store, column: str, source: str, fn) -> pd.DataFrame:
-    values = store.df(f"SELECT DISTINCT {column} AS v FROM {source} WHERE {column} IS NOT NULL")  # noqa: S608
-    values["k"] = [fn(v) for v in values["v"].tolist()]
-    return values
+def _name_keys(values: pd.Series) -> pd.DataFrame:
+    """Name key, core key and legal form of each name (a pure per-value function: runs anywhere)."""
+    parsed = [normalize_name(v) for v in values.tolist()]
+    return pd.DataFrame({"v": values.to_numpy(dtype=object), "name_key": [p.key for p in parsed],
+                         "core_key": [p.core for p in parsed], "legal_form": [p.legal_form for p in parsed]})
+
+
+def _value_keys(fn):  # noqa: ANN001, ANN202
+    def keys(values: pd.Series) -> pd.DataFrame:
+        return pd.DataFrame({"v": values.to_numpy(dtype=object), "k": [fn(v) for v in values.tolist()]})
+    return keys
+
+
+_KEYERS = {  # column → (values → keys frame, the frame's Spark schema)
+    "name": (_name_keys, "v STRING, name_key STRING, core_key STRING, legal_form STRING"),
+    "phone": (_value_keys(normalize_phone), "v STRING, k STRING"),
+    "email": (_value_keys(normalize_email), "v STRING, k STRING"),
+    "tax_id": (_value_keys(normalize_tax_id), "v STRING, k STRING"),
+}
+
+
+def _keyed(store: Store, view: str, column: str, source: str) -> None:
+    """Register ``view`` = the keys of the distinct values of ``column``.
+
+    On Spark the Python runs on the executors (``mapInPandas``: no value passes through the driver);
+    on DuckDB the values come to Python and the keys go back as a registered frame.
+    """
+    keys, schema = _KEYERS[column]
+    where = NAMED if column == "name" else f"{column} IS NOT NULL"
+    values_sql = f"SELECT DISTINCT {column} AS v FROM {source} WHERE {where}"  # noqa: S608
+    if getattr(store, "engine", "duckdb") == "spark":
+        from tracekit.store.spark_map import map_distinct
+
+        map_distinct(store, view, values_sql, keys, schema)
+    else:
+        store.register(view, keys(store.df(values_sql)["v"]))
 
 
 def _address_keys(store: Store, source: str) -> pd.DataFrame:
-    """Address keys of the distinct addresses, a Chinese rendering meeting its one English twin."""
+    """Address keys of the distinct addresses, a Chinese rendering meeting its one English twin.
+
+    Not per value (a rendering is matched against the whole set), so this stays on the driver on Spark too.
+    """
     values = store.df(f"SELECT DISTINCT address AS v FROM {source} WHERE address IS NOT NULL")  # noqa: S608
     keys = address_keys(values["v"].tolist())
     values["k"] = [keys[v] for v in values["v"].tolist()]
@@ -70,18 +105,10 @@ def compute_features(store: Store, mentions_sql: str) -> int:
     Returns the number of mentions featurised.
     """
     source = f"({mentions_sql}) src"
-    names = store.df(f"SELECT DISTINCT name AS v FROM {source} WHERE {NAMED}")  # noqa: S608
-    parsed = [normalize_name(v) for v in names["v"].tolist()]
-    names["name_key"] = [p.key for p in parsed]
-    names["core_key"] = [p.core for p in parsed]
-    names["legal_form"] = [p.legal_form for p in parsed]
-    addresses = _address_keys(store, source)
-    phones = _keys(store, "phone", source, normalize_phone)
-    emails = _keys(store, "email", source, normalize_email)
-    taxes = _keys(store, "tax_id", source, normalize_tax_id)
-    frames = {"tk_n": names, "tk_a": addresses, "tk_p": phones, "tk_e": emails, "tk_t": taxes}
-    for view, frame in frames.items():
-        store.register(view, frame)
+    views = {"tk_n": "name", "tk_p": "phone", "tk_e": "email", "tk_t": "tax_id"}
+    for view, column in views.items():
+        _keyed(store, view, column, source)
+    store.register("tk_a", _address_keys(store, source))
     try:
         store.execute(f"""
             CREATE OR REPLACE TEMP TABLE {FEATURES_TEMP} AS
@@ -99,7 +126,7 @@ def compute_features(store: Store, mentions_sql: str) -> int:
             LEFT JOIN tk_t t ON t.v::VARCHAR = m.tax_id
         """)  # noqa: S608
     finally:
-        for view in frames:
+        for view in [*views, "tk_a"]:
             store.unregister(view)
     return int(store.count(FEATURES_TEMP))
 

@@ -26,7 +26,7 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-from rigour.text import ascii_text
+from tracekit.resolve.normalize import ascii_text  # rigour's, cached word by word
 
 __all__ = ["jurisdictions", "LEGAL_FORM_JURISDICTIONS", "LEGAL_TOKENS", "relation"]
 
@@ -130,6 +130,20 @@ LEGAL_TOKENS = frozenset(f.lower() for f in LEGAL_FORM_JURISDICTIONS if " " not 
 
 _SUFFIXES = sorted(LEGAL_FORM_JURISDICTIONS, key=lambda f: (-len(f.split()), -len(f)))
 _PREFIXES = sorted(_PREFIX_FORMS, key=lambda f: (-len(f.split()), -len(f)))
+
+
+def _by_word(forms: list[str], table: dict[str, frozenset[str]], last: bool) -> dict[str, list]:
+    """Forms indexed by their last (or first) word, each list in the order of ``forms``: only forms
+    ending (starting) with a name's last (first) token can match it, and the first that does wins."""
+    index: dict[str, list] = {}
+    for form in forms:
+        words = form.split()
+        index.setdefault(words[-1] if last else words[0], []).append((words, table[form]))
+    return index
+
+
+_SUFFIX_INDEX = _by_word(_SUFFIXES, LEGAL_FORM_JURISDICTIONS, last=True)
+_PREFIX_INDEX = _by_word(_PREFIXES, _PREFIX_FORMS, last=False)
 _PUNCT = re.compile(r"[^A-Z0-9]+")
 _NOISE_TAIL = {"THE", "AND", "Y", "E", "DE"}
 
@@ -160,23 +174,21 @@ def jurisdictions(name: str | None) -> frozenset[str]:
     """
     if not name:
         return frozenset()
-    found: list[frozenset[str]] = [sets for form, sets in _SCRIPT_FORMS if form in name]
+    found: list[frozenset[str]] = [] if name.isascii() else [sets for form, sets in _SCRIPT_FORMS if form in name]
     tokens = _tokens(name)
     for _ in range(3):  # "… SANAYI VE TICARET A.S." / "… CO., LTD." : peel up to three forms off the end
         while len(tokens) > 1 and tokens[-1] in _NOISE_TAIL:
             tokens.pop()
-        for form in _SUFFIXES:
-            words = form.split()
+        for words, sets in _SUFFIX_INDEX.get(tokens[-1], ()) if tokens else ():
             if len(tokens) > len(words) and tokens[-len(words):] == words:
-                found.append(LEGAL_FORM_JURISDICTIONS[form])
+                found.append(sets)
                 del tokens[-len(words):]
                 break
         else:
             break
-    for form in _PREFIXES:
-        words = form.split()
+    for words, sets in _PREFIX_INDEX.get(tokens[0], ()) if tokens else ():
         if len(tokens) > len(words) and tokens[:len(words)] == words:
-            found.append(_PREFIX_FORMS[form])
+            found.append(sets)
             break
     if not found:
         return frozenset()

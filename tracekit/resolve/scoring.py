@@ -81,6 +81,7 @@ class ProfileArrays:
 
     def __init__(self, profiles: pd.DataFrame):
         n = len(profiles)
+        self._word_uses: dict[str, int] | None = None
         self.columns = {c: profiles[c].fillna("").to_numpy(dtype=object) for c in PROFILE_COLUMNS}
         for c in OPTIONAL_COLUMNS:
             values = profiles[c].fillna("") if c in profiles else pd.Series([""] * n, dtype=object)
@@ -112,6 +113,16 @@ class ProfileArrays:
 
     def column(self, name: str) -> np.ndarray:
         return self.columns[name]
+
+    def word_uses(self) -> dict[str, int]:
+        """How many distinct names (lists of distinctive words) carry each word."""
+        if self._word_uses is None:
+            counts: dict[str, int] = {}
+            for ws in set(self.words.tolist()):
+                for w in ws:
+                    counts[w] = counts.get(w, 0) + 1
+            self._word_uses = counts
+        return self._word_uses
 
     def __len__(self) -> int:
         return len(self.columns["name_key"])
@@ -173,7 +184,10 @@ def pair_levels(profiles: pd.DataFrame | ProfileArrays, a: np.ndarray, b: np.nda
     levels[:, comparison_index("legal form vs country")] = cmp.form_country_levels(jur, col("country"), a, b)
     levels[:, comparison_index("country")] = cmp.country_levels(col("country"), profiles.source_rank, a, b)
     levels[:, comparison_index("locality")] = cmp.locality_levels(col("locality"), a, b)
-    levels[:, comparison_index("address")] = cmp.address_levels(address_sim, address)
+    swapped = _common_word_swapped(profiles, a, b, address & (relation == cmp.SUBSTITUTED))
+    levels[:, comparison_index("address")] = cmp.address_levels(address_sim, address, swapped)
+    cmp.count_address_once(levels, comparison_index("address"), comparison_index("locality"),
+                           comparison_index("country"), profiles.source_rank, a, b)
     levels[:, comparison_index("phone")] = cmp.identifier_levels(phone, profiles.has_phone, a, b)
     levels[:, comparison_index("e-mail")] = cmp.identifier_levels(email, profiles.has_email, a, b)
     levels[:, comparison_index("tax id")] = np.where(tax_id == 0, -1, np.where(tax_id == 1, 0, 1))
@@ -226,6 +240,25 @@ def linkage_score(log_odds: np.ndarray, weights: Weights = WEIGHTS) -> np.ndarra
 # Below this similarity of the distinctive words (and with no word spelt or sounding alike) no word can
 # pair with another even loosely: the pair is "nothing in common" without comparing word by word.
 _WORDWISE_FROM = 0.45
+
+
+# A word is in common use when at least this many distinct names carry it (each distinct list of
+# distinctive words counted once, so one firm's many records of one name count once).
+COMMON_WORD_NAMES = 3
+
+
+def _common_word_swapped(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray, where: np.ndarray) -> np.ndarray:
+    """Pairs (among ``where``) whose names share one distinctive word and each carry one other in common use."""
+    out = np.zeros(len(a), dtype=bool)
+    idx = np.flatnonzero(where)
+    if not len(idx):
+        return out
+    uses = profiles.word_uses()
+    words, sounds = profiles.words, profiles.sounds
+    for k, i, j in zip(idx.tolist(), a[idx].tolist(), b[idx].tolist(), strict=True):
+        swap = cmp.one_word_each(words[i], words[j], sounds[i], sounds[j])
+        out[k] = swap is not None and min(uses.get(swap[0], 0), uses.get(swap[1], 0)) >= COMMON_WORD_NAMES
+    return out
 
 
 def _word_relations(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray, distinctive_sim: np.ndarray) -> np.ndarray:

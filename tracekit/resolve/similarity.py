@@ -20,6 +20,9 @@ _ORDINALS = ("first second third fourth fifth sixth seventh eighth ninth tenth e
 _ROMAN = "i ii iii iv v vi vii viii ix x xi xii xiii xiv xv xvi xvii xviii xix xx".split()
 _NUMBER_WORDS = {w: str(k) for k, w in enumerate(_ORDINALS, 1)} | {w: str(k) for k, w in enumerate(_ROMAN, 1)}
 _DIGITS = re.compile(r"\d+")
+# A number, or an ordinal written with digits ("140TH"). Digits inside a longer word are a misprint of
+# letters ("5ILVER", "META1S", "OPA1"), not a number that tells two firms apart.
+_NUMERAL = re.compile(r"\d+(st|nd|rd|th)?")
 
 
 def numbers(key: str) -> frozenset[str]:
@@ -27,14 +30,15 @@ def numbers(key: str) -> frozenset[str]:
 
     Examples
     --------
-    >>> sorted(numbers("rim group investments ii")), sorted(numbers("vabo 2005 1st"))
-    (['2'], ['1', '2005'])
+    >>> sorted(numbers("rim group investments ii")), sorted(numbers("vabo 2005 1st")), sorted(numbers("5ilver a1"))
+    (['2'], ['1', '2005'], ['1'])
     """
     found = set()
     for token in key.split():
         if token in _NUMBER_WORDS:
             found.add(_NUMBER_WORDS[token])
-        found.update(d.lstrip("0") or "0" for d in _DIGITS.findall(token))
+        elif _NUMERAL.fullmatch(token) or sum(ch.isalpha() for ch in token) <= 2:
+            found.update(d.lstrip("0") or "0" for d in _DIGITS.findall(token))
     return frozenset(found)
 
 

@@ -78,18 +78,34 @@ def running_lab(folder: Path):
             os.killpg(process.pid, signal.SIGKILL)
 
 
+_PLAYWRIGHT = None
+
+
+def _playwright():
+    """One Playwright driver per test process: the sync API refuses a second one started while the first
+    runs in the same thread ("Sync API inside the asyncio loop"), and session- and module-scoped browser
+    fixtures of different test files do overlap."""
+    global _PLAYWRIGHT
+    if _PLAYWRIGHT is None:
+        import atexit
+
+        from playwright.sync_api import sync_playwright
+
+        _PLAYWRIGHT = sync_playwright().start()
+        atexit.register(_PLAYWRIGHT.stop)
+    return _PLAYWRIGHT
+
+
 @contextlib.contextmanager
 def chromium():
     """Debian's Chromium, headless, through Playwright (never a downloaded browser)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), headless=True,
-                                    args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
-        try:
-            yield browser
-        finally:
-            browser.close()
+    browser = _playwright().chromium.launch(
+        executable_path=str(CHROMIUM), headless=True,
+        args=["--no-sandbox", "--disable-gpu", "--disable-background-networking"])
+    try:
+        yield browser
+    finally:
+        browser.close()
 
 
 @pytest.fixture(scope="session")

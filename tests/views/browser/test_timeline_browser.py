@@ -120,10 +120,19 @@ def test_slider_hides_edges_outside_the_window_and_play_lights_flows_in_order(la
         assert _visible_edges(page) == everything
 
         # clicking a company draws its shipments-over-time chart in the panel
-        point = page.evaluate(f"""() => {{ const cy = {CY}; const p = cy.getElementById('{ids["Bravo"]}').renderedPosition();
-                       const box = cy.container().getBoundingClientRect(); return [box.left + p.x, box.top + p.y]; }}""")
-        page.mouse.click(*point)
-        page.wait_for_selector(".tk-panel .tk-timeline-chart svg", timeout=30_000)
+        # (the canvas is scrolled into view and the click repeated: in a full run the page may have scrolled,
+        # or the kernel may be slow to answer the first selection)
+        page.locator(".tk-canvas").first.scroll_into_view_if_needed()
+        for attempt in range(3):
+            point = page.evaluate(f"""() => {{ const cy = {CY}; const p = cy.getElementById('{ids["Bravo"]}').renderedPosition();
+                           const box = cy.container().getBoundingClientRect(); return [box.left + p.x, box.top + p.y]; }}""")
+            page.mouse.click(*point)
+            try:
+                page.wait_for_selector(".tk-panel .tk-timeline-chart svg", timeout=20_000)
+                break
+            except Exception:  # noqa: BLE001 - playwright's TimeoutError; the last attempt re-raises below
+                if attempt == 2:
+                    raise
         assert "4 dated shipments, 2022-12 to 2023-03" in page.locator(".tk-panel .tk-timeline-chart").first.inner_text()
         box = page.locator(".tk-panel .tk-timeline-chart svg").first.bounding_box()
         assert box and box["width"] > 150 and box["height"] > 60  # drawn at a readable size

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.views.browser.conftest import browser, lab, open_notebook, run_all, screenshot, write_notebook  # noqa: F401
+from tests.views.browser.conftest import open_notebook, run_all, screenshot, write_notebook
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -29,7 +29,7 @@ CHECK = 'print("rows", len(t.to_frame()), "nodes", t.graph.number_of_nodes())'
 CY = "document.querySelector('.tk-canvas').tkCy"
 
 
-def test_trace_cell_shows_an_explorer_and_static_shows_the_svg(lab, browser):  # noqa: F811
+def test_trace_cell_shows_an_explorer_and_static_shows_the_svg(lab, browser):
     base, root = lab
     name = write_notebook(root, "trace-default.ipynb", [SETUP, TRACE, STATIC, CHECK])
     page = browser.new_page(viewport={"width": 1400, "height": 1200})
