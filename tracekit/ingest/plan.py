@@ -19,7 +19,7 @@ from tracekit.ingest.numbers import number_sql, weight_problem_sql, weight_sql, 
 from tracekit.ingest.parties import name_address_sql
 
 __all__ = [
-    "StagePlan", "stage_sql", "raw_alias", "country_key_fields", "text_sql", "raw_text_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
+    "StagePlan", "stage_sql", "raw_alias", "country_key_fields", "country_lookup_sql", "text_sql", "raw_text_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
     "warning_counts_sql",
     "WARNING_FLAGS",
 ]
@@ -48,9 +48,9 @@ class StagePlan:
     mapping: Mapping
     day_orders: dict[str, DayOrder] = field(default_factory=dict)  # date column → order
     excel_serials: bool = False
-    # Country fields hold their lookup *key* (not yet the alpha-2 code) and no lookup is joined: a join
-    # loses the scan's row order, which the one-pass load numbers rows by (store/direct.py looks the
-    # distinct keys up afterwards). An unrecognisable non-empty value keeps the key '' (no key is empty).
+    # Country fields hold their trimmed *text* (not yet the alpha-2 code) and no lookup is joined: a join
+    # loses the scan's row order, which the one-pass load numbers rows by, and the key is costly per row
+    # (store/direct.py looks each distinct text up afterwards with country_lookup_sql).
     country_keys: bool = False
 
 
@@ -199,17 +199,24 @@ def _field_exprs(plan: StagePlan, wanted: frozenset[str] | None = None) -> dict[
 
 
 def _country_key_expr(plan: StagePlan, name: str, text: str) -> str:
-    """The key a country field's text is looked up by (see :attr:`StagePlan.country_keys`)."""
+    """The text a country field is looked up by afterwards (see :attr:`StagePlan.country_keys`)."""
+    if name in derived_countries(plan.mapping):
+        return text  # already trimmed lines
+    return text_sql(text)
+
+
+def country_lookup_sql(plan: StagePlan, name: str, text: str) -> str:
+    """Alpha-2 code of the text :func:`_country_key_expr` kept for country field ``name`` (NULL when none):
+    through the key, as the join of :func:`_from_clause` does, run once per distinct text."""
     key = f"(CASE WHEN NOT regexp_matches({text}, '[0-9]') THEN {country_key_sql(text)} END)"
     if name in derived_countries(plan.mapping):
         state_like = ", ".join(_lit(c) for c in STATE_LIKE_CODES)
-        return f"(CASE WHEN {key} NOT IN ({state_like}) THEN {key} END)"
-    given = " OR ".join(f"nullif(trim({_ref(c)}), '') IS NOT NULL" for c in plan.mapping.columns.get(name, []))
-    return f"(CASE WHEN {key} IS NOT NULL THEN {key} WHEN {given or 'false'} THEN '' END)"
+        key = f"(CASE WHEN {key} NOT IN ({state_like}) THEN {key} END)"
+    return f"(SELECT k.alpha2 FROM {COUNTRY_TABLE} k WHERE k.key = {key})"  # noqa: S608
 
 
 def country_key_fields(plan: StagePlan) -> dict[str, bool]:
-    """Country fields that hold a key under :attr:`StagePlan.country_keys` → whether a warning counts them
+    """Country fields that hold a text under :attr:`StagePlan.country_keys` → whether a warning counts them
     (a country column's value that names no country; not a derived address line)."""
     derived = derived_countries(plan.mapping)
     return {name: name not in derived for name in _country_lookups(plan)}

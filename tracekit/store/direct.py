@@ -31,7 +31,6 @@ from typing import Any
 import pyarrow as pa
 
 from tracekit.errors import SourceError
-from tracekit.ingest.codes import COUNTRY_TABLE
 from tracekit.ingest.dates import (
     DayOrder,
     choose_day_order,
@@ -46,6 +45,7 @@ from tracekit.ingest.plan import (
     WARNING_FLAGS,
     StagePlan,
     country_key_fields,
+    country_lookup_sql,
     quote_ident,
     raw_alias,
     stage_sql,
@@ -114,7 +114,8 @@ def guess_day_order(store: Store, sample: pa.Table, mapping: Mapping) -> dict[st
 
 @dataclass
 class DirectScan:
-    """What the pass found: the file's fingerprint and index, the reader's rejects, rows read."""
+    """What the pass found: the file's fingerprint and index, the reader's rejects, rows read (and, once
+    committed, the position of the first)."""
 
     fingerprint: IndexedFingerprint
     rejects: list[tuple]
@@ -177,11 +178,17 @@ def scan_direct(store: Store, source: Source, layout: TextLayout, plan: StagePla
         from tracekit.store.scan import LongLines
 
         raise LongLines("a line is longer than the reader's default buffer")
-    first, last, rows = store.rows(
+    rows = store.scalar(f"SELECT count(*) FROM shipments WHERE source_id IN ({source_id}, {-source_id})")  # noqa: S608
+    return DirectScan(fp, rejects, int(rows), 0)
+
+
+def _first_position(store: Store, source_id: int, rows: int) -> int:
+    """Row position of the source's first row, once committed (rows of an open transaction have others)."""
+    first, last, count = store.rows(
         f"SELECT min(rowid), max(rowid), count(*) FROM shipments WHERE source_id IN ({source_id}, {-source_id})")[0]  # noqa: S608
-    if rows and last - first + 1 != rows:  # an engine change, never the user's data
+    if count != rows or (rows and last - first + 1 != rows):  # an engine change, never the user's data
         raise RuntimeError(f"shipments: row positions {first}..{last} are not consecutive for {rows} rows")
-    return DirectScan(fp, rejects, int(rows), int(first or 0))
+    return int(first or 0)
 
 
 def _line_sql(rid: str, first: int, gaps: list[int]) -> str:
@@ -206,6 +213,7 @@ def number_and_quarantine(store: Store, scan: DirectScan, *, source: Source, lay
         raise ReadWithRawTable("records span lines or the file has blank lines")
     if len(reject_lines) > _MAX_SHIFTS:
         raise ReadWithRawTable("many rejected lines")
+    scan.first_rowid = _first_position(store, source_id, accepted)
     gaps = [r - j for j, r in enumerate(sorted(reject_lines))]
     line = _line_sql("rowid", scan.first_rowid, gaps)
     sid = int(source_id)
@@ -220,6 +228,7 @@ def number_and_quarantine(store: Store, scan: DirectScan, *, source: Source, lay
             f"AND {rid} IS NOT NULL GROUP BY {rid} HAVING count(*) > 1)) WHERE rid > first_rid")
     else:
         store.execute("CREATE TEMP TABLE tk_dups (line BIGINT, first_line BIGINT, rid BIGINT)")
+    _find_countries(store, plan, sid)
     _count_marks(store, plan, sid, report)
     _look_up_countries(store, plan, sid)
     store.execute(f"UPDATE shipments SET line = {line}, shipment_id = (CAST({sid} AS BIGINT) << 32) | {line} "  # noqa: S608
@@ -244,19 +253,23 @@ def number_and_quarantine(store: Store, scan: DirectScan, *, source: Source, lay
     return [(r[0] + 0, *r[1:5]) for r in rejects]
 
 
-def _look_up_countries(store: Store, plan: StagePlan, sid: int) -> None:
-    """Country keys → ISO alpha-2 codes (NULL when none), one lookup per distinct key."""
-    fields = [quote_ident(f) for f in country_key_fields(plan)]
-    if not fields:
-        return
+def _find_countries(store: Store, plan: StagePlan, sid: int) -> None:
+    """``tk_country_found`` (field, text, alpha2): each distinct country text of the new rows looked up once."""
     store.execute("DROP TABLE IF EXISTS tk_country_found")
-    distinct = " UNION ".join(f"SELECT {f} AS key FROM shipments WHERE source_id IN ({sid}, {-sid}) "  # noqa: S608
-                              f"AND {f} IS NOT NULL" for f in fields)
-    store.execute(f"CREATE TEMP TABLE tk_country_found AS SELECT d.key, k.alpha2 FROM ({distinct}) d "  # noqa: S608
-                  f"LEFT JOIN {COUNTRY_TABLE} k ON k.key = d.key")
-    for f in fields:  # every non-NULL key is in tk_country_found, so every such row is set
+    fields = list(country_key_fields(plan))
+    parts = [f"SELECT {i} AS field, text, {country_lookup_sql(plan, f, 'text')} AS alpha2 FROM "  # noqa: S608
+             f"(SELECT DISTINCT {quote_ident(f)} AS text FROM shipments WHERE source_id IN ({sid}, {-sid}) "
+             f"AND {quote_ident(f)} IS NOT NULL)" for i, f in enumerate(fields)]
+    store.execute("CREATE TEMP TABLE tk_country_found AS "
+                  + (" UNION ALL ".join(parts) or "SELECT 0 AS field, '' AS text, '' AS alpha2 WHERE false"))
+
+
+def _look_up_countries(store: Store, plan: StagePlan, sid: int) -> None:
+    """Country texts → ISO alpha-2 codes (NULL when none), from ``tk_country_found``."""
+    for i, f in enumerate(country_key_fields(plan)):  # every non-NULL text is in tk_country_found
+        f = quote_ident(f)
         store.execute(f"UPDATE shipments SET {f} = c.alpha2 FROM tk_country_found c "  # noqa: S608
-                      f"WHERE shipments.source_id IN ({sid}, {-sid}) AND shipments.{f} = c.key")
+                      f"WHERE shipments.source_id IN ({sid}, {-sid}) AND c.field = {i} AND shipments.{f} = c.text")
     store.execute("DROP TABLE tk_country_found")
 
 
@@ -274,11 +287,12 @@ def _count_marks(store: Store, plan: StagePlan, sid: int, report: Any) -> None:
     loaded = f"s.source_id = {sid} AND d.rid IS NULL"
     warn = [f"count(*) FILTER (WHERE {loaded} AND (s.shipment_id & {1 << _WARNING_BITS.index(k)}) <> 0)"
             for k in flags]
-    checked = [f for f, warns in country_key_fields(plan).items() if warns]
-    joins = "".join(f" LEFT JOIN {COUNTRY_TABLE} kc{i} ON kc{i}.key = s.{quote_ident(f)}" for i, f in enumerate(checked))
+    checked = [(i, f) for i, (f, warns) in enumerate(country_key_fields(plan).items()) if warns]
+    joins = "".join(f" LEFT JOIN tk_country_found kc{i} ON kc{i}.field = {i} AND kc{i}.text = s.{quote_ident(f)}"
+                    for i, f in checked)
     if checked:
         flags = ["w_country", *flags]
-        unknown = " OR ".join(f"(s.{quote_ident(f)} IS NOT NULL AND kc{i}.key IS NULL)" for i, f in enumerate(checked))
+        unknown = " OR ".join(f"(s.{quote_ident(f)} IS NOT NULL AND kc{i}.alpha2 IS NULL)" for i, f in checked)
         warn.insert(0, f"count(*) FILTER (WHERE {loaded} AND ({unknown}))")
     form = f"((s.shipment_id >> {_DATE_SHIFT}) & 7)"
     dates = [f"count(*) FILTER (WHERE {form} = {c})" for c in (1, 2, 3, 4)] + [

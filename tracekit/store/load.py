@@ -188,89 +188,149 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
         if prepared.layout.careful:
             report.notes.append("line endings are mixed (CRLF, LF or CR) or the archive is cut: read through a "
                                 "careful copy in which every CRLF and lone CR is one line break")
-    with load_settings(store), store.transaction():
-        source_id = int(store.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))
-        raw = raw_table_name(source_id)
-        rejects: list[tuple] = []
-        reject_physical: dict[int, int] = {}
-        delimiter = prepared.layout.delimiter if prepared.layout else ","
-        direct = direct_eligible(source, prepared.layout)
+    direct = direct_eligible(source, prepared.layout)
+    with load_settings(store, workdir):
+        # The one-pass load commits the scanned rows first and numbers, quarantines and records them in a
+        # second transaction: deleting or updating rows inserted in the same transaction makes the engine
+        # rewrite every one of them at commit (4.7 CPU s per million rows, as much as the scan itself).
+        # Should the second transaction fail, the rows of the first are deleted again (_forget_rows); a
+        # process killed between the two leaves rows of no source, deleted by the next load
+        # (_forget_unrecorded_rows).
+        with store.transaction():
+            source_id = int(store.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))
+            state = _read_source(store, prepared, source_id, workdir, step, direct)
+            replace = _check_versions(store, state.content_hash, source, replace, on_change, report)
+            if not direct:
+                _finish_source(store, prepared, state, source_id, report, replace, step, decl)
         if direct:
-            step("reading and normalising")
-            layout = prepared.layout
-            orders = prepared.day_orders or guess_day_order(store, text_sample(source, layout), prepared.mapping)
-            plan = StagePlan("", prepared.mapping, orders)
-            scan = scan_direct(store, source, layout, plan, source_id,
-                               lambda sql: _read_csv(store, source, layout, sql), long_lines=layout.long_lines)
-            content_hash = scan.fingerprint.sha256
-        elif source.kind == "text":
-            step("reading")
-            path, print_ = scan_text(store, source, prepared.layout, raw, workdir)
-            fp = print_.get() if isinstance(print_, Fingerprinter) else print_
-            content_hash = fp.sha256
-        else:
-            if source.kind == "parquet":
-                import hashlib
+            try:
+                with store.transaction():
+                    _finish_source(store, prepared, state, source_id, report, replace, step, decl)
+            except BaseException:
+                _forget_rows(store, source_id)
+                raise
+    report.seconds = time.perf_counter() - started
+    return report
 
-                digest = hashlib.sha256()
-                with open(source.path, "rb") as handle:
-                    while chunk := handle.read(4 << 20):
-                        digest.update(chunk)
-                content_hash = digest.hexdigest()
-            else:
-                content_hash = _table_hash(prepared.table)
-        previous = _existing(store, content_hash, source.name if source.path is not None else None)
-        same_bytes = [s for s in previous if store.scalar(
-            "SELECT content_hash FROM sources WHERE source_id = ?", [s]) == content_hash]
-        if same_bytes and not replace:
-            raise _AlreadyLoaded(same_bytes[0])
-        other_versions = [s for s in previous if s not in same_bytes]
-        if other_versions and not replace and on_change is None:  # checked before the load began, too
-            raise SourceChanged(changed_message([f"{source.name} (source {other_versions[-1]})"]))
-        replace = replace or on_change == "replace"
-        if other_versions and on_change == "as_new":
-            report.notes.append(
-                f"kept beside source {other_versions[-1]}, an earlier version of this file with other content "
-                "(as_new): shipments in both versions count twice")
-        if replace:
-            for old in previous:
+
+@dataclass
+class _Read:
+    """What reading a source gave: its hash and what the rest of the load needs of the scan."""
+
+    content_hash: str
+    direct: bool
+    scan: Any = None  # DirectScan (one pass)
+    plan: StagePlan | None = None
+    path: Any = None  # the file the raw table was read from (raw-table path)
+    fp: Any = None
+
+
+def _read_source(store: Store, prepared: _Prepared, source_id: int, workdir: Path, step: Callable[[str], None],
+                 direct: bool) -> _Read:
+    source = prepared.source
+    if direct:
+        step("reading and normalising")
+        layout = prepared.layout
+        orders = prepared.day_orders or guess_day_order(store, text_sample(source, layout), prepared.mapping)
+        plan = StagePlan("", prepared.mapping, orders)
+        scan = scan_direct(store, source, layout, plan, source_id,
+                           lambda sql: _read_csv(store, source, layout, sql), long_lines=layout.long_lines)
+        return _Read(scan.fingerprint.sha256, True, scan=scan, plan=plan)
+    if source.kind == "text":
+        step("reading")
+        path, print_ = scan_text(store, source, prepared.layout, raw_table_name(source_id), workdir)
+        fp = print_.get() if isinstance(print_, Fingerprinter) else print_
+        return _Read(fp.sha256, False, path=path, fp=fp)
+    if source.kind == "parquet":
+        import hashlib
+
+        digest = hashlib.sha256()
+        with open(source.path, "rb") as handle:
+            while chunk := handle.read(4 << 20):
+                digest.update(chunk)
+        return _Read(digest.hexdigest(), False)
+    return _Read(_table_hash(prepared.table), False)
+
+
+def _check_versions(store: Store, content_hash: str, source: Source, replace: bool, on_change: str | None,
+                    report: SourceReport) -> bool:
+    """Stop on a file already loaded or changed unless told; returns whether earlier versions are replaced."""
+    previous = _existing(store, content_hash, source.name if source.path is not None else None)
+    same_bytes = [s for s in previous if store.scalar(
+        "SELECT content_hash FROM sources WHERE source_id = ?", [s]) == content_hash]
+    if same_bytes and not replace:
+        raise _AlreadyLoaded(same_bytes[0])
+    other_versions = [s for s in previous if s not in same_bytes]
+    if other_versions and not replace and on_change is None:  # checked before the load began, too
+        raise SourceChanged(changed_message([f"{source.name} (source {other_versions[-1]})"]))
+    if other_versions and on_change == "as_new":
+        report.notes.append(
+            f"kept beside source {other_versions[-1]}, an earlier version of this file with other content "
+            "(as_new): shipments in both versions count twice")
+    return replace or on_change == "replace"
+
+
+def _finish_source(store: Store, prepared: _Prepared, state: _Read, source_id: int, report: SourceReport,
+                   replace: bool, step: Callable[[str], None], decl: Declaration | None) -> None:
+    """Replace earlier versions, number, quarantine, write mentions and the ``sources`` row."""
+    source, layout = prepared.source, prepared.layout
+    delimiter = layout.delimiter if layout else ","
+    raw = raw_table_name(source_id)
+    rejects: list[tuple] = []
+    if replace:
+        previous = _existing(store, state.content_hash, source.name if source.path is not None else None)
+        for old in previous:
+            if old != source_id:
                 delete_source(store, old)
-            report.status = "replaced" if previous else "loaded"
-        if direct:
-            step("line numbers")
-            rejects = number_and_quarantine(
-                store, scan, source=source, layout=layout, plan=plan, source_id=source_id, report=report,
-                quarantine_left_out=lambda cols: quarantine_left_out(store, plan, source_id, source.name, cols,
-                                                                     delimiter))  # plan: countries joined
-            finish_rows(store, mapping=prepared.mapping, source_id=source_id, source_name=source.name,
-                        rejects=rejects, reject_physical={}, report=report, step=step, declaration=decl,
-                        rows_read=scan.accepted + len(rejects))
-            record_source_file(store, source_id, source, layout, scan.fingerprint)
-        elif source.kind == "text":
+        report.status = "replaced" if previous else "loaded"
+    if state.direct:
+        step("line numbers")
+        plan = state.plan
+        rejects = number_and_quarantine(
+            store, state.scan, source=source, layout=layout, plan=plan, source_id=source_id, report=report,
+            quarantine_left_out=lambda cols: quarantine_left_out(store, plan, source_id, source.name, cols,
+                                                                 delimiter))  # plan: countries joined
+        finish_rows(store, mapping=prepared.mapping, source_id=source_id, source_name=source.name,
+                    rejects=rejects, reject_physical={}, report=report, step=step, declaration=decl,
+                    rows_read=state.scan.accepted + len(rejects))
+        record_source_file(store, source_id, source, layout, state.scan.fingerprint)
+    else:
+        if source.kind == "text":
             rejects = read_rejects(store)
             accepted = int(store.count(raw))
             step("line numbers")
-            placed = reconcile_lines(store, raw, path, delimiter, fp, rejects, accepted, report.notes)
+            placed = reconcile_lines(store, raw, state.path, delimiter, state.fp, rejects, accepted, report.notes)
             rejects = [(line, *r[1:5]) for line, r in zip(placed, rejects, strict=True)]  # physical lines now
-            _file_the_cut(fp, rejects, report)
+            _file_the_cut(state.fp, rejects, report)
         elif source.kind == "parquet":
             create_raw_from_parquet(store, raw, source.path, prepared.names)
         else:
             create_raw_from_table(store, raw, prepared.table)
-        if not direct:
-            write_rows(store, source_id=source_id, raw=raw, mapping=prepared.mapping, source_name=source.name,
-                       excel_serials=source.kind == "xlsx", delimiter=delimiter, rejects=rejects,
-                       reject_physical=reject_physical, report=report, step=step, declaration=decl)
-        layout = prepared.layout
-        store.execute(
-            "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
-            [source_id, str(source.path) if source.path else None, source.name, content_hash, report.format,
-             layout.encoding if layout else None, layout.delimiter if layout else None,
-             json.dumps({**prepared.mapping.to_json(), **(decl.to_json() if decl else {})}), None if direct else raw, 1 if source.kind in ("text", "xlsx") else 0,
-             report.rows_read, report.rows_loaded, report.rows_quarantined])
-        report.source_id = source_id
-    report.seconds = time.perf_counter() - started
-    return report
+        write_rows(store, source_id=source_id, raw=raw, mapping=prepared.mapping, source_name=source.name,
+                   excel_serials=source.kind == "xlsx", delimiter=delimiter, rejects=rejects,
+                   reject_physical={}, report=report, step=step, declaration=decl)
+    store.execute(
+        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
+        [source_id, str(source.path) if source.path else None, source.name, state.content_hash, report.format,
+         layout.encoding if layout else None, layout.delimiter if layout else None,
+         json.dumps({**prepared.mapping.to_json(), **(decl.to_json() if decl else {})}),
+         None if state.direct else raw, 1 if source.kind in ("text", "xlsx") else 0,
+         report.rows_read, report.rows_loaded, report.rows_quarantined])
+    report.source_id = source_id
+
+
+def _forget_rows(store: Store, source_id: int) -> None:
+    """Delete the committed first-pass rows of a source whose load then failed (its own transaction)."""
+    with store.transaction():
+        store.execute("DELETE FROM shipments WHERE source_id IN (?, ?)", [source_id, -source_id])
+
+
+def _forget_unrecorded_rows(store: Store) -> None:
+    """Rows of a one-pass load killed between its two transactions: shipments of no ``sources`` row."""
+    orphans = "FROM shipments WHERE source_id NOT IN (SELECT source_id FROM sources)"
+    if store.scalar(f"SELECT count(*) > 0 FROM (SELECT 1 {orphans} LIMIT 1)"):  # noqa: S608
+        with store.transaction():
+            store.execute(f"DELETE {orphans}")  # noqa: S608
 
 
 def _load_retrying(store: Store, item: _Prepared, **kwargs: Any) -> SourceReport:
@@ -370,6 +430,7 @@ def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = F
     ensure_country_table(store)
     ensure_gazetteer_table(store)
     ensure_source_files(store)
+    _forget_unrecorded_rows(store)
     report = LoadReport()
     bar = tqdm(prepared, desc="loading", unit="source", disable=not progress or len(prepared) == 0)
     with _workdir(store) as workdir:
