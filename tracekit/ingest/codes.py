@@ -26,7 +26,7 @@ __all__ = [
 _HS_REST_OF_LIST = r"(?s)[,;|/].*$"
 _HS_JOINERS = r"[ .\-]"
 _HS_VALID = r"^[0-9]{2,14}$"
-_KEY_DROP = r"[\t\n\v\f\r !-.:-@\[-`{-~]"  # ASCII space and punctuation except '/' ("N/A" is no country)
+_KEY_DROP = "[\\t\\n\\v\\f\\r\u00a0 !-.:-@\\[-`{-~]"  # spaces and ASCII punctuation except '/' ("N/A" is no country)
 
 COUNTRY_TABLE = "tk_country_keys"
 """Name of the lookup table (``key``, ``alpha2``) the store creates for :func:`country_key_sql`."""
@@ -83,7 +83,8 @@ def country_key(text: str | None) -> str | None:
 
 def country_key_sql(column: str) -> str:
     """SQL expression computing :func:`country_key` of ``column``."""
-    return f"upper(regexp_replace(strip_accents({column}), {_q(_KEY_DROP)}, '', 'g'))"
+    # ß upper-cases to SS in Python and to ẞ in the engine: spelled out first, as Python reads it
+    return f"upper(replace(regexp_replace(strip_accents({column}), {_q(_KEY_DROP)}, '', 'g'), 'ß', 'SS'))"
 
 
 @functools.cache

@@ -88,8 +88,14 @@ STREET_AFTER = ("RD", "ROAD", "ST", "STREET", "AVE", "AVENUE", "AV", "BLVD", "BO
                 "MAH", "MAHALLESI", "SOK", "SOKAK", "SOKAGI", "CAD", "CADDESI", "BULVARI")  # Turkish: after the name
 # Building, estate and district words: what stands before them in a segment is a building or district
 # name ("Pearl Ridge Centre", "Le Chan Ward", "Pudong District"), never the city (which is named after).
-BUILDING_AFTER = ("CENTRE", "CENTER", "CTR", "BUILDING", "BLDG", "TOWER", "TWR", "PLAZA", "MANSION", "HOUSE",
+BUILDING_AFTER = ("CENTRE", "CENTER", "CTR", "BUILDING", "BLDG", "TOWER", "TWR", "PLAZA", "PLZ", "MANSION", "HOUSE",
                   "COMPLEX", "ESTATE", "WAREHOUSE", "SQUARE", "WARD", "DISTRICT", "DIST")
+# Landform words that make compound district and estate names with the word before them ("Causeway Bay",
+# "Pearl Ridge", "Victoria Park"): a one-word place name next to one of them in a segment is half of
+# such a name (not Bay, Laguna (PH); not Pearl, Mississippi), while a segment holding the word alone
+# ("Bay, Laguna") still names the place.
+COMPOUND_WORDS = ("BAY", "RIDGE", "HILL", "HILLS", "HEIGHTS", "PARK", "VALLEY", "BEACH", "LAKE", "POINT",
+                  "HARBOUR", "HARBOR", "GARDEN", "GARDENS", "CREEK", "GROVE", "SPRINGS", "COVE")
 STREET_BEFORE = ("CALLE", "AV", "AVE", "AVENIDA", "RUA", "VIA", "JALAN", "JL", "BOULEVARD", "BLVD", "CARRERA",
                  "CALZADA", "CALZ", "PASEO", "CAMINO", "CARRETERA", "CARR", "RODOVIA", "ESTRADA",
                  "COL", "COLONIA", "BARRIO", "FRACC", "FRACCIONAMIENTO", "BAIRRO")  # neighbourhoods named after cities
@@ -191,6 +197,7 @@ def place_candidates_sql(addresses: str, contexts: str, into: str) -> list[str]:
     after = _street_words(STREET_AFTER + BUILDING_AFTER)
     past_street = (f"words[coalesce(list_max(list_filter(range(1, len(words) + 1), "
                    f"lambda i: list_contains([{after}], words[i]))), 0) + 1:]")
+    compound = _street_words(COMPOUND_WORDS)
     segs = f"""
       SELECT address, seg, seg_from_end FROM (
         SELECT address, unnest(s) AS seg, unnest(range(len(s), 0, -1)) AS seg_from_end FROM {addresses})
@@ -201,7 +208,9 @@ def place_candidates_sql(addresses: str, contexts: str, into: str) -> list[str]:
                  WHERE {country_key_sql('seg')} NOT IN (SELECT key FROM {COUNTRY_TABLE}))
             WHERE NOT {street_segment}),
            LATERAL (SELECT unnest(range(0, len(words))) AS i), LATERAL (SELECT unnest(range(1, {_MAX_WORDS + 1})) AS n)
-      WHERE i + n <= len(words) AND coalesce(words[i], '') NOT IN ({_street_words(STREET_BEFORE)})"""
+      WHERE i + n <= len(words) AND coalesce(words[i], '') NOT IN ({_street_words(STREET_BEFORE)})
+        AND NOT (n = 1 AND (coalesce(words[i + 2], '') IN ({compound})
+                            OR (i > 0 AND words[i + 1] IN ({compound}))))"""
     han = f"""
     SELECT address, start, n, substr(han, start, n) AS key
     FROM (SELECT address, left(array_to_string(regexp_extract_all(

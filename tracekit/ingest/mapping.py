@@ -152,6 +152,8 @@ class Mapping:
             d = self.decision(cols[0])
             conf = f"{d.confidence:.2f}" if d and d.target == t else ""
             unit = f" ({self.units['weight']})" if t == "weight" and "weight" in self.units else ""
+            if unit and _names_unit(cols, self.units["weight"]):
+                unit = ""  # "Weight (kg)" says it already
             rows.append((t, ", ".join(cols) + unit, conf))
         return rows
 
@@ -287,3 +289,16 @@ def resolve_mapping(spec: str | Path | MappingABC | None, headers: Sequence[str]
     ordered = {t: columns[t] for t in TARGETS if t in columns}
     used = {c for cols in ordered.values() for c in cols}
     return Mapping(kind, ordered, [h for h in headers if h not in used], decisions, units)
+
+
+def _names_unit(columns: list[str], unit: str) -> bool:
+    """The header already names the unit as a word: ``Weight (kg)``, ``PESO KG``.
+
+    Examples
+    --------
+    >>> _names_unit(["Weight (kg)"], "KG"), _names_unit(["weight"], "KG"), _names_unit(["Peso_KGS"], "KG")
+    (True, False, False)
+    """
+    import re
+
+    return any(unit.upper() in re.split(r"[^A-Z0-9]+", c.upper()) for c in columns)

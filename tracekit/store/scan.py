@@ -14,6 +14,7 @@ analyst can open the file at the right place:
 from __future__ import annotations
 
 import gzip
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -164,14 +165,42 @@ def read_rejects(store: Store) -> list[tuple]:
     out = []
     for line, types, cols, messages, raw, position in rows:
         reason = _REJECT_REASONS.get(types[0], "malformed_line")
-        detail = "; ".join(dict.fromkeys(f"{_REJECT_REASONS.get(t, 'malformed_line')}: {m}"
-                                         for t, m in zip(types, messages, strict=True)))
+        detail = _reject_detail(types, messages)
         text = raw or ""
         body = text.lstrip("\r\n")
         breaks = text[: len(text) - len(body)].count("\n")  # blank lines the engine put in front of the record
         out.append((int(line), reason, cols[0], detail, body if body != text else raw, position,
                     max(breaks - 1, 0)))
     return out
+
+
+def _reject_detail(types: list[str], messages: list[str]) -> str:
+    """One phrase per problem of a rejected record.
+
+    The engine reports a ragged record once per surplus or missing field; it is one problem, said once
+    with the fields found.
+
+    Examples
+    --------
+    >>> _reject_detail(["TOO MANY COLUMNS"] * 2, ["Expected Number of Columns: 4 Found: 5",
+    ...                                           "Expected Number of Columns: 4 Found: 6"])
+    'ragged_line: Expected Number of Columns: 4 Found: 6'
+    >>> _reject_detail(["MISSING COLUMNS"] * 2, ["Expected Number of Columns: 4 Found: 2",
+    ...                                         "Expected Number of Columns: 4 Found: 3"])
+    'ragged_line: Expected Number of Columns: 4 Found: 2'
+    """
+    phrases: dict[str, str] = {}
+    for kind, message in zip(types, messages, strict=True):
+        reason = _REJECT_REASONS.get(kind, "malformed_line")
+        if kind in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
+            found = [int(n) for n in re.findall(r"Found: (\d+)", message)]
+            kept = re.findall(r"Found: (\d+)", phrases.get(kind, ""))
+            if kept and found and (found[0] > int(kept[0])) == (kind == "MISSING COLUMNS"):
+                continue  # the field count actually found: the most (too many) or the fewest (missing)
+            phrases[kind] = f"{reason}: {message}"
+        else:
+            phrases.setdefault(f"{kind}: {message}", f"{reason}: {message}")
+    return "; ".join(phrases.values())
 
 
 def _lines_at_bytes(path: Path, positions: list[int]) -> dict[int, int]:
