@@ -142,6 +142,19 @@ def number_sql(column: str) -> str:
             f"WHEN regexp_matches({v}, {_q(NUMBER)}) THEN {_digits_sql(sign, digits)} END)")
 
 
+_COMMON_UNITS = ("KG", "LB", "KGS", "LBS", "MT", "T")  # written exactly so in most unit columns
+
+
+def _column_factor_sql(unit_column: str | None) -> str:
+    """Factor of the unit column alone: a unit written exactly as a common one is looked up directly;
+    anything else (lower case, spaces, a dot, NULL) goes through the full reading."""
+    full = _factor_sql(_column_unit_sql(unit_column))
+    if not unit_column:
+        return full
+    whens = " ".join(f"WHEN {_q(u)} THEN {UNIT_FACTORS[u]!r}" for u in _COMMON_UNITS)
+    return f"(CASE {unit_column} {whens} ELSE {full} END)"
+
+
 def _column_unit_sql(unit_column: str | None) -> str:
     return f"rtrim(upper(trim(coalesce({unit_column}, ''))), '.')" if unit_column else "''"
 
@@ -170,7 +183,7 @@ def weight_sql(column: str, unit_column: str | None = None) -> str:
     sign = f"regexp_extract({v}, {_q(WEIGHT)}, 1)"
     digits = f"regexp_extract({v}, {_q(WEIGHT)}, 2)"
     factor = _factor_sql(_unit_text_sql(v, unit_column))
-    plain_factor = _factor_sql(_column_unit_sql(unit_column))  # a plain number carries no unit of its own
+    plain_factor = _column_factor_sql(unit_column)  # a plain number carries no unit of its own
     return (f"(CASE WHEN {_plain_sql(t)} THEN TRY_CAST({t} AS DOUBLE) * {plain_factor} "
             f"WHEN regexp_matches({v}, {_q(WEIGHT)}) THEN {_digits_sql(sign, digits)} * {factor} END)")
 
@@ -185,4 +198,9 @@ def weight_unit_assumed_sql(column: str, unit_column: str | None) -> str:
     """SQL that is true when a weight was read with no unit anywhere (taken as kilograms)."""
     t = f"trim({column})"
     unit = f"(CASE WHEN {_plain_sql(t)} THEN {_column_unit_sql(unit_column)} ELSE {_unit_text_sql(f'upper({t})', unit_column)} END)"
-    return f"({unit} = '' AND trim(coalesce({column}, '')) <> '')"
+    assumed = f"({unit} = '' AND trim(coalesce({column}, '')) <> '')"
+    if not unit_column:
+        return assumed
+    # a unit column holding a common unit exactly: the weight has a unit whatever it reads
+    known = " ".join(f"WHEN {_q(u)} THEN false" for u in _COMMON_UNITS)
+    return f"(CASE {unit_column} {known} ELSE {assumed} END)"
