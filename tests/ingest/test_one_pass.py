@@ -125,3 +125,52 @@ def test_a_line_longer_than_the_default_buffer_is_read_on_a_retry(tmp_path):
         report = ws.load(path, progress=False)
         assert (report.rows_loaded, report.rows_quarantined) == (2, 0)
         assert len(ws.source_rows(source=1, lines=[2])["shipper_party_name"][0]) == 3 << 20
+
+
+def test_a_failure_after_the_rows_are_committed_leaves_the_workspace_as_it_was(tmp_path, monkeypatch):
+    """The scanned rows commit before they are numbered and quarantined: a failure then deletes them again."""
+    import tracekit.store.load as load_module
+    from tracekit.store.direct import UNRECORDED_MARK
+
+    path = tmp_path / "bills.csv"
+    path.write_bytes(_csv([("B1", "2024-01-12", "ACME CHEM", "1 RD", "China", "BUYER SA", "Mexico", "2933.39",
+                            "10", "KG", "drums", "")]))
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("the numbering failed")
+
+    monkeypatch.setattr(load_module, "number_and_quarantine", broken)
+    with tracekit.Workspace(tmp_path / "ws") as ws:
+        with pytest.raises(RuntimeError, match="numbering failed"):
+            ws.load(path, progress=False)
+        counts = ws.sql("SELECT (SELECT count(*) FROM shipments) AS s, (SELECT count(*) FROM sources) AS n, "
+                        "(SELECT count(*) FROM party_mentions) AS m")
+        assert counts.iloc[0].tolist() == [0, 0, 0]
+        monkeypatch.undo()
+        assert ws.load(path, progress=False).rows_loaded == 1  # and it loads afterwards
+    assert not (tmp_path / "ws" / UNRECORDED_MARK).exists()
+
+
+def test_rows_of_a_load_killed_between_its_transactions_go_at_the_next_write(tmp_path):
+    """A process killed after the first commit leaves rows of no source and a mark: the next read-write
+    open deletes those rows."""
+    import duckdb
+
+    from tracekit.store.direct import UNRECORDED_MARK
+
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    record = ("B1", "2024-01-12", "ACME CHEM", "1 RD", "China", "BUYER SA", "Mexico", "2933.39", "10", "KG", "", "")
+    first.write_bytes(_csv([record]))
+    second.write_bytes(_csv([record, ("B2", "2024-01-13", *record[2:])]))
+    with tracekit.Workspace(tmp_path / "ws") as ws:
+        ws.load(first, progress=False)
+    con = duckdb.connect(str(tmp_path / "ws" / "tracekit.duckdb"))  # what the killed load left behind
+    con.execute("INSERT INTO shipments BY NAME SELECT * REPLACE (7 AS source_id) FROM shipments")
+    con.execute("INSERT INTO shipments BY NAME SELECT * REPLACE (-7 AS source_id) FROM shipments WHERE source_id = 1")
+    con.close()
+    (tmp_path / "ws" / UNRECORDED_MARK).touch()
+    with tracekit.Workspace(tmp_path / "ws") as ws:
+        ws.load(second, progress=False)
+        assert ws.sql("SELECT source_id, count(*) AS n FROM shipments GROUP BY 1 ORDER BY 1").values.tolist() == [
+            [1, 1], [2, 2]]
+    assert not (tmp_path / "ws" / UNRECORDED_MARK).exists()

@@ -23,7 +23,9 @@ lines, many rejected lines) raise :class:`ReadWithRawTable`: the load rolls back
 
 from __future__ import annotations
 
+import contextlib
 import threading
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -54,13 +56,41 @@ from tracekit.ingest.plan import (
 from tracekit.ingest.sources import Source, TextLayout
 from tracekit.store.engine import Store, quote_literal
 
-__all__ = ["SOURCE_FILES", "ReadWithRawTable", "direct_eligible", "ensure_source_files", "scan_direct",
+__all__ = ["SOURCE_FILES", "UNRECORDED_MARK", "rows_unrecorded", "forget_unrecorded_rows", "ReadWithRawTable", "direct_eligible", "ensure_source_files", "scan_direct",
            "DirectScan", "guess_day_order"]
 
 SOURCE_FILES = "source_files"
 _MAX_SHIFTS = 64  # rejected lines numbered inline; more go through the raw table
 _WARNING_BITS = list(WARNING_FLAGS)  # bit i of the row's mark: warning i
 _DATE_SHIFT = 4  # the date's form bits (dates.date_form_bits_sql) above the warnings
+
+
+UNRECORDED_MARK = "tracekit-load-rows-unrecorded"
+"""File in the workspace folder while a one-pass load's rows are committed but not yet recorded."""
+
+
+@contextlib.contextmanager
+def rows_unrecorded(store: Store) -> Iterator[None]:
+    """Mark the workspace while committed rows of a load have no ``sources`` row yet (between its two
+    transactions): a process killed meanwhile leaves the mark, and the next read-write open deletes
+    those rows (:func:`forget_unrecorded_rows`)."""
+    mark = store.folder / UNRECORDED_MARK if store.folder is not None else None
+    if mark is not None:
+        mark.touch()
+    yield
+    if mark is not None:  # not on an error the load could not undo: the mark stays for the next open
+        mark.unlink(missing_ok=True)
+
+
+def forget_unrecorded_rows(folder: Path, con: Any) -> None:
+    """At a read-write open: delete the shipments a killed one-pass load committed without recording them."""
+    mark = folder / UNRECORDED_MARK
+    if not mark.exists():
+        return
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('shipments', 'sources') "
+                   "AND NOT temporary").fetchone()[0] == 2:
+        con.execute("DELETE FROM shipments WHERE source_id NOT IN (SELECT source_id FROM sources)")
+    mark.unlink(missing_ok=True)
 
 
 class ReadWithRawTable(Exception):

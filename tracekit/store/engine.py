@@ -264,6 +264,9 @@ class Store:
         self.connects += 1
         if mode == "write":
             remove_leftovers(self.folder)  # safe: no other process is loading now
+            from tracekit.store.direct import forget_unrecorded_rows  # (imports this module)
+
+            forget_unrecorded_rows(self.folder, con)
 
     def _open_database(self, mode: str) -> duckdb.DuckDBPyConnection:
         """DuckDB's own file lock should be free under ours; a client outside tracekit may still hold

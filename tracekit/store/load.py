@@ -45,6 +45,7 @@ from tracekit.store.direct import (
     guess_day_order,
     number_and_quarantine,
     record_source_file,
+    rows_unrecorded,
     scan_direct,
 )
 from tracekit.store.engine import Store, quote_literal
@@ -194,8 +195,8 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
         # second transaction: deleting or updating rows inserted in the same transaction makes the engine
         # rewrite every one of them at commit (4.7 CPU s per million rows, as much as the scan itself).
         # Should the second transaction fail, the rows of the first are deleted again (_forget_rows); a
-        # process killed between the two leaves rows of no source, deleted by the next load
-        # (_forget_unrecorded_rows).
+        # process killed meanwhile leaves rows of no source and a mark (rows_unrecorded): the next
+        # read-write open deletes them (direct.forget_unrecorded_rows).
         with store.transaction():
             source_id = int(store.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))
             state = _read_source(store, prepared, source_id, workdir, step, direct)
@@ -203,12 +204,13 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
             if not direct:
                 _finish_source(store, prepared, state, source_id, report, replace, step, decl)
         if direct:
-            try:
-                with store.transaction():
-                    _finish_source(store, prepared, state, source_id, report, replace, step, decl)
-            except BaseException:
-                _forget_rows(store, source_id)
-                raise
+            with rows_unrecorded(store):
+                try:
+                    with store.transaction():
+                        _finish_source(store, prepared, state, source_id, report, replace, step, decl)
+                except BaseException:
+                    _forget_rows(store, source_id)
+                    raise
     report.seconds = time.perf_counter() - started
     return report
 
@@ -325,12 +327,6 @@ def _forget_rows(store: Store, source_id: int) -> None:
         store.execute("DELETE FROM shipments WHERE source_id IN (?, ?)", [source_id, -source_id])
 
 
-def _forget_unrecorded_rows(store: Store) -> None:
-    """Rows of a one-pass load killed between its two transactions: shipments of no ``sources`` row."""
-    orphans = "FROM shipments WHERE source_id NOT IN (SELECT source_id FROM sources)"
-    if store.scalar(f"SELECT count(*) > 0 FROM (SELECT 1 {orphans} LIMIT 1)"):  # noqa: S608
-        with store.transaction():
-            store.execute(f"DELETE {orphans}")  # noqa: S608
 
 
 def _load_retrying(store: Store, item: _Prepared, **kwargs: Any) -> SourceReport:
@@ -430,7 +426,6 @@ def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = F
     ensure_country_table(store)
     ensure_gazetteer_table(store)
     ensure_source_files(store)
-    _forget_unrecorded_rows(store)
     report = LoadReport()
     bar = tqdm(prepared, desc="loading", unit="source", disable=not progress or len(prepared) == 0)
     with _workdir(store) as workdir:
