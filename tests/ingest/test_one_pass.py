@@ -174,3 +174,26 @@ def test_rows_of_a_load_killed_between_its_transactions_go_at_the_next_write(tmp
         assert ws.sql("SELECT source_id, count(*) AS n FROM shipments GROUP BY 1 ORDER BY 1").values.tolist() == [
             [1, 1], [2, 2]]
     assert not (tmp_path / "ws" / UNRECORDED_MARK).exists()
+
+
+def test_a_load_caps_the_engine_memory_and_puts_the_settings_back(tmp_path, monkeypatch):
+    import tracekit.store.write as write_module
+
+    seen = []
+    original = write_module.finish_rows
+
+    def spy(store, **kwargs):
+        seen.append(store.scalar("SELECT current_setting('memory_limit')"))
+        return original(store, **kwargs)
+
+    monkeypatch.setattr("tracekit.store.load.finish_rows", spy)
+    path = tmp_path / "bills.csv"
+    path.write_bytes(_csv([("B1", "2024-01-12", "ACME CHEM", "1 RD", "China", "BUYER SA", "Mexico", "2933.39",
+                            "10", "KG", "drums", "")]))
+    settings_sql = ("SELECT current_setting('memory_limit') AS m, current_setting('temp_directory') AS t, "
+                    "current_setting('preserve_insertion_order') AS p, current_setting('disabled_optimizers') AS d")
+    with tracekit.Workspace(tmp_path / "ws") as ws:
+        before = ws.sql(settings_sql).iloc[0].tolist()
+        ws.load(path, progress=False)
+        assert ws.sql(settings_sql).iloc[0].tolist() == before
+    assert seen == ["1.0 GiB"]

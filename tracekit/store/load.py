@@ -190,7 +190,7 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
             report.notes.append("line endings are mixed (CRLF, LF or CR) or the archive is cut: read through a "
                                 "careful copy in which every CRLF and lone CR is one line break")
     direct = direct_eligible(source, prepared.layout)
-    with load_settings(store, workdir):
+    with load_settings(store):
         # The one-pass load commits the scanned rows first and numbers, quarantines and records them in a
         # second transaction: deleting or updating rows inserted in the same transaction makes the engine
         # rewrite every one of them at commit (4.7 CPU s per million rows, as much as the scan itself).

@@ -12,8 +12,8 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Callable, Iterator
 from dataclasses import replace
-from pathlib import Path
 
+import duckdb
 import pyarrow as pa
 
 from tracekit.ingest.codes import COUNTRY_TABLE, country_table
@@ -79,35 +79,37 @@ def ensure_gazetteer_table(store: Store) -> None:
             store.execute(f"CREATE TEMP TABLE {GAZETTEER_KEYS} AS {gazetteer_read_sql(str(path))}")
 
 
-_LOAD_SETTINGS = ("preserve_insertion_order", "disabled_optimizers", "enable_progress_bar", "memory_limit",
-                  "temp_directory")
+_LOAD_SETTINGS = ("preserve_insertion_order", "disabled_optimizers", "enable_progress_bar", "memory_limit")
 LOAD_MEMORY_LIMIT = 1 << 30
 """Bytes the engine may hold during a load (less when the session's own limit is lower); beyond it, its
-joins and aggregates spill to the load's work folder. Without it the engine takes up to 80 % of the
-machine's memory for the party mentions' joins (6.6 GB at 10M rows) where 1 GB costs no time."""
+joins and aggregates spill to the engine's temporary folder (``tracekit.duckdb.tmp`` in the workspace
+folder). Without it the engine takes up to 80 % of the machine's memory for the party mentions' joins
+(6.6 GB at 10M rows) where 1 GB costs no time."""
 
 
 @contextlib.contextmanager
-def load_settings(store: Store, workdir: Path | None = None) -> Iterator[None]:
+def load_settings(store: Store) -> Iterator[None]:
     """Put back the engine settings a load changes once its transaction has ended.
 
     Wrap the transaction in this (not the other way round): after an error or Ctrl-C the transaction is
     aborted and takes no statement until rolled back, so settings can only be restored after it. The
     engine's own per-statement progress bars stay off meanwhile: the load shows one bar of its own
-    (or none, when asked for none). The engine's memory is capped at :data:`LOAD_MEMORY_LIMIT`, spilling
-    to ``workdir`` (the load's work folder) when given.
+    (or none, when asked for none). The engine's memory is capped at :data:`LOAD_MEMORY_LIMIT`. (The
+    temporary folder is left alone: the engine refuses to move it once it has spilled there.)
     """
     before = {k: store.scalar(f"SELECT current_setting('{k}')") for k in _LOAD_SETTINGS}
     store.execute("SET enable_progress_bar = false")
-    limit = min(LOAD_MEMORY_LIMIT, _bytes(str(before["memory_limit"])))
-    store.execute(f"SET memory_limit = '{limit}B'")
-    if workdir is not None:
-        store.execute(f"SET temp_directory = {quote_literal(str(workdir / 'spill'))}")
+    with contextlib.suppress(duckdb.Error):  # a session holding more than that already: no cap
+        store.execute(f"SET memory_limit = '{min(LOAD_MEMORY_LIMIT, _bytes(str(before['memory_limit'])))}B'")
     try:
         yield
     finally:
         for key, value in before.items():
             text = str(value).lower() if isinstance(value, bool) else str(value)
+            if key == "memory_limit":  # shown rounded: the default is put back exactly by RESET
+                store.execute("RESET memory_limit")
+                if str(store.scalar("SELECT current_setting('memory_limit')")) == text:
+                    continue
             store.execute(f"SET {key} = {quote_literal(text)}")
 
 
