@@ -54,6 +54,29 @@ function applyElements(cy, elements) {
   return added.length;
 }
 
+// -- node bounding boxes cached as cytoscape meant ------------------------------------------------
+
+// cytoscape 3.21.0 (bundled by ipycytoscape 1.3) re-uses an element's cached bounding box unless
+// `!useCache || isDirty(ele) || isEdge && isDirty(ele.source()) || isDirty(ele.target())`: the missing
+// parentheses make every NODE ask its target(), which for a node is a new empty collection with no
+// cache, so every node's box is recomputed on every call: three calls per node per frame while drawing,
+// about a third of each redraw of a 2,000-edge graph (docs/benchmarks.md). Giving each node one shared
+// empty target that says "clean" restores the cache the code meant: the same boxes (checked in
+// tests/views/browser), node.target() still empty. tests/views/test_frontend_pins.py fails when the
+// bundled cytoscape changes, so this is re-checked (and dropped once the bug is gone).
+function cacheNodeBounds(cy) {
+  let clean = cy.scratch("_tkCleanTarget");
+  if (!clean) {
+    clean = cy.collection();
+    clean._private.bbCache = {};
+    clean._private.styleDirty = false;
+    cy.scratch("_tkCleanTarget", clean);
+  }
+  cy.nodes().forEach((node) => {
+    if (!node._private.target) node._private.target = clean;
+  });
+}
+
 // -- readable labels ------------------------------------------------------------------------------
 
 // Font size in model units so that a label is at least LABEL_PX on screen; labels grow when zooming in.
@@ -347,6 +370,7 @@ function render({ model, el }) {
       console.error("tracekit: bad elements payload", err);
     }
     applyElements(cy, elements);
+    cacheNodeBounds(cy);
     state.zoom = null; // new nodes need their label size too, even if the zoom stays the same
     state.far = null; // and new edges their arrowhead detail
     runLayout(cy, model.get("cy_layout"), state, () => {
