@@ -70,7 +70,7 @@ def _entries(ws, lists, kinds) -> pd.DataFrame:  # noqa: ANN001
     names = store_lists.names()
     if not names:
         raise TracekitError("no screening list is loaded: ws.screen_lists.add(PATH, name=…) "
-                            "(tracekit screen add FILE --name NAME) first")
+                            "(tracekit screen-lists add FILE --name NAME) first")
     wanted = [lists] if isinstance(lists, str) else list(lists or names)
     unknown = sorted(set(wanted) - set(names))
     if unknown:
