@@ -119,7 +119,7 @@ def run_one(n_mentions: int, baseline: bool) -> dict:
     figure = {"mentions": len(frame), "companies": int(frame["company"].nunique()), "profiles": report.profiles,
               "pairs": report.candidate_pairs, "entities": report.entities, "resolve_s": round(wall, 2),
               "resolve_cpu_s": round(cpu, 2),
-              "stages": report.stage_seconds, "peak_rss_mb": round(rss_mb), "f1": round(accuracy["f1"], 4),
+              "stages": report.stage_seconds, "stage_cpu_s": report.stage_cpu_seconds, "peak_rss_mb": round(rss_mb), "f1": round(accuracy["f1"], 4),
               "precision": round(accuracy["precision"], 4), "recall": round(accuracy["recall"], 4)}
     if baseline:
         figure.update(_baseline(ws))
