@@ -54,7 +54,9 @@ class Weights:
     # Ceiling for a pair a hard rule says are two companies (below the clustering bar, so an
     # average with it cannot pass either).
     contradiction_ceiling: float = 0.4
-    # Floor for a distinctive word in common plus a shared identifier with nothing contradicting.
+    # Floor for a distinctive word in common plus a shared identifier with nothing contradicting: such a
+    # pair scores at least ``word_and_identifier - 0.002`` (its own linkage score when higher), ordered
+    # by its evidence within that last band.
     word_and_identifier: float = 1.0
     place_penalty: float = 0.03  # a match that needed place names dropped is slightly weaker
     # Name similarity is at most the similarity of the distinctive words (generic, place and legal
@@ -313,7 +315,12 @@ def _hard_rules(features: dict[str, np.ndarray], levels: np.ndarray, log_odds: n
     score = np.where(capped, np.minimum(probability, weights.contradiction_ceiling), probability)
     floor = features["word_and_identifier"] & ~capped
     rule[floor] = "distinctive word + shared identifier"
-    score = np.where(floor, np.maximum(score, weights.word_and_identifier), score)
+    # Lifted into the top band below the floor, *in the order of their evidence*: flattened to one
+    # value, such pairs would tie and clustering would meet them in profile-id order. A profile holding
+    # two same-named firms' mentions (one country, two addresses) then joined the look-alike's variants
+    # before its own firm's surer ones, and the firm's other variants could no longer join it.
+    lifted = (weights.word_and_identifier - 2 * _TOP) + _TOP * np.clip(probability, 0.0, 1 - _TOP) / (1 - _TOP)
+    score = np.where(floor, np.maximum(score, lifted), score)
     return np.clip(score, 0.0, 1.0).astype(np.float32), rule
 
 
