@@ -27,7 +27,14 @@ from tracekit.resolve import comparisons as cmp
 from tracekit.resolve.legal import LEGAL_TOKENS, jurisdictions
 from tracekit.resolve.model import COMPARISONS, MatchModel, comparison_index, prior_model
 from tracekit.resolve.normalize import is_generic_word, word_sound
-from tracekit.resolve.similarity import differ, name_similarity, numbers, share_word, similarity
+from tracekit.resolve.similarity import (
+    differ,
+    distinct_pairs,
+    name_similarity,
+    numbers,
+    share_word,
+    similarity,
+)
 from tracekit.resolve.workers import map_chunks
 
 _numbers = numbers  # the name the scoring-rule tests know it by
@@ -95,6 +102,10 @@ class ProfileArrays:
                                       dtype=np.int64)
         self.has_phone = _flags(profiles, "has_phone", n)
         self.has_email = _flags(profiles, "has_email", n)
+        # Equal for equal names (and addresses): each distinct pair of them is compared once.
+        self.name_ids = pd.factorize(pd.Series(self.columns["name_key"], dtype=object) + "\x00"
+                                     + pd.Series(self.columns["core_key"], dtype=object))[0].astype(np.int64)
+        self.address_ids = pd.factorize(pd.Series(self.columns["address_key"], dtype=object))[0].astype(np.int64)
         compact = [key.replace(" ", "") for key in self.columns["name_key"].tolist()]
         self.columns["compact"] = np.asarray(compact, dtype=object)
         # Per profile, pure Python (on every core inside resolution's run): its distinctive words and
@@ -175,13 +186,16 @@ def pair_levels(profiles: pd.DataFrame | ProfileArrays, a: np.ndarray, b: np.nda
     addr_a, addr_b = col("address_key")[a], col("address_key")[b]
     addr_known = (addr_a != "") & (addr_b != "")
     address_sim = np.full(n, np.nan, dtype=np.float32)
-    if addr_known.any():
-        address_sim[addr_known] = similarity(addr_a[addr_known], addr_b[addr_known], fuzz.token_set_ratio)
+    if addr_known.any():  # once per distinct pair of addresses
+        known_a, known_b = a[addr_known], b[addr_known]
+        first, inverse = distinct_pairs(profiles.address_ids, known_a, known_b)
+        address_sim[addr_known] = similarity(col("address_key")[known_a[first]], col("address_key")[known_b[first]],
+                                             fuzz.token_set_ratio)[inverse]
     phone, email, shared_address = _identifiers(profiles, a, b, shared)
     address = shared_address | (np.nan_to_num(address_sim) >= 0.999)
     tax_id = _agreement(col("tax_id_key")[a], col("tax_id_key")[b])
     identifier = phone | email | address | (tax_id == 1)
-    name_sim, distinctive_sim, uncapped = name_similarity(col, a, b, identifier, weights)
+    name_sim, distinctive_sim, uncapped = name_similarity(col, a, b, identifier, weights, profiles.name_ids)
     relation = _word_relations(profiles, a, b, distinctive_sim)
     levels = np.full((n, len(COMPARISONS)), -1, dtype=np.int64)
     levels[:, comparison_index("name")] = cmp.name_levels(
