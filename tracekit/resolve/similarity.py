@@ -8,6 +8,7 @@ names), capped by how alike the *distinctive* words are (generic, place and lega
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -33,13 +34,20 @@ def numbers(key: str) -> frozenset[str]:
     >>> sorted(numbers("rim group investments ii")), sorted(numbers("vabo 2005 1st")), sorted(numbers("5ilver a1"))
     (['2'], ['1', '2005'], ['1'])
     """
-    found = set()
+    found: set[str] = set()
     for token in key.split():
-        if token in _NUMBER_WORDS:
-            found.add(_NUMBER_WORDS[token])
-        elif _NUMERAL.fullmatch(token) or sum(ch.isalpha() for ch in token) <= 2:
-            found.update(d.lstrip("0") or "0" for d in _DIGITS.findall(token))
+        found.update(_token_numbers(token))
     return frozenset(found)
+
+
+@lru_cache(maxsize=500_000)
+def _token_numbers(token: str) -> tuple[str, ...]:
+    """The numbers one word carries (cached: the same words recur across hundreds of thousands of names)."""
+    if token in _NUMBER_WORDS:
+        return (_NUMBER_WORDS[token],)
+    if _NUMERAL.fullmatch(token) or sum(ch.isalpha() for ch in token) <= 2:
+        return tuple(d.lstrip("0") or "0" for d in _DIGITS.findall(token))
+    return ()
 
 
 def differ(sets: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
