@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import html
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -46,8 +47,8 @@ class ResolveReport:
     conflicts: list[str] = field(default_factory=list)
     model_pairs: int = 0  # candidate pairs the match weights were estimated on (0: weights reused)
     stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage, for profiling
-    # CPU seconds of this process per stage (all threads: DuckDB's and rapidfuzz's too): on a shared
-    # machine wall time measures the other jobs as much as this one.
+    # CPU seconds per stage, of this process (all threads: DuckDB's and rapidfuzz's too) and its worker
+    # processes: on a shared machine wall time measures the other jobs as much as this one.
     stage_cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict:
@@ -102,6 +103,12 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
         clock.bar.close()
 
 
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished worker processes (:mod:`tracekit.resolve.workers`)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
 class _Clock:
     """Wall and CPU seconds per stage, and the run's progress bar (one tick per stage)."""
 
@@ -111,10 +118,10 @@ class _Clock:
         self.bar = tqdm(total=5, desc="resolve", unit="step", disable=not progress, leave=False)
         self.wall: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
-        self._last = (time.perf_counter(), time.process_time())
+        self._last = (time.perf_counter(), _cpu_seconds())
 
     def step(self, name: str, next_name: str | None = None) -> None:
-        now = (time.perf_counter(), time.process_time())
+        now = (time.perf_counter(), _cpu_seconds())
         self.wall[name] = round(now[0] - self._last[0], 3)
         self.cpu[name] = round(now[1] - self._last[1], 3)
         self._last = now
