@@ -75,12 +75,38 @@ def execute_twin(store: Any, node: exp.Expression, params: Any) -> bool:
     if isinstance(node, exp.Alter) and all(isinstance(a, exp.ColumnDef) for a in node.args.get("actions") or []):
         _add_columns(store, node)
         return True
+    # sparkload: the load's scratch tables (gazetteer matches) are pruned with DELETE and dropped with DROP.
+    if isinstance(node, exp.Delete) and node.this.name in store._registered:  # noqa: SLF001
+        _delete_from_temporary(store, node, params)
+        return True
+    if isinstance(node, exp.Drop) and _table_name_of(node) in store._registered:  # noqa: SLF001
+        store.unregister(_table_name_of(node))
+        return True
     if isinstance(node, exp.Insert) and node.args.get("with_") is not None:
         cte = node.args["with_"]
         node.set("with_", None)
         node.expression.set("with_", cte)
         return False  # the store's INSERT runs it now
     return False
+
+
+def _table_name_of(node: exp.Drop) -> str | None:
+    table = node.find(exp.Table)
+    return table.name if table is not None else None
+
+
+def _delete_from_temporary(store: Any, node: exp.Delete, params: Any) -> None:
+    """``DELETE FROM scratch [alias] WHERE …`` → the scratch table kept as the rows the condition spares."""
+    table = node.this
+    where = node.args.get("where")
+    query = exp.select("*").from_(table.copy())
+    if where is not None:
+        # a row whose condition is NULL is not deleted
+        query = query.where(exp.not_(exp.func("coalesce", exp.paren(where.this.copy()), exp.false())))
+    else:
+        query = query.where(exp.false())
+    frame = store._sql(query, params).localCheckpoint()  # noqa: SLF001
+    frame.createOrReplaceTempView(table.name)
 
 
 def _add_columns(store: Any, node: exp.Alter) -> None:
