@@ -139,22 +139,21 @@ def _load_one(store: Any, prepared: _Prepared, *, replace: bool, on_change: str 
     source_id = int(store.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))
     raw = raw_table_name(source_id)
     step("reading")
-    rejects = None
+    rejects, records_read = None, None
     if source.kind == "text":
-        records = read_text(store.session, item, layout)
+        records, records_read = read_text(store.session, item, layout)
         from pyspark.sql import functions as F
 
         rows = records.where("kind = 'row'").select(
             *[F.col(f"c{i}").alias(n) for i, n in enumerate(prepared.names)], "line")
         rejects = records.where("kind = 'reject'").select("line", "reason", "col", "detail", "raw_text")
-        rejects = rejects.localCheckpoint()
     else:
         rows = read_parquet(store.session, item, prepared.names)
     store.execute(f"DROP TABLE IF EXISTS {raw}")
     store._write(raw, rows)  # noqa: SLF001 - the raw table is a table of the store like any other
     write_source_rows(store, source_id=source_id, raw=raw, mapping=prepared.mapping, source_name=source.name,
                       delimiter=layout.delimiter if layout else ",", rejects=rejects, report=report, step=step,
-                      declaration=decl)
+                      declaration=decl, records_read=records_read)
     store.execute(
         "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
         [source_id, str(source.path) if source.path and not item.remote else item.uri, source.name, content,

@@ -192,6 +192,7 @@ class _Records:
     def __init__(self, layout: TextLayout):
         self.encoding, self.delimiter = layout.encoding, layout.delimiter
         self.width = len(layout.names)
+        self.names = list(layout.names)
         self.codec = codecs.lookup(layout.encoding).name
         self.columns = ["block", "k", "n", "kind", *[f"c{i}" for i in range(self.width)], "reason", "col",
                         "detail", "raw_text"]
@@ -204,6 +205,17 @@ class _Records:
 
     def _set_aside(self, block: int, k: int, n: int, reason: str, detail: str, text: str) -> tuple:
         return (block, k, n, "reject", *([None] * self.width), reason, None, f"{reason}: {detail}", text)
+
+    def _ragged(self, block: int, k: int, n: int, found: int, text: str) -> tuple:
+        """DuckDB's words: one message per field beyond the header, or the first missing column named."""
+        if found > self.width:
+            detail = "; ".join(f"ragged_line: Expected Number of Columns: {self.width} Found: {i}"
+                               for i in range(self.width + 1, found + 1))
+            column = None
+        else:
+            detail = f"ragged_line: Expected Number of Columns: {self.width} Found: {found}"
+            column = self.names[found]
+        return (block, k, n, "reject", *([None] * self.width), "ragged_line", column, detail, text)
 
     def record(self, block: int, k: int, texts: list[str], ok: bool, first: bool) -> tuple:
         """One record (of ``len(texts)`` physical lines) as an output row."""
@@ -219,8 +231,7 @@ class _Records:
         except (csv.Error, StopIteration) as exc:
             return self._set_aside(block, k, n, "malformed_line", str(exc), text)
         if len(fields) != self.width:
-            return self._set_aside(block, k, n, "ragged_line",
-                                   f"expected {self.width} fields, found {len(fields)}", text)
+            return self._ragged(block, k, n, len(fields), text)
         return (block, k, n, "row", *[f if f != "" else None for f in fields], None, None, None, None)
 
     def unclosed(self, block: int, k: int, texts: list[str]) -> tuple:
@@ -263,9 +274,12 @@ class _Records:
 
 
 def read_text(session: Any, item: SparkSource, layout: TextLayout) -> Any:
-    """Every record of a text file with its physical ``line``: ``kind`` (row, reject, header, blank), the
-    fields ``c0…`` (as text, empty → NULL as DuckDB reads them), and for a reject its reason and raw text.
-    Materialised once (``localCheckpoint``): the caller reads it several times."""
+    """(every record of a text file with its physical ``line``, the number of records read).
+
+    A record has a ``kind`` (row, reject, header, blank), the fields ``c0…`` (as text, empty → NULL as
+    DuckDB reads them), and for a reject its reason, column, detail and raw text. Materialised once
+    (``localCheckpoint``): the caller reads it several times. Records read = rows + rejects (the header and
+    blank lines are no records, as on DuckDB)."""
     from pyspark.sql import functions as F
 
     if codecs.lookup(layout.encoding).name in _UNSPLITTABLE:
@@ -276,14 +290,20 @@ def read_text(session: Any, item: SparkSource, layout: TextLayout) -> Any:
         F.col("value").cast("binary").alias("b"), F.col("_metadata.file_block_start").alias("block"))
     parsed = lines.mapInPandas(_Records(layout), schema=parsed_schema(len(layout.names)))
     parsed = parsed.localCheckpoint()
-    totals = sorted((int(b), int(n)) for b, n in parsed.groupBy("block").agg(F.sum("n")).collect())
+    totals = parsed.groupBy("block", "kind").agg(F.sum("n"), F.count(F.lit(1))).collect()
+    lines_per_block: dict[int, int] = {}
+    records: dict[str, int] = {}
+    for block, kind, lines_in, count in totals:
+        lines_per_block[int(block)] = lines_per_block.get(int(block), 0) + int(lines_in)
+        records[kind] = records.get(kind, 0) + int(count)
     offsets, before = [], 0
-    for block, lines_in in totals:
+    for block in sorted(lines_per_block):
         offsets.append((block, before))
-        before += lines_in
+        before += lines_per_block[block]
     starts = session.createDataFrame(offsets or [(0, 0)], "block BIGINT, before BIGINT")
-    return parsed.join(F.broadcast(starts), "block").withColumn(
+    numbered = parsed.join(F.broadcast(starts), "block").withColumn(
         "line", F.col("before") + F.col("k") + F.lit(1)).drop("before", "block", "k")
+    return numbered, records.get("row", 0) + records.get("reject", 0)
 
 
 def read_parquet(session: Any, item: SparkSource, names: list[str]) -> Any:

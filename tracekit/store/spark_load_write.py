@@ -92,10 +92,11 @@ def typed(store: Any, table: str, frame: Any) -> Any:
 def write_source_rows(store: Any, *, source_id: int, raw: str, mapping: Mapping, source_name: str,
                       delimiter: str, rejects: Any, report: SourceReport,
                       step: Callable[[str], None] = lambda _: None, declaration: Declaration | None = None,
-                      ) -> None:
+                      records_read: int | None = None) -> None:
     """Normalise, quarantine and write one source's raw rows (``raw``: the columns as text plus ``line``);
     ``rejects`` is a Spark DataFrame of the records the reader set aside (line, reason, col, detail, raw_text)
-    or None. Fills ``report`` and checks read = loaded + quarantined."""
+    or None; ``records_read`` the records the reader counted (default: the raw table's rows). Fills
+    ``report`` and checks read = loaded + quarantined, independently counted."""
     orders, report.date_order = _day_orders(store, raw, mapping)
     plan = StagePlan(raw, mapping, orders, excel_serials=False)
     fields = ", ".join(quote_ident(n) for n in field_names())
@@ -142,7 +143,8 @@ def write_source_rows(store: Any, *, source_id: int, raw: str, mapping: Mapping,
         f"SELECT reason, count(*) FROM quarantine WHERE source_id = {source_id} GROUP BY reason ORDER BY reason")
     report.quarantine_reasons = {r: int(n) for r, n in counts}
     report.rows_quarantined = sum(report.quarantine_reasons.values())
-    report.rows_read = int(store.count(raw)) + (int(rejects.count()) if rejects is not None else 0)
+    # read = what the reader counted as it parsed the file (rows + rejects), not what reached the tables
+    report.rows_read = records_read if records_read is not None else int(store.count(raw))
     if report.rows_read != report.rows_loaded + report.rows_quarantined:  # a bug, never the user's data
         raise RuntimeError(f"{source_name}: rows read {report.rows_read} != loaded "
                            f"{report.rows_loaded} + quarantined {report.rows_quarantined}")
