@@ -104,14 +104,38 @@ def test_load_resolve_and_trace_on_spark_equal_duckdb(demo_on_spark, duck_world,
     assert ours.tiers == theirs.tiers and len(ours.tiers) > 1
 
 
+LAYOUT_NAMES = sorted(p.name for p in LAYOUTS.iterdir() if (p / "expected.json").exists())
+
+
+def test_every_layout_fixture_gets_the_local_mapping_on_spark(spark):
+    """The mapping is decided on the driver by the local load's own functions: every messy layout fixture
+    (reseller exports, pedimentos, Chinese declarations, held-out layouts) maps exactly as locally."""
+    from tracekit.ingest.sources import expand_sources
+    from tracekit.store.engine import Store
+    from tracekit.store.load import _prepare as local_prepare
+    from tracekit.store.spark_load import _prepare as spark_prepare
+    from tracekit.store.spark_load_read import spark_sources
+
+    with Store(None) as scratch:
+        for name in LAYOUT_NAMES:
+            path = LAYOUTS / name / "data.csv"
+            want = local_prepare(scratch, expand_sources(str(path))[0], "auto", None, None)
+            for item in spark_sources(spark, [str(path), path.as_uri()]):  # in place, and through Hadoop
+                got = spark_prepare(spark, item, "auto", None, None)
+                assert got.mapping.to_json() == want.mapping.to_json(), (name, item.uri)
+                assert (got.layout.encoding, got.layout.delimiter) == (want.layout.encoding, want.layout.delimiter)
+
+
 @pytest.fixture(scope="module")
-def layouts(tmp_path_factory):
-    """Three messy layout fixtures (a US reseller export, a Mexican pedimento with ';', Chinese-language
-    export declarations) and one hand-made file of reader problems, copied into one folder."""
-    folder = tmp_path_factory.mktemp("spark-layouts")
-    for name in ("reseller_panjiva_us_import", "mx_pedimento", "cn_export_declaration_zh"):
-        shutil.copy(LAYOUTS / name / "data.csv", folder / f"{name}.csv")
-    (folder / "zz_reader_problems.csv").write_bytes(
+def messy(tmp_path_factory):
+    """A messy layout fixture (a Mexican pedimento, ';'-delimited), a hand-made file of reader problems, and
+    a Parquet file of text columns, in one folder."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    folder = tmp_path_factory.mktemp("spark-messy")
+    shutil.copy(LAYOUTS / "mx_pedimento" / "data.csv", folder / "a_mx_pedimento.csv")
+    (folder / "b_reader_problems.csv").write_bytes(
         b"Shipper,Consignee,HS Code,Date\n"
         b"ACME CO,QUIMICA SA,2933.39,2024-03-05\n"
         b"TOO,MANY,FIELDS,2024-03-05,EXTRA\n"
@@ -121,39 +145,53 @@ def layouts(tmp_path_factory):
         b"FEW,FIELDS\n"
         b"DELTA LTD,,29XX,2024-13-45\n"
         b"OMEGA LTD,SIGMA SA,293339,2024-03-08\n")
+    pq.write_table(pa.table({"shipper": ["ACME CO", None, "OMEGA LTD"], "consignee": ["QUIMICA SA", None, "BETA"],
+                             "hs_code": ["293339", "2933", "29XX"], "date": ["2024-03-05", "2024-03-06", "5/3/2024"]}),
+                   folder / "c_text.parquet")
     return folder
 
 
-def test_messy_layouts_map_and_quarantine_as_locally(spark, layouts, tmp_path):
+def test_messy_files_load_and_quarantine_as_locally(spark, messy, tmp_path):
     duck = tracekit.Workspace(tmp_path / "duck")
     on_spark = tracekit.Workspace.spark(spark, tmp_path / "spark")
     try:
-        want = duck.load(str(layouts / "*.csv"), progress=False)
-        got = on_spark.load(str(layouts / "*.csv"), progress=False)
-        assert [s.mapping.to_json() for s in got.sources] == [s.mapping.to_json() for s in want.sources]
+        want = duck.load(str(messy / "*"), progress=False)
+        got = on_spark.load(str(messy / "*"), progress=False)
         assert _report_facts(got) == _report_facts(want)
-        assert got.sources[-1].quarantine_reasons.keys() >= {"ragged_line", "bad_encoding", "bad_date"}
-        _same(duck, on_spark, 'SELECT source_id, file, line, "column", reason FROM quarantine')
+        assert got.sources[1].quarantine_reasons.keys() >= {"ragged_line", "bad_encoding", "bad_hs_code"}
+        assert got.sources[2].format == "parquet" and got.sources[2].rows_quarantined >= 1
+        _same(duck, on_spark, 'SELECT source_id, file, line, "column", reason, raw_text FROM quarantine')
         _same(duck, on_spark, f"SELECT {', '.join(['shipment_id', *field_names()])} FROM shipments")  # noqa: S608
         _same(duck, on_spark, "SELECT mention_id, name, address, country, country_source, locality FROM party_mentions")
+        # the same file named by a file:// URI is recognised (same bytes) and skipped, as locally
+        (again,) = on_spark.load((messy / "a_mx_pedimento.csv").as_uri(), progress=False).sources
+        assert again.status == "skipped" and again.source_id == 1
     finally:
         on_spark.close()
         duck.close()
 
 
-def test_paths_with_a_scheme_go_to_spark_unchanged_and_bad_files_are_named(spark, layouts, tmp_path):
+def test_bad_files_fail_with_the_local_error_naming_the_file(spark, messy, tmp_path):
+    from tracekit.errors import MappingError
+
+    duck = tracekit.Workspace(tmp_path / "duck")
     on_spark = tracekit.Workspace.spark(spark, tmp_path / "spark")
     try:
-        uri = (layouts / "mx_pedimento.csv").as_uri()  # file:///…: listed and sampled through Hadoop
-        report = on_spark.load(uri, progress=False)
-        (source,) = report.sources
-        assert source.name.startswith("file:") and source.name.endswith("mx_pedimento.csv")
-        assert source.rows_read == source.rows_loaded + source.rows_quarantined > 0
+        no_party = tmp_path / "no_party.csv"
+        no_party.write_text("HS Code,Weight\n293339,12\n")
+        errors = []
+        for ws in (duck, on_spark):
+            with pytest.raises(MappingError) as caught:
+                ws.load(str(no_party), progress=False)
+            errors.append(str(caught.value))
+        assert errors[0] == errors[1] and "no_party.csv" in errors[0]
         with pytest.raises(SourceError, match="no file matches"):
-            on_spark.load(f"{layouts.as_uri()}/nothing-*.csv", progress=False)
-        utf16 = tmp_path / "wide.csv"
-        utf16.write_text("Shipper,Consignee\nACME,BETA\n", encoding="utf-16")
+            on_spark.load(f"{messy.as_uri()}/nothing-*.csv", progress=False)
+        wide = tmp_path / "wide.csv"
+        wide.write_text("Shipper,Consignee\nACME,BETA\n", encoding="utf-16")
         with pytest.raises(SourceError, match=r"wide\.csv.*utf-16"):
-            on_spark.load(str(utf16), progress=False)
+            on_spark.load(str(wide), progress=False)
+        assert on_spark.store.count("sources") == 0 and on_spark.store.count("shipments") == 0
     finally:
         on_spark.close()
+        duck.close()

@@ -159,14 +159,25 @@ def _read_at(stream: Any, offset: int, length: int) -> bytes:
     return bytes(buffer)
 
 
+def _local_path(uri: str) -> Path | None:
+    """The local file a ``file:`` URI names, when the driver can read it (then it is hashed like a path)."""
+    if not uri.startswith("file:"):
+        return None
+    from urllib.parse import unquote, urlparse
+
+    path = Path(unquote(urlparse(uri).path))
+    return path if path.is_file() else None
+
+
 def content_hash(session: Any, item: SparkSource) -> str:
-    """The source's ``content_hash``: the SHA-256 of its bytes for a local file (the local load's value,
+    """The source's ``content_hash``: the SHA-256 of its bytes for a local file or ``file:`` URI (the local load's value,
     so the same file is recognised on both engines); for a remote file Hadoop's checksum when the file
     system keeps one, else its length and modification time (reading a cluster's file whole on the
     driver to hash it would defeat the point)."""
-    if not item.remote:
+    local = item.source.path if not item.remote else _local_path(item.uri)
+    if local is not None:
         digest = hashlib.sha256()
-        with open(item.source.path, "rb") as handle:
+        with open(local, "rb") as handle:
             while chunk := handle.read(4 << 20):
                 digest.update(chunk)
         return digest.hexdigest()
