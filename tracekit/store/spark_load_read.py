@@ -148,15 +148,10 @@ def remote_sample(session: Any, item: SparkSource) -> Iterator[Source]:
 
 
 def _read_at(stream: Any, offset: int, length: int) -> bytes:
+    """``length`` bytes from ``offset`` of a Hadoop stream (fewer at the end). Java returns the array: a
+    Python buffer handed to ``read(byte[])`` would be copied by py4j and stay empty."""
     stream.seek(offset)
-    buffer = bytearray()
-    while len(buffer) < length:
-        chunk = bytearray(min(1 << 20, length - len(buffer)))
-        got = stream.read(chunk)
-        if got is None or got <= 0:
-            break
-        buffer += chunk[:got]
-    return bytes(buffer)
+    return bytes(stream.readNBytes(int(length)))
 
 
 def _local_path(uri: str) -> Path | None:
