@@ -119,6 +119,8 @@ def _load_one(store: Any, prepared: _Prepared, *, replace: bool, on_change: str 
     if layout is not None:
         report.encoding, report.delimiter = layout.encoding, layout.delimiter
     step("hashing")
+    # numbered before a replaced version is removed, as locally: a replacement gets a new source id
+    source_id = int(store.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))
     content = content_hash(store.session, item)
     previous = _existing(store, content, source.name)
     same_bytes = [s for s, h in previous if h == content]
@@ -136,7 +138,6 @@ def _load_one(store: Any, prepared: _Prepared, *, replace: bool, on_change: str 
         for old, _ in previous:
             delete_source(store, old)
         report.status = "replaced" if previous else "loaded"
-    source_id = int(store.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))
     raw = raw_table_name(source_id)
     step("reading")
     rejects, records_read = None, None
