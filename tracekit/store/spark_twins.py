@@ -75,10 +75,7 @@ def execute_twin(store: Any, node: exp.Expression, params: Any) -> bool:
     if isinstance(node, exp.Alter) and all(isinstance(a, exp.ColumnDef) for a in node.args.get("actions") or []):
         _add_columns(store, node)
         return True
-    # sparkload: the load's scratch tables (gazetteer matches) are pruned with DELETE and dropped with DROP.
-    if isinstance(node, exp.Delete) and node.this.name in store._registered:  # noqa: SLF001
-        _delete_from_temporary(store, node, params)
-        return True
+    # sparkload: the load drops its scratch tables (tk_dups, tk_left_out) with DROP TABLE, as on DuckDB.
     if isinstance(node, exp.Drop) and _table_name_of(node) in store._registered:  # noqa: SLF001
         store.unregister(_table_name_of(node))
         return True
@@ -93,20 +90,6 @@ def execute_twin(store: Any, node: exp.Expression, params: Any) -> bool:
 def _table_name_of(node: exp.Drop) -> str | None:
     table = node.find(exp.Table)
     return table.name if table is not None else None
-
-
-def _delete_from_temporary(store: Any, node: exp.Delete, params: Any) -> None:
-    """``DELETE FROM scratch [alias] WHERE …`` → the scratch table kept as the rows the condition spares."""
-    table = node.this
-    where = node.args.get("where")
-    query = exp.select("*").from_(table.copy())
-    if where is not None:
-        # a row whose condition is NULL is not deleted
-        query = query.where(exp.not_(exp.func("coalesce", exp.paren(where.this.copy()), exp.false())))
-    else:
-        query = query.where(exp.false())
-    frame = store._sql(query, params).localCheckpoint()  # noqa: SLF001
-    frame.createOrReplaceTempView(table.name)
 
 
 def _add_columns(store: Any, node: exp.Alter) -> None:
