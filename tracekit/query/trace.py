@@ -127,6 +127,11 @@ def trace(ws, entity, direction: str = "down", hops: int = 3, *, hs=None, since=
         ``.evidence(a, b)``.
     """
     flt = TradeFilter(hs=hs, since=since, until=until, countries=countries, min_shipments=min_shipments)
+    if getattr(ws.store, "engine", "duckdb") == "spark":  # a frontier loop on the cluster: query/spark_trace.py
+        from tracekit.query.spark_trace import spark_trace
+
+        return spark_trace(ws, entity, direction, hops, flt=flt, time_respecting=time_respecting,
+                           max_lag_days=max_lag_days, max_nodes=max_nodes, evidence=evidence)
     seed = resolve_entity(ws, entity)
     index = graph_index(ws)
     reach = traverse(index, [index.position(seed)], direction=direction, hops=hops, flt=flt,
