@@ -44,7 +44,20 @@ def prepare(ws, *, progress: bool = True) -> str:
     return fingerprint
 
 
+class _PulledOnUse:
+    """The whole-graph index, pulled from the Spark tables only when a verb first reads it (``changes``
+    and the ranking part of ``flags`` only need the tables up to date, not the index)."""
+
+    def __init__(self, store):
+        self._store = store
+
+    def __getattr__(self, name: str):
+        if name.startswith("__"):
+            raise AttributeError(name)
+        return getattr(current_index(self._store), name)
+
+
 def spark_graph_index(ws) -> TradeIndex:
-    """:func:`prepare`, then the in-memory index of the whole graph (pulled: see the module doc)."""
+    """:func:`prepare`, then the in-memory index of the whole graph, pulled on first use (module doc)."""
     prepare(ws)
-    return current_index(ws.store)
+    return _PulledOnUse(ws.store)  # type: ignore[return-value] - reads as a TradeIndex

@@ -41,7 +41,10 @@ def edge_table(graph, tier_of_edge=None) -> pd.DataFrame:
     if frame.empty:
         return frame
     key = frame["tier"].abs() if frame["tier"].notna().all() else frame["tier"]
-    return frame.assign(_k=key).sort_values(["_k", "shipments"], ascending=[True, False]).drop(
+    # ties broken by the ends' ids: the order must not depend on the engine's join order (sparkverbs:
+    # a Spark and a DuckDB workspace print the same rows, and the same first rows when the table is cut)
+    return frame.assign(_k=key).sort_values(["_k", "shipments", "src", "dst"],
+                                            ascending=[True, False, True, True]).drop(
         columns="_k").reset_index(drop=True)
 
 
