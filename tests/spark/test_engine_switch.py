@@ -54,10 +54,11 @@ def test_a_folder_that_is_no_spark_workspace_is_refused(spark, duck_world, tmp_p
 
 @pytest.fixture(scope="module")
 def seed(duck_world) -> int:
-    """A busy shipper: its trace has several tiers."""
+    """A busy shipper whose buyers buy on (its 2-hop trace has a second tier)."""
     with duck_world.store.reading("seed"):
-        return int(duck_world.store.scalar(
-            "SELECT src FROM graph_edges GROUP BY src ORDER BY count(DISTINCT dst) DESC, src LIMIT 1"))
+        shippers = [int(r[0]) for r in duck_world.store.rows(
+            "SELECT src FROM graph_edges GROUP BY src ORDER BY count(DISTINCT dst) DESC, src LIMIT 30")]
+    return next(s for s in shippers if 2 in set(duck_world.trace(s, "down", 2, evidence=False).tiers()["tier"]))
 
 
 @pytest.fixture(scope="module")

@@ -14,6 +14,9 @@ DuckDB statement before transpiling (:func:`rewrite_for_spark`):
   ``slice(arr, a, b - a + 1)``.
 - ``json_object('k', v, …)`` — absent in Spark. Twin: ``to_json(named_struct('k', v, …))`` with null
   fields kept, as DuckDB writes them.
+- ``arg_max(x, y)`` — DuckDB skips rows whose ``x`` is NULL, Spark's ``max_by`` does not (the relay rule
+  takes the chemical of the heaviest flag *that names one*). Twin: ``max_by(x, CASE WHEN x IS NOT NULL
+  THEN y END)`` (rows with a NULL ordering value are skipped by both).
 - ``'[]'::JSON`` — Spark's JSON is text: the literal itself (sqlglot would make it ``to_json('[]')``).
 - ``date - date`` — DuckDB gives whole days, Spark an interval (``INTERVAL '12' DAY`` when printed).
   Twin: ``datediff(a, b)`` where both sides are date columns (named ``date``, ``*_date``, ``first_seen``,
@@ -91,6 +94,10 @@ def _rewrite(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.JSONObject):
         fields = ", ".join(f"{_spark(kv.this)}, {_spark(kv.expression)}" for kv in node.expressions)
         return _parse(f"to_json(named_struct({fields}), map('ignoreNullFields', 'false'))")
+    if isinstance(node, exp.ArgMax | exp.ArgMin) and not node.args.get("count"):
+        value, key = _spark(node.this), _spark(node.expression)
+        function = "max_by" if isinstance(node, exp.ArgMax) else "min_by"
+        return _parse(f"{function}({value}, CASE WHEN {value} IS NOT NULL THEN {key} END)")
     if isinstance(node, exp.Cast) and node.to.is_type(exp.DataType.Type.JSON) and isinstance(node.this, exp.Literal):
         return node.this.copy()  # JSON is text on Spark: '[]'::JSON is the text '[]'
     if isinstance(node, exp.Sub) and _is_date(node.this) and _is_date(node.expression):
@@ -108,7 +115,8 @@ def _depth(node: exp.Expression) -> int:
 def rewrite_for_spark(node: exp.Expression) -> exp.Expression:
     """The DuckDB statement with the constructs above replaced by their Spark twins, innermost first
     (a twin renders its operands, which must already be Spark's)."""
-    found = [n for n in node.walk() if isinstance(n, exp.Filter | exp.ArrayAgg | exp.Bracket | exp.JSONObject | exp.Sub | exp.Cast)]
+    found = [n for n in node.walk() if isinstance(n, exp.Filter | exp.ArrayAgg | exp.Bracket | exp.JSONObject | exp.Sub | exp.Cast
+                                                      | exp.ArgMax | exp.ArgMin)]
     for match in sorted(found, key=_depth, reverse=True):
         new = _rewrite(match)
         if new is match:
