@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,9 @@ from sqlglot import exp
 
 from tracekit.errors import TracekitError, WorkspaceError
 from tracekit.store.ids import check_id_columns
+from tracekit.store.spark_rewrite import rewrite_for_spark
 from tracekit.store.spark_sql import CATALOG_VIEW, EngineUnsupported, _statements, _table_name, to_spark_sql
+from tracekit.store.spark_temp import execute_temp_twin
 from tracekit.store.spark_twins import execute_twin, expand_star_except
 
 __all__ = ["SparkStore", "EngineUnsupported", "spark_session", "TABLES_FOLDER", "to_spark_sql"]
@@ -57,6 +60,8 @@ _PARTITIONS = "_tracekit_partitions"
 PARTITION_COLUMNS: dict[str, tuple[str, ...]] = {
     "shipments": ("source_id", "month"), "party_mentions": ("source_id",), "quarantine": ("source_id",),
 }
+
+_OPEN: weakref.WeakSet = weakref.WeakSet()  # sparkverbs: stores sharing a session share its temp-view names
 
 
 def spark_session(master: str | None = None, *, app_name: str = "tracekit", shuffle_partitions: int | None = None):
@@ -118,6 +123,7 @@ class SparkStore:
         self._views: dict[str, Path] = {}
         self._registered: set[str] = set()
         self._closed = False
+        _OPEN.add(self)
         self._generation = 0
         self._open_existing()
 
@@ -217,6 +223,7 @@ class SparkStore:
         if isinstance(statement, str):
             statement = sqlglot.parse_one(statement, read="duckdb")
         statement = expand_star_except(self, statement)  # sparkres: twin in store/spark_twins.py
+        statement = rewrite_for_spark(statement)  # sparkverbs: ordered lists, slices, json_object (spark_rewrite.py)
         text = to_spark_sql(statement)
         if CATALOG_VIEW in text:
             self._catalog_view()
@@ -239,7 +246,7 @@ class SparkStore:
     def _execute_one(self, node: exp.Expression, params) -> None:  # noqa: ANN001
         # sparkres (issue 12 item 3): resolve's temp tables/views, ALTER ADD COLUMN, INSERT … WITH and
         # * EXCLUDE have their twins in store/spark_twins.py.
-        if execute_twin(self, node, params):
+        if execute_temp_twin(self, node, params) or execute_twin(self, node, params):  # sparkverbs: spark_temp.py
             return
         if isinstance(node, exp.Create) and str(node.args.get("kind", "")).upper() == "TABLE":
             self._create(node, params)
@@ -452,6 +459,12 @@ class SparkStore:
             with contextlib.suppress(Exception):
                 self.session.catalog.dropTempView(name)
         self._closed = True
+        # sparkverbs: temp views are per session, not per store. Another store open on this session (the
+        # same workspace opened twice: a notebook and %tk) had its tables shadowed by ours: show them again.
+        for other in [o for o in _OPEN if o is not self and o.session is self.session and not o._closed]:
+            for name, version in list(other._views.items()):
+                with contextlib.suppress(Exception):
+                    other._show(name, version)
         if self._temporary:
             shutil.rmtree(self._root, ignore_errors=True)
 
