@@ -213,10 +213,10 @@ class _Records:
         return (block, k, n, "reject", *([None] * self.width), reason, None, f"{reason}: {detail}", text)
 
     def _ragged(self, block: int, k: int, n: int, found: int, text: str) -> tuple:
-        """DuckDB's words: one message per field beyond the header, or the first missing column named."""
+        """DuckDB's words, said once with the fields found (as the local load's ``scan._reject_detail``),
+        or the first missing column named."""
         if found > self.width:
-            detail = "; ".join(f"ragged_line: Expected Number of Columns: {self.width} Found: {i}"
-                               for i in range(self.width + 1, found + 1))
+            detail = f"ragged_line: Expected Number of Columns: {self.width} Found: {found}"
             column = None
         else:
             detail = f"ragged_line: Expected Number of Columns: {self.width} Found: {found}"
