@@ -151,6 +151,7 @@ def main() -> None:
     parser.add_argument("--rows", type=int, nargs="+", default=[5_000_000, 10_000_000, 20_000_000])
     parser.add_argument("--master", default="local[2]")
     parser.add_argument("--driver-memory", default="3g")
+    parser.add_argument("--warmup", type=int, default=200_000, help="rows of an unreported first run (0: none)")
     parser.add_argument("--fit", nargs="+", metavar="JSONL", help="fit the scaling exponent of earlier output")
     args = parser.parse_args()
     if args.fit:
@@ -161,6 +162,10 @@ def main() -> None:
     session = bench_session(args.master, "tracekit-bench", events, driver_memory=args.driver_memory)
     figures = []
     try:
+        # The session's first jobs pay the JVM's class loading and JIT (the 5M ingest was slower than the
+        # 10M one without this): a small run first, not reported, so every size meets a warm JVM.
+        if args.warmup:
+            run(args.warmup, session, work)
         for rows in args.rows:
             figures += run(rows, session, work)
             for figure in figures[-3:]:

@@ -43,13 +43,26 @@ def bench_session(master: str, app_name: str, event_dir: Path, *, driver_memory:
 
 
 def jvm_cpu_seconds(session) -> float:
-    """User + system CPU of the session's JVM and its reaped children (Linux ``/proc``; 0 elsewhere)."""
+    """User + system CPU of the session's JVM, its live descendants (the Python workers that run
+    ``mapInPandas``) and its reaped children (Linux ``/proc``; 0 where it cannot be read)."""
     proc = getattr(session.sparkContext._gateway, "proc", None)  # noqa: SLF001 - py4j's Popen of the JVM
-    try:
-        fields = Path(f"/proc/{proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (AttributeError, OSError):
+    if proc is None:
         return 0.0
-    return sum(int(x) for x in fields[11:15]) / _TICK
+    pids = [proc.pid]
+    try:
+        import psutil  # installed with jupyter (ipykernel); without it only the JVM itself is counted
+
+        pids += [child.pid for child in psutil.Process(proc.pid).children(recursive=True)]
+    except Exception:  # noqa: BLE001,S110 - a worker may exit between the listing and the read
+        pass
+    total = 0.0
+    for pid in pids:
+        try:
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += sum(int(x) for x in fields[11:15]) / _TICK
+    return total
 
 
 def own_cpu_seconds() -> float:
