@@ -53,7 +53,8 @@ def test_full_then_incremental_resolution_matches_duckdb(spark, second_world, tm
     duck = tracekit.Workspace(root / "duck")
     on_spark = tracekit.Workspace.spark(spark, root / "spark")
     try:
-        steps = [("reseller-bills.csv", {}), ("cn-export-declarations.csv", {"declaring_country": "CN", "declaration": "export"})]
+        steps = [("reseller-bills.csv", {}),
+                 ("cn-export-declarations.csv", {"declaring_country": "CN", "declaration": "export"})]
         for k, (file, options) in enumerate(steps):
             duck.load(str(second_world / file), mapping="auto", progress=False, **options)
             want = resolve(duck.store, progress=False)
