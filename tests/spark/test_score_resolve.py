@@ -45,6 +45,9 @@ def second_world(tmp_path_factory):
     return folder
 
 
+# Four resolutions (two per engine; each Spark one ~60 jobs) and two loads: past the suite's 600 s on a
+# loaded 2-core machine.
+@pytest.mark.timeout(1800)
 def test_full_then_incremental_resolution_matches_duckdb(spark, second_world, tmp_path_factory):
     import tracekit
     from tracekit.resolve.pipeline import resolve
