@@ -39,7 +39,7 @@ demo: $(STAMP)
 	$(TK) resolve --workspace $(DEMO_WS)
 	$(TK) info --workspace $(DEMO_WS)
 	@echo; echo "== Screening against the world's FICTIONAL sanctions list ($(DEMO_DIR)/sanctions.ftm.jsonl)"
-	$(TK) screen add '$(DEMO_DIR)/sanctions.ftm.jsonl' --name fictional --workspace $(DEMO_WS)
+	$(TK) screen-lists add '$(DEMO_DIR)/sanctions.ftm.jsonl' --name fictional --workspace $(DEMO_WS)
 	$(TK) screen --workspace $(DEMO_WS)
 	@echo; echo "== Riskiest companies (each contribution with its evidence: tracekit risk NAME)"
 	$(TK) risk --top 10 --workspace $(DEMO_WS)

@@ -234,7 +234,7 @@ def test_resolved_ids_round_trip_through_the_resolve_verbs(tmp_path, capsys):
         assert entity[mentions[1]] == qingdao and entity[mentions[3]] == norte
         hits = ws.search("qingdao ruojin")
         assert hits["entity_id"].iloc[0] == qingdao
-        card = ws.entity(qingdao)
+        card = ws.explain(qingdao)
         assert card.entity["entity_id"] == qingdao and "Qingdao" in str(card)
 
     found = _cli_json(["search", "qingdao", "ruojin"], folder, capsys)

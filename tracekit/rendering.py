@@ -11,6 +11,10 @@ A result is a title and a table (``frame``), optionally a summary, further table
   strings, see :mod:`tracekit.store.ids`) and ``to_csv(path)`` with spreadsheet formula prefixes
   neutralised.
 
+:class:`Report` is a result that tells what a verb did (``ws.load``, ``ws.resolve``, ``ws.info``): it keeps
+its own terminal text and ``--json`` (scripts parse them) and takes its HTML, mime bundle, table and CSV
+from the mixin like every other result.
+
 :class:`TableResult` is a result that is only a table (``search``, ``evidence``, ``quarantine``,
 ``source_rows``, ``decisions``). It reads like its DataFrame (``hits["entity_id"]``, ``hits.iloc[0]``,
 ``len(hits)``) so code written against the old DataFrame return values keeps working.
@@ -30,7 +34,7 @@ import pandas as pd
 
 from tracekit.safetext import visible
 
-__all__ = ["Rendered", "TableResult", "csv_safe", "safe_frame", "frame_records", "html_table", "text_table",
+__all__ = ["Rendered", "Report", "TableResult", "csv_safe", "safe_frame", "frame_records", "html_table", "text_table",
            "cell_text"]
 
 _FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -131,6 +135,10 @@ class Rendered:
         """Further tables shown under the main one, by heading (e.g. the flagged companies)."""
         return {}
 
+    def warning_lines(self) -> list[str]:
+        """Loud warnings shown first (text: ``!! WARNING …``; HTML: bold red), e.g. a source with no dates."""
+        return []
+
     def figure_svg(self) -> str | None:
         """A static SVG of the result (graph results draw their graph), or None."""
         return None
@@ -160,6 +168,7 @@ class Rendered:
 
     def __str__(self) -> str:
         lines = [visible(self.title)]
+        lines += [f"!! WARNING {visible(w)}" for w in self.warning_lines()]
         if self.filters is not None:
             lines.append(f"filters: {visible(self.filters)}")
         lines += [visible(s) for s in self.summary_lines()]
@@ -176,16 +185,18 @@ class Rendered:
         return f"<{type(self).__name__} {visible(self.title)!r}: {len(self.frame):,} rows>"
 
     def summary_html(self) -> str:
-        """Filters and summary lines, escaped."""
+        """Warnings, filters and summary lines, escaped."""
+        loud = "".join(f"<p class='tracekit-warning' style='color:#b00;font-weight:bold'>&#9888; "
+                       f"{html.escape(visible(w))}</p>" for w in self.warning_lines())
         summary = "".join(f"<li>{html.escape(visible(s))}</li>" for s in self.summary_lines())
         filters = f"<p>filters: {html.escape(visible(self.filters))}</p>" if self.filters is not None else ""
-        return f"{filters}<ul>{summary}</ul>"
+        return f"{loud}{filters}<ul>{summary}</ul>" if summary else f"{loud}{filters}"
 
     def tables_html(self) -> str:
-        """The table and every extra table, escaped."""
-        extra = "".join(f"<h5>{html.escape(name)}</h5>{html_table(table)}"
+        """The table and every extra table, escaped (a table with no columns is left out)."""
+        extra = "".join(f"<h5>{html.escape(visible(name))}</h5>{html_table(table)}"
                         for name, table in self.extra_tables().items())
-        return html_table(self.frame) + extra
+        return (html_table(self.frame) if len(self.frame.columns) else "") + extra
 
     def to_html(self, *, figure: bool | str = True) -> str:
         """The escaped HTML of the result; ``figure=False`` leaves the SVG out (the explorer shows it),
@@ -211,6 +222,21 @@ class Rendered:
         if exclude:
             bundle = {k: v for k, v in bundle.items() if k not in exclude}
         return bundle
+
+
+class Report(Rendered):
+    """What a verb did (a load, a resolution, the workspace's contents), on the mixin.
+
+    A subclass gives ``title``, ``frame`` (its table: one row per source, per count …) and usually
+    keeps the ``__str__`` and ``to_json`` its users and scripts know; summary lines default to none.
+    A report is always true (``if report:``), even when its table is empty.
+    """
+
+    def summary_lines(self) -> list[str]:
+        return []
+
+    def __bool__(self) -> bool:
+        return True
 
 
 class TableResult(Rendered):

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -146,7 +147,18 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ExportVerbs, 
         """Why two mentions or entities are (not) the same: features, score and decisions; with ``b``
         omitted, entity ``a``'s card (name variants with counts and the evidence holding it together),
         as ``tracekit explain A`` shows. Ids, ``#id`` or names (one rule: :mod:`tracekit.resolve.lookup`)."""
-        return ResolveVerbs.explain(self, a, b) if b is not None else self.entity(a)
+        return ResolveVerbs.explain(self, a, b) if b is not None else ResolveVerbs.entity(self, a)
+
+    # Old Python names of verbs that have one name across CLI, %tk and Python now (tests/verbs/test_names.py).
+    def entity(self, ref):
+        """Deprecated: ``ws.explain(ref)`` (``tracekit explain A``) shows the same entity card."""
+        _deprecated("ws.entity(x)", "ws.explain(x)")
+        return ResolveVerbs.entity(self, ref)
+
+    def export_mentions(self, out, format=None):  # noqa: A002
+        """Deprecated: ``ws.export("mentions", out)`` (``tracekit export mentions --out FILE``)."""
+        _deprecated("ws.export_mentions(out)", 'ws.export("mentions", out)')
+        return ResolveVerbs.export_mentions(self, out, format)
 
     @property
     def path(self) -> Path | None:
@@ -165,6 +177,11 @@ class Workspace(StoreVerbs, ResolveVerbs, QueryVerbs, ScreenVerbs, ExportVerbs, 
 
     def __repr__(self) -> str:
         return f"<tracekit.Workspace {self.path or 'in memory'}>"
+
+
+def _deprecated(old: str, new: str) -> None:
+    # stacklevel 4: this function, the method, its session wrapper, then the caller's line
+    warnings.warn(f"{old} is deprecated: use {new}", FutureWarning, stacklevel=4)
 
 
 # Each verb is one session on the store (tracekit.store.engine.Store.reading / writing): one connection

@@ -70,7 +70,7 @@ def _seed(path: Path) -> int:
 def _trace(path: Path, seed: int, repeat: int) -> None:
     """Reconnecting and held calls interleaved, so a neighbour's load weighs on both alike."""
     import tracekit
-    from tracekit.store import engine
+    from tracekit.store import sessions  # where the Store reads IDLE_RELEASE
 
     def timed(ws) -> float:
         started = time.perf_counter()
@@ -78,8 +78,8 @@ def _trace(path: Path, seed: int, repeat: int) -> None:
         return time.perf_counter() - started
 
     reconnecting, held = [], []
-    linger = engine.IDLE_RELEASE
-    engine.IDLE_RELEASE = 0  # no lingering: each verb closes its connection, as cells seconds apart do
+    linger = sessions.IDLE_RELEASE
+    sessions.IDLE_RELEASE = 0  # no lingering: each verb closes its connection, as cells seconds apart do
     try:
         with tracekit.Workspace(path) as ws:
             ws.trace(seed, hops=3)  # warm: the per-process graph index is built once, either way
@@ -92,7 +92,7 @@ def _trace(path: Path, seed: int, repeat: int) -> None:
             opened = ws.store.connects - connects
             nodes = ws.trace(seed, hops=3).graph.number_of_nodes()
     finally:
-        engine.IDLE_RELEASE = linger
+        sessions.IDLE_RELEASE = linger
     overhead = _median_ms(reconnecting) - _median_ms(held)
     _emit("trace_reconnect_ms", _median_ms(reconnecting), baseline="the same trace on a connection already open "
           "(inside a reading() block; also what verbs less than a second apart get)", baseline_value=_median_ms(held),

@@ -158,3 +158,16 @@ def test_a_notebook_searches_what_the_cli_resolved_since(ws_path, extra_csv):
         resolved = run_cli("resolve", "-w", ws_path)
         assert resolved.code == 0, resolved.err
         assert "ZENITH" in ws.search("ZENITH CHEM")["name"].iloc[0]  # the cached index was rebuilt
+
+
+def test_two_queries_on_stale_graph_tables_build_them_once(ws_path, worker):
+    with tracekit.Workspace(ws_path) as ws:
+        ws.store.execute("DROP TABLE IF EXISTS graph_state")  # as after a resolve in another process
+    queries = [worker("graph", ws_path), worker("graph", ws_path)]
+    for query in queries:  # two verbs reading side by side…
+        query.wait_for("READING")
+    for query in queries:  # …both find the graph tables stale and want to rebuild them
+        query.send()
+    outcomes = sorted(query.wait_for("GRAPH")[1] for query in queries)
+    errors = [query.finish()[1] for query in queries]
+    assert outcomes == ["current", "rebuilt"], errors  # the second looked again once it held the lock

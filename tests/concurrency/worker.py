@@ -51,6 +51,15 @@ def main(action: str, path: str, arg: str = "") -> None:
                 store.execute("DELETE FROM shipments")
                 say("WRITING")
                 time.sleep(60)
+    elif action == "graph":  # a query that finds the graph tables stale and brings them up to date
+        from tracekit.graph.tables import ensure_graph_tables
+
+        with store.reading("graph"):  # a verb, reading until it finds the tables stale
+            store.scalar("SELECT count(*) FROM shipments")
+            say("READING")
+            hold(arg)
+            _, report = ensure_graph_tables(store, progress=False)
+        say("GRAPH", "rebuilt" if report is not None else "current")
     else:
         raise SystemExit(f"unknown action {action}")
     ws.close()

@@ -194,7 +194,7 @@ def test_cli_flags_json_and_watchlist_add(tmp_path, capsys):
     assert out["rows"][0]["source_file"].endswith("bills.csv") and out["entities"]
     bad = tmp_path / "bad.csv"
     bad.write_text(HEADER + "x,y,name,,en,,,,,s\n", encoding="utf-8")
-    assert main(["watchlist", "add", str(bad), "-w", ws]) != 0
+    assert main(["watchlists", "add", str(bad), "-w", ws]) != 0
     assert "bad.csv row 2 column term" in capsys.readouterr().err
 
 

@@ -109,9 +109,13 @@ def test_screen_verb_is_shared_by_cli_and_magic(tmp_path):
     try:
         import argparse
 
+        lists_cmd = all_commands()["screen-lists"]
+        lists_parser = argparse.ArgumentParser()
+        lists_cmd.add_arguments(lists_parser)
+        listed = lists_cmd.run(ws, lists_parser.parse_args(["add", str(FIXTURES / "lists.ftm.jsonl"),
+                                                            "--name", "mine"]))
         parser = argparse.ArgumentParser()
         cmd.add_arguments(parser)
-        listed = cmd.run(ws, parser.parse_args(["add", str(FIXTURES / "lists.ftm.jsonl"), "--name", "mine"]))
         assert listed["list_name"].tolist() == ["mine"]
         result = cmd.run(ws, parser.parse_args(["--min-score", "0.8", "--list", "mine"]))
         assert result.title == "screen against mine" and result.meta["min_score"] == 0.8
@@ -131,7 +135,7 @@ def test_tk_magic_adds_a_list_and_screens(tmp_path, monkeypatch):
         ip.user_ns.update(manifest=str(write_world(tmp_path)), ftm=str(FIXTURES / "lists.ftm.jsonl"))
         ip.run_cell("%tk load {manifest}")
         ip.run_cell("%tk resolve")
-        ip.run_cell("%tk screen add {ftm} --name mine")
+        ip.run_cell("%tk screen-lists add {ftm} --name mine")
         ip.run_cell("%tk screen -o hits")
         hits = ip.user_ns["hits"]
         assert hits.to_frame()["entity_name"].tolist() == [FTM_LISTED]

@@ -9,16 +9,6 @@ import pytest
 from IPython.core.interactiveshell import InteractiveShell
 
 from tracekit.cli import main
-from tracekit.commands import all_commands
-
-
-def test_cli_names_are_the_workspace_method_names():
-    import tracekit
-
-    for name, cmd in all_commands().items():
-        if cmd.needs_workspace and name not in ("init", "load", "watchlist", "export", "screen", "show"):
-            method = name.replace("-", "_")
-            assert hasattr(tracekit.Workspace, method), f"tracekit {name} has no ws.{method}"
 
 
 @pytest.mark.parametrize("old, new, extra", [("clusters", "shell-clusters", []),

@@ -56,7 +56,7 @@ def test_every_verb_uses_the_same_rule(ws):
     assert ws.trace(typed).seed == alpha
     assert ws.neighbourhood(typed).highlight == [alpha]
     assert ws.risk(typed).entity_id == alpha
-    assert int(ws.entity(typed).entity["entity_id"]) == alpha
+    assert int(ws.explain(typed).entity["entity_id"]) == alpha
     assert ws._side(typed).entity_id == alpha
     assert ws._side(f"#{alpha}").entity_id == alpha
     for verb in (ws.trace, ws.neighbourhood, ws.evidence, ws._side):

@@ -15,8 +15,12 @@ The pattern (every verb module in this package follows it; a new module is disco
    ``direction``, ``window``, ``top``, ``limit`` (:data:`PARENTS`). ``--workspace``, ``--json``,
    ``--read-only`` and ``--debug`` come with every verb.
 3. **One name per verb** across CLI, ``%tk`` and Python: the CLI name is the Workspace method's name with
-   ``-`` for ``_`` (``shell-clusters`` ↔ ``ws.shell_clusters``). Old names stay in ``deprecated=``: they
-   still work and print which name to use.
+   ``-`` for ``_`` (``shell-clusters`` ↔ ``ws.shell_clusters``); an action word after it is the method of
+   the collection that Workspace attribute holds (``watchlists add FILE`` ↔ ``ws.watchlists.add(FILE)``,
+   ``screen-lists add FILE`` ↔ ``ws.screen_lists.add(FILE)``). ``tests/verbs/test_names.py`` walks every
+   verb and lists the few exceptions with their reasons. Old names stay in ``deprecated=`` (and an old
+   action word in ``moved_actions=``, e.g. ``screen proximity`` → ``sanctions-proximity``): they still
+   work and print which name to use.
 4. **run(ws, args)** usually is ``return call(ws.VERB, args)``: the Workspace method called with every
    parsed option that is one of its parameters. It returns a result object; graph verbs
    (``graph=True``) return a :class:`~tracekit.query.results.GraphResult`, which ``%tk … --static``
@@ -69,6 +73,7 @@ class Command:
     parents: tuple[str, ...] = ()  # shared option groups, names in PARENTS
     deprecated: tuple[str, ...] = ()  # old names that still work and say so
     graph: bool = False  # returns a GraphResult: %tk shows it as the explorer unless --static
+    moved_actions: tuple[tuple[str, str], ...] = ()  # (old action word, the verb line that replaced it)
 
     def add_arguments(self, parser: argparse.ArgumentParser) -> None:
         """The verb's whole definition on ``parser``: shared option groups (parent parsers), its own
@@ -104,6 +109,7 @@ def command(
     parents: Iterable[str] = (),
     deprecated: Iterable[str] = (),
     graph: bool = False,
+    moved_actions: dict[str, str] | None = None,
 ) -> Callable[[Callable[[Any, argparse.Namespace], Any]], Callable[[Any, argparse.Namespace], Any]]:
     """Register ``run`` as verb ``name`` (used as a decorator in each verb module)."""
     functions = (function,) if isinstance(function, str) else tuple(function)
@@ -116,7 +122,8 @@ def command(
         if name in taken or set(deprecated) & taken:
             raise RuntimeError(f"verb {name!r} (or one of its old names) is defined twice")
         _REGISTRY[name] = Command(name, help, add_arguments, run, needs_workspace, description, creates_workspace,
-                                  functions, tuple(parents), tuple(deprecated), graph)
+                                  functions, tuple(parents), tuple(deprecated), graph,
+                                  tuple((moved_actions or {}).items()))
         return run
 
     return register
@@ -159,10 +166,17 @@ def call(method: Callable, args: argparse.Namespace, **overrides: Any) -> Any:
 
 
 def deprecation_note(args: argparse.Namespace, prog: str) -> str | None:
-    """The one line a front end prints when the verb was called by an old name, else None."""
+    """The one line a front end prints when the verb was called by an old name (or an action word that
+    moved to a verb of its own), else None."""
     cmd: Command | None = getattr(args, "_command", None)
     used = getattr(args, "verb", None)
-    if cmd is None or used is None or used == cmd.name:
+    if cmd is None or used is None:
+        return None
+    action = getattr(args, "action", None)
+    moved = dict(cmd.moved_actions).get(action) if isinstance(action, str) else None
+    if moved:
+        return f"{prog} {used} {action}: deprecated, use '{prog} {moved}' (the old form will be removed)"
+    if used == cmd.name:
         return None
     return f"{prog} {used}: deprecated name, use '{prog} {cmd.name}' (the old name will be removed)"
 

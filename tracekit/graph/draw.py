@@ -14,6 +14,8 @@ from __future__ import annotations
 
 import html
 import math
+import re
+import unicodedata
 from collections.abc import Hashable, Iterable
 
 import networkx as nx
@@ -34,6 +36,13 @@ _HIGHLIGHT = "#d62728"
 _EDGE = "#9aa5b1"
 _WIDTH, _HEIGHT = 960.0, 600.0
 _MARGIN = 60.0
+_FONT = 11.0
+_RADIUS = 9.0
+# A column of a tiered drawing gets at least this much height per node (a label beside each node needs
+# ~13 px); past _MAX_HEIGHT the drawing stops growing and labels that would overlap are left out.
+_ROW = 22.0
+_MAX_HEIGHT = 2400.0
+_LAST_COLUMN_ROOM = 140.0
 
 
 def risk_colour(risk: float | None) -> str | None:
@@ -51,6 +60,12 @@ def risk_colour(risk: float | None) -> str | None:
 
 def _sort_key(node: Hashable) -> tuple[str, str]:
     return (type(node).__name__, str(node))
+
+
+def _natural(text: str) -> tuple:
+    """Sort key that puts "Buyer 2" before "Buyer 10"."""
+    return tuple((0, int(part), "") if part.isdigit() else (1, 0, part)
+                 for part in re.split(r"(\d+)", text.casefold()) if part)
 
 
 def select_nodes(G: nx.Graph, *, highlight: Iterable | None = None, max_nodes: int = 300) -> list:
@@ -112,7 +127,7 @@ def layout_positions(G: nx.Graph, *, width: float = _WIDTH, height: float = _HEI
                 key=lambda n: (
                     G.nodes[n].get("community") is None,
                     G.nodes[n].get("community") or 0,
-                    str(G.nodes[n].get("label") or n).casefold(),
+                    _natural(str(G.nodes[n].get("label") or n)),
                     _sort_key(n),
                 ),
             )
@@ -138,9 +153,96 @@ def layout_positions(G: nx.Graph, *, width: float = _WIDTH, height: float = _HEI
     }
 
 
-def _label(G: nx.Graph, node: Hashable, limit: int = 28) -> str:
+# Advance widths of printable ASCII (space to ~) in DejaVu Sans, Chromium's sans-serif on Debian, in
+# thousandths of an em: a label's width is estimated from the font the test browser really uses (other
+# sans-serif fonts are narrower, so the estimate errs wide).
+_ASCII_WIDTHS = (
+    318, 401, 460, 838, 636, 950, 780, 275, 390, 390, 500, 838, 318, 361, 318, 337, 636, 636, 636, 636, 636,
+    636, 636, 636, 636, 636, 337, 337, 838, 838, 838, 531, 1000, 684, 686, 698, 770, 632, 575, 775, 752, 295,
+    295, 656, 557, 863, 748, 787, 603, 787, 695, 635, 611, 732, 684, 989, 685, 611, 685, 390, 337, 390, 838,
+    500, 500, 613, 635, 550, 635, 615, 352, 635, 634, 278, 278, 579, 278, 974, 634, 612, 635, 635, 411, 521,
+    392, 634, 592, 818, 592, 592, 525, 636, 337, 636, 838,
+)
+
+
+def _char_em(ch: str) -> float:
+    if " " <= ch <= "~":
+        return _ASCII_WIDTHS[ord(ch) - 32] / 1000
+    if unicodedata.east_asian_width(ch) in "WF":
+        return 1.0
+    # é is as wide as e, … as ...; combining marks take no room
+    base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+    if base and all(" " <= c <= "~" for c in base):
+        return sum(_ASCII_WIDTHS[ord(c) - 32] for c in base) / 1000
+    return 0.85
+
+
+def _text_width(text: str) -> float:
+    """Rendered width in px at the drawing's font size."""
+    return _FONT * sum(_char_em(ch) for ch in text)
+
+
+def _label(G: nx.Graph, node: Hashable, room: float = 28 * _FONT * 0.65) -> str:
+    """The node's name, cut with an ellipsis to fit ``room`` px."""
     text = visible(G.nodes[node].get("label") or node)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
+    if _text_width(text) <= room:
+        return text
+    while text and _text_width(text + "…") > room:
+        text = text[:-1]
+    return text + "…"
+
+
+def _tiered(G: nx.Graph) -> bool:
+    tiers = [G.nodes[n].get("tier") for n in G.nodes]
+    return bool(tiers) and all(isinstance(t, int) and not isinstance(t, bool) for t in tiers)
+
+
+def _canvas_height(G: nx.Graph) -> float:
+    """Taller than the default page when a tier column holds more nodes than fit one label apart."""
+    if not _tiered(G):
+        return _HEIGHT
+    tallest = max(sum(1 for n in G.nodes if G.nodes[n]["tier"] == t) for t in {G.nodes[n]["tier"] for n in G})
+    return min(max(_HEIGHT, 2 * _MARGIN + tallest * _ROW), _MAX_HEIGHT)
+
+
+def _overlaps(box: tuple[float, float, float, float], placed: list[tuple[float, float, float, float]]) -> bool:
+    x0, y0, x1, y1 = box
+    return any(x0 < b[2] and b[0] < x1 and y0 < b[3] and b[1] < y1 for b in placed)
+
+
+def _place_labels(G: nx.Graph, pos: dict, order: list, height: float) -> dict:
+    """``{node: (x, y, anchor, text)}`` for the labels that fit, most important first.
+
+    In a tiered drawing a label stands to the right of its node and is cut to the gap before the next
+    column (the drawing keeps room for the last column's names); otherwise it stands below its node, moved sideways to stay
+    on the canvas. A label that would overlap one already placed is left out (the node's tooltip still
+    names it): on a crowded graph fewer names beat unreadable ones.
+    """
+    tiered = _tiered(G)
+    columns = sorted({round(p[0], 1) for p in pos.values()}) if tiered else []
+    placed: list[tuple[float, float, float, float]] = []
+    labels = {}
+    for node in order:
+        x, y = pos[node]
+        if tiered:
+            # names read rightwards from their node, up to the next column (or the canvas edge)
+            right = next((c for c in columns if c > round(x, 1) + 1), _WIDTH + _RADIUS + 8)
+            room = min(right - x - 2 * _RADIUS - 12, 28 * _FONT * 0.65)
+            text = _label(G, node, room=max(room, 6 * _FONT))
+            width = _text_width(text)
+            anchor, lx, ly = "start", x + _RADIUS + 4, y + 4
+            box = (lx, y - 8, lx + width, y + 5)
+        else:
+            text = _label(G, node)
+            width = _text_width(text)
+            lx = min(max(x, width / 2 + 4), _WIDTH - width / 2 - 4)
+            ly = min(y + _RADIUS + 11, height - 16)
+            anchor, box = "middle", (lx - width / 2, ly - 9, lx + width / 2, ly + 3)
+        if _overlaps(box, placed):
+            continue
+        placed.append(box)
+        labels[node] = (lx, ly, anchor, text)
+    return labels
 
 
 def _node_title(G: nx.Graph, node: Hashable) -> str:
@@ -199,22 +301,24 @@ def to_svg(G: nx.Graph, *, highlight: Iterable | None = None, max_nodes: int = 3
     total = G.number_of_nodes()
     keep = select_nodes(G, highlight=highlight, max_nodes=max_nodes)
     sub = G.subgraph(keep)
-    pos = layout_positions(sub)
+    height = _canvas_height(sub)
+    # a tiered drawing keeps room on the right for the last column's names, which read rightwards
+    pos = layout_positions(sub, width=_WIDTH - _LAST_COLUMN_ROOM if _tiered(sub) else _WIDTH, height=height)
     marked = set(highlight) & set(keep)
     path_edges = {(a, b) for a, b in zip(highlight, highlight[1:], strict=False)}
     path_edges |= {(b, a) for a, b in path_edges} if not G.is_directed() else set()
     out = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" class="tracekit-graph" viewBox="0 0 {_WIDTH:g} {_HEIGHT:g}" '
-        f'width="{_WIDTH:g}" height="{_HEIGHT:g}" font-family="sans-serif" font-size="11">',
+        f'<svg xmlns="http://www.w3.org/2000/svg" class="tracekit-graph" viewBox="0 0 {_WIDTH:g} {height:g}" '
+        f'width="{_WIDTH:g}" height="{height:g}" font-family="sans-serif" font-size="{_FONT:g}">',
         "<defs>"
         f'<marker id="tk-arrow" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" '
         f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{_EDGE}"/></marker>'
         f'<marker id="tk-arrow-hl" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="6" markerHeight="6" '
         f'orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{_HIGHLIGHT}"/></marker>'
         "</defs>",
-        f'<rect width="{_WIDTH:g}" height="{_HEIGHT:g}" fill="white"/>',
+        f'<rect width="{_WIDTH:g}" height="{height:g}" fill="white"/>',
     ]
-    radius = 9.0
+    radius = _RADIUS
     edges = sorted(sub.edges(data=True), key=lambda e: (_sort_key(e[0]), _sort_key(e[1])))
     for u, v, data in edges:
         (x1, y1), (x2, y2) = pos[u], pos[v]
@@ -234,23 +338,33 @@ def to_svg(G: nx.Graph, *, highlight: Iterable | None = None, max_nodes: int = 3
             f'<line x1="{x1:.1f}" y1="{y1:.1f}" x2="{x2:.1f}" y2="{y2:.1f}" stroke="{colour}" '
             f'stroke-width="{_edge_width(data)}"{dash}{arrow}><title>{_esc(title)}</title></line>'
         )
+    labels = _place_labels(sub, pos, keep, height)  # keep is ranked: highlighted, seeds, then weight
     for node in sorted(keep, key=_sort_key):
         attrs = sub.nodes[node]
         x, y = pos[node]
         fill = _HIGHLIGHT if node in marked else KIND_COLOURS.get(attrs.get("kind", "company"), "#4c78a8")
         ring = risk_colour(attrs.get("risk"))
         stroke = f' stroke="{ring}" stroke-width="3"' if ring else ' stroke="white" stroke-width="1"'
+        text = ""
+        if node in labels:
+            lx, ly, anchor, label = labels[node]
+            # a white plate keeps the name readable where an edge runs under it
+            width = _text_width(label)
+            left = {"start": lx, "middle": lx - width / 2, "end": lx - width}[anchor]
+            text = (f'<rect x="{left - 2:.1f}" y="{ly - 10:.1f}" width="{width + 4:.1f}" height="14" '
+                    f'fill="white" fill-opacity="0.85"/>'
+                    f'<text x="{lx:.1f}" y="{ly:.1f}" text-anchor="{anchor}" fill="#222">{_esc(label)}</text>')
         out.append(
             f'<g class="tk-node"><circle cx="{x:.1f}" cy="{y:.1f}" r="{radius:g}" fill="{fill}"{stroke}>'
-            f"<title>{_esc(_node_title(sub, node))}</title></circle>"
-            f'<text x="{x:.1f}" y="{y + radius + 11:.1f}" text-anchor="middle" fill="#222">'
-            f"{_esc(_label(sub, node))}</text></g>"
+            f"<title>{_esc(_node_title(sub, node))}</title></circle>{text}</g>"
         )
     shown = len(keep)
     caption = f"{shown} of {total} nodes" if shown < total else f"{total} nodes"
     caption += f", {sub.number_of_edges()} edges"
     if shown < total:
         caption += f" — {total - shown} less connected nodes not drawn"
-    out.append(f'<text x="8" y="{_HEIGHT - 8:g}" fill="#666">{_esc(caption)}</text>')
+    if len(labels) < shown:
+        caption += f"; {shown - len(labels)} names left out where they would overlap (hover a node for its name)"
+    out.append(f'<text x="8" y="{height - 8:g}" fill="#666">{_esc(caption)}</text>')
     out.append("</svg>")
     return "".join(out)

@@ -207,5 +207,11 @@ def ensure_graph_tables(store: Store, *, progress: bool = True) -> tuple[str, Gr
             "the graph tables are missing or out of date and the workspace is open read-only: "
             "open it writable once to rebuild them"
         )
-    report = build_graph_tables(store, progress=progress, fingerprint=fingerprint)
+    with store.writing("rebuilding the graph tables"):
+        # Another process may have rebuilt them while this one waited for the write lock: look again
+        # under the lock rather than build the same tables twice.
+        fingerprint = resolution_fingerprint(store)
+        if _stored_fingerprint(store) == fingerprint and store.table_exists("graph_edges"):
+            return fingerprint, None
+        report = build_graph_tables(store, progress=progress, fingerprint=fingerprint)
     return fingerprint, report

@@ -24,7 +24,6 @@ Companies are those in scope; shipments are those whose shipper and consignee ar
 from __future__ import annotations
 
 import contextlib
-import html
 import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -32,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 import networkx as nx
+import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
@@ -41,6 +41,7 @@ from tqdm.auto import tqdm
 from tracekit.errors import TracekitError
 from tracekit.query.graph_files import write_gexf, write_graphml
 from tracekit.query.prepared import graph_index
+from tracekit.rendering import Report
 
 __all__ = ["BATCH_ROWS", "EXPORTS", "Export", "export", "entity_scope", "shipment_batches", "csv_ready"]
 
@@ -59,7 +60,7 @@ SCOPE_TABLE = "tk_export_scope"
 
 
 @dataclass
-class Export:
+class Export(Report):
     """What an export wrote: the file, its format and how many rows (or entities of each kind)."""
 
     path: Path
@@ -83,8 +84,18 @@ class Export:
             head = f"wrote {self.rows:,} {noun} to {self.path} ({self.format})" + (f": {detail}" if detail else "")
         return "\n".join([head] + [f"note: {n}" for n in self.notes])
 
-    def _repr_html_(self) -> str:
-        return "".join(f"<p>{html.escape(line)}</p>" for line in str(self).splitlines())
+    # HTML, mime bundle and to_frame() from the one render mixin
+    @property
+    def title(self) -> str:
+        return f"export {self.what}"
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{"path": str(self.path), "what": self.what, "format": self.format, "rows": self.rows,
+                              **self.counts}])
+
+    def summary_lines(self) -> list[str]:
+        return str(self).splitlines()
 
 
 # -- choosing what and how ------------------------------------------------------------------------

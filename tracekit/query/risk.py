@@ -125,7 +125,7 @@ def _one(ws, index, entity_id: int, weights) -> RiskResult:  # noqa: ANN001
             continue
         note = _ZERO_NOTES.get(feature)
         if feature == "listed_hops":
-            note = ("no screening list is loaded (ws.screen_lists.add / tracekit screen add): 0 until one is"
+            note = ("no screening list is loaded (ws.screen_lists.add / tracekit screen-lists add): 0 until one is"
                     if not lists_loaded(ws.store) else f"no listed party within {MAX_HOPS} trade hops")
         if table[feature].weight == 0:
             note = f"{note}; weight 0 in the weights table"

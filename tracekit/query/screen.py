@@ -18,6 +18,7 @@ from tracekit.graph.sanctions import HOPS_COLUMNS, MAX_HOPS, sanctions_hops
 from tracekit.query.entities import resolve_entity
 from tracekit.query.prepared import graph_index
 from tracekit.query.results import GraphResult, frame_records
+from tracekit.rendering import Report
 from tracekit.resolve.screen import DEFAULT_MIN_SCORE, SCREEN_KINDS, screen_matches
 from tracekit.store.screen_lists import ScreenLists
 
@@ -70,7 +71,7 @@ def _entries(ws, lists, kinds) -> pd.DataFrame:  # noqa: ANN001
     names = store_lists.names()
     if not names:
         raise TracekitError("no screening list is loaded: ws.screen_lists.add(PATH, name=…) "
-                            "(tracekit screen add FILE --name NAME) first")
+                            "(tracekit screen-lists add FILE --name NAME) first")
     wanted = [lists] if isinstance(lists, str) else list(lists or names)
     unknown = sorted(set(wanted) - set(names))
     if unknown:
@@ -115,8 +116,23 @@ def screen(ws, *, min_score: float = DEFAULT_MIN_SCORE, lists=None, kinds=SCREEN
                         meta={"min_score": min_score, "max_hops": int(max_hops)}, workspace=ws)
 
 
-class Proximity(dict):
-    """One entity's row of ``.hops`` (a dict); ``to_json()`` writes ids as strings, ``str()`` a sentence."""
+class Proximity(dict, Report):
+    """One entity's row of ``.hops`` (a dict); ``to_json()`` writes ids as strings, ``str()`` a sentence;
+    HTML and ``to_frame()`` (one row per hop with its evidence shipments) from the one render mixin."""
+
+    @property
+    def title(self) -> str:
+        return f"sanctions proximity of {self.get('entity_name') or self.get('entity_id')}"
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        hops = self.get("evidence_shipment_ids")
+        hops = [] if hops is None else list(hops)
+        return pd.DataFrame({"hop": list(range(1, len(hops) + 1)),
+                             "evidence_shipment_ids": [[int(i) for i in ids] for ids in hops]})
+
+    def summary_lines(self) -> list[str]:
+        return str(self).splitlines()[:2]
 
     def to_json(self) -> dict:
         return {k: _as_text_ids(v) if k in _ID_COLUMNS else v for k, v in self.items()}

@@ -189,7 +189,7 @@ def _watchlist_names(ws, watchlists) -> list[str] | None:  # noqa: ANN001
         if str(item).lower().endswith(".csv") or path.is_file():
             if ws.store.read_only:
                 raise TracekitError(f"watch list {path} must be added to the workspace, which is open read-only: "
-                                    "add it first (tracekit watchlist add FILE) or open the workspace writable")
+                                    "add it first (tracekit watchlists add FILE) or open the workspace writable")
             summary = ws.watchlists.add(path, replace=True)
             names.extend(str(n) for n in summary["list"])
         else:
@@ -240,7 +240,7 @@ def brief(ws, entity, *, out=None, hops: int = 2, window=None, watchlists=None, 
         before it. Default: all trade, changes over the latest six months.
     watchlists : str or list of str, optional
         Watch lists whose matches count as flags: names of lists in force, or CSV files (added to the
-        workspace first, like ``tracekit watchlist add``). Default: every list in force.
+        workspace first, like ``tracekit watchlists add``). Default: every list in force.
     template : str or Path, optional
         An analyst's own template notebook; it must have a cell tagged ``parameters``.
     pdf : bool

@@ -205,7 +205,7 @@ def _watchlists(ws, watchlists) -> tuple[str, ...] | None:  # noqa: ANN001
     unknown = sorted(set(names) - known)
     if unknown:
         raise TracekitError(f"watchlists: no watch list named {', '.join(map(repr, unknown))} in this workspace; "
-                            f"lists in force: {', '.join(sorted(known))} (add one with `tracekit watchlist add FILE`)")
+                            f"lists in force: {', '.join(sorted(known))} (add one with `tracekit watchlists add FILE`)")
     return names
 
 

@@ -195,7 +195,7 @@ def sanctions(case: Case) -> Html:
     """List entries the entity matches, and the trade path to the nearest listed party with its evidence."""
     if not case.lists_loaded:
         return note("No screening list is loaded in this workspace, so sanctions proximity was not assessed "
-                    "(tracekit screen add FILE --name NAME, then run the brief again).")
+                    "(tracekit screen-lists add FILE --name NAME, then run the brief again).")
     parts = [Html(f"<p>Screened against: {text(', '.join(case.lists_loaded))}.</p>")]
     hits = case.screen_hits
     parts.append(table(hits, columns={"list_name": "list", "listed_name": "listed as", "matched_name": "our name",

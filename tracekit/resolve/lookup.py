@@ -1,6 +1,6 @@
 """The one rule that turns what an analyst typed (an id, ``#id`` or a company name) into one entity.
 
-Every verb that takes a company uses it: trace, paths, neighbourhood, evidence, risk, screen proximity,
+Every verb that takes a company uses it: trace, paths, neighbourhood, evidence, risk, sanctions-proximity,
 explain, merge, split and never-merge (the last four also take mention ids: see
 ``ResolveVerbs._side``).
 

@@ -10,7 +10,6 @@ transaction at the end, so an interrupted run leaves the previous resolution int
 from __future__ import annotations
 
 import hashlib
-import html
 import time
 from dataclasses import dataclass, field
 
@@ -18,6 +17,7 @@ import numpy as np
 import pandas as pd
 from tqdm.auto import tqdm
 
+from tracekit.rendering import Report
 from tracekit.resolve.blocking import BlockingCaps, block_keys_sql, candidate_pairs_sql
 from tracekit.resolve.cluster import Constraints, cluster
 from tracekit.resolve.decisions import DecisionLog, effective
@@ -32,8 +32,8 @@ __all__ = ["ResolveReport", "resolve", "recluster", "profiles_sql"]
 
 
 @dataclass
-class ResolveReport:
-    """What a resolution run did; renders as text and HTML."""
+class ResolveReport(Report):
+    """What a resolution run did; renders as text and, through the one render mixin, as escaped HTML."""
 
     full: bool
     new_mentions: int
@@ -61,9 +61,18 @@ class ResolveReport:
     def __str__(self) -> str:
         return "\n".join(self._lines())
 
-    def _repr_html_(self) -> str:
-        items = "".join(f"<li>{html.escape(line)}</li>" for line in self._lines())
-        return f"<ul class='tracekit-resolve'>{items}</ul>"
+    # The render mixin's parts (escaped HTML, mime bundle, to_frame): the lines above, and the counts.
+    title = "resolution"
+
+    def summary_lines(self) -> list[str]:
+        return self._lines()
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(columns=[])  # the lines say it all; to_frame() has the counts
+
+    def to_frame(self) -> pd.DataFrame:
+        return pd.DataFrame([{k: v for k, v in self.to_json().items() if k not in ("conflicts", "stage_seconds")}])
 
 
 def entity_id_for(profile_key: str) -> int:

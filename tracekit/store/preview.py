@@ -7,7 +7,6 @@ the workspace: the sample is registered as a view for the profile query and drop
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -19,6 +18,7 @@ from tracekit.ingest.mapping import Mapping, resolve_mapping
 from tracekit.ingest.sample import first_values, table_sample, text_sample
 from tracekit.ingest.sources import Source, expand_sources, sniff_text
 from tracekit.ingest.tables import frame_to_table, read_xlsx
+from tracekit.rendering import Report
 from tracekit.store.engine import Store, quote_literal
 
 __all__ = ["MappingPreview", "SourcePreview", "preview", "sample_source", "profile_sample"]
@@ -105,8 +105,9 @@ class SourcePreview:
 
 
 @dataclass
-class MappingPreview:
-    """What ``ws.load`` would do with each source's columns; renders as text, HTML and JSON."""
+class MappingPreview(Report):
+    """What ``ws.load`` would do with each source's columns; renders as text, HTML (the one render mixin)
+    and JSON."""
 
     sources: list[SourcePreview] = field(default_factory=list)
 
@@ -141,20 +142,25 @@ class MappingPreview:
                              for r in unmapped)
         return "\n".join(lines) or "(no sources)"
 
-    def _repr_html_(self) -> str:
-        e = html.escape
-        parts = []
-        for s in self.sources:
-            warn = "".join(f"<p style='color:#b00;font-weight:bold'>&#9888; {e(w)}</p>" for w in s.warnings)
-            err = f"<p style='color:#b00'>error: {e(s.error)}</p>" if s.error else ""
-            body = "".join(
-                f"<tr><td>{e(r['column'])}</td><td>{e(r['target'] or '(unmapped)')}</td>"
-                f"<td>{r['confidence']:.2f}</td><td>{e(r['reason'])}</td>"
-                f"<td>{'<br>'.join(e(_short(v)) for v in r['samples'])}</td></tr>" for r in s.rows())
-            parts.append(f"<h4>{e(s.name)}: proposed mapping, nothing written</h4>{err}{warn}"
-                         "<table class='tracekit-preview'><tr><th>source column</th><th>field</th>"
-                         f"<th>confidence</th><th>reason</th><th>sample values</th></tr>{body}</table>")
-        return f"<div class='tracekit-mapping-preview'>{''.join(parts)}</div>"
+    # -- the render mixin's parts (escaped HTML, mime bundle, to_csv); text and JSON stay as above ----
+    title = "proposed mapping, nothing written"
+
+    @property
+    def frame(self):  # noqa: ANN201 -- a DataFrame (pandas imported lazily here)
+        frame = self.to_frame()
+        if "target" in frame.columns:
+            frame["target"] = frame["target"].fillna("(unmapped)")
+        return frame
+
+    def warning_lines(self) -> list[str]:
+        return [f"{s.name}: {w}" for s in self.sources for w in s.warnings] + [
+            f"{s.name}: error: {s.error}" for s in self.sources if s.error]
+
+    def summary_lines(self) -> list[str]:
+        return [f"{s.name}: read as " + ", ".join(f"{k} {v!r}" if k == "delimiter" else str(v)
+                                                  for k, v in s.read_as.items())
+                + f"; {s.sample_rows:,} sample rows; mapping {s.mapping.kind if s.mapping else 'none'}"
+                for s in self.sources]
 
 
 def _short(value: str, width: int = 40) -> str:

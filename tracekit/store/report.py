@@ -1,12 +1,15 @@
 """What a load did, source by source: rows read = loaded + quarantined, why rows were set aside,
-which column fed which field. Renders as text (terminal) and as an HTML table (notebook)."""
+which column fed which field. Renders as text (terminal) and, through the one render mixin
+(:mod:`tracekit.rendering`), as escaped HTML (notebook)."""
 
 from __future__ import annotations
 
-import html
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from tracekit.ingest.mapping import Mapping
+from tracekit.rendering import Report
 
 __all__ = ["SourceReport", "LoadReport", "QUARANTINE_REASONS"]
 
@@ -82,8 +85,9 @@ def _reasons_text(reasons: dict[str, int]) -> str:
 
 
 @dataclass
-class LoadReport:
-    """The result of ``ws.load``: one :class:`SourceReport` per source plus totals.
+class LoadReport(Report):
+    """The result of ``ws.load``: one :class:`SourceReport` per source plus totals; renders through the one
+    mixin (escaped HTML, ``to_frame()``: one row per source), its text and ``--json`` as below.
 
     ``rows_read == rows_loaded + rows_quarantined`` always holds, per source and in total.
     """
@@ -163,27 +167,43 @@ class LoadReport:
             lines.append(f"quarantined: {_reasons_text(self.quarantine_reasons)}  (see ws.quarantine())")
         return "\n".join(lines)
 
-    def _repr_html_(self) -> str:
-        e = html.escape
-        head = ("<tr><th>source</th><th>status</th><th>read</th><th>loaded</th><th>quarantined</th>"
-                "<th>reasons</th><th>read as</th><th>s</th></tr>")
-        body = []
+    # -- the render mixin's parts (HTML, mime bundle, to_frame, to_csv); text and JSON stay as above ----
+    @property
+    def title(self) -> str:
+        return f"load: {len(self.sources):,} source{'s' if len(self.sources) != 1 else ''}"
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        """One row per source: status, rows read = loaded + quarantined, why, how it was read, seconds."""
+        return pd.DataFrame(
+            [(s.name, s.status, s.rows_read, s.rows_loaded, s.rows_quarantined, _reasons_text(s.quarantine_reasons),
+              ", ".join(x for x in (s.format, s.encoding, s.delimiter and repr(s.delimiter)) if x),
+              round(s.seconds, 2)) for s in self.sources],
+            columns=["source", "status", "read", "loaded", "quarantined", "reasons", "read as", "seconds"])
+
+    def warning_lines(self) -> list[str]:
+        return [f"{s.name}: {w}" for s in self.sources for w in s.field_warnings]
+
+    def summary_lines(self) -> list[str]:
+        lines = [f"total: read {self.rows_read:,} = loaded {self.rows_loaded:,} + quarantined "
+                 f"{self.rows_quarantined:,} in {self.seconds:.2f} s"]
+        if self.quarantine_reasons:
+            lines.append(f"quarantined: {_reasons_text(self.quarantine_reasons)} (see ws.quarantine())")
         for s in self.sources:
-            how = ", ".join(x for x in (s.format, s.encoding, s.delimiter and repr(s.delimiter)) if x)
-            body.append(
-                f"<tr><td>{e(s.name)}</td><td>{e(s.status)}</td><td>{s.rows_read:,}</td>"
-                f"<td>{s.rows_loaded:,}</td><td>{s.rows_quarantined:,}</td>"
-                f"<td>{e(_reasons_text(s.quarantine_reasons))}</td><td>{e(how)}</td><td>{s.seconds:.2f}</td></tr>"
-            )
-        total = (f"<tr><th>total</th><td></td><th>{self.rows_read:,}</th><th>{self.rows_loaded:,}</th>"
-                 f"<th>{self.rows_quarantined:,}</th><td>{e(_reasons_text(self.quarantine_reasons))}</td>"
-                 f"<td></td><td>{self.seconds:.2f}</td></tr>")
-        loud = "".join(f"<p style='color:#b00;font-weight:bold'>&#9888; {e(s.name)}: {e(w)}</p>"
-                       for s in self.sources for w in s.field_warnings)
-        evidence = "".join(f"<p>{e(s.name)}: {e(s.evidence_text())}</p>" for s in self.sources if s.status != "skipped")
-        details = "".join(
-            f"<details><summary>mapping of {e(s.name)}</summary>{s.mapping._repr_html_()}</details>"
-            for s in self.sources if s.mapping
-        )
-        return (f"<div class='tracekit-load-report'>{loud}<table>{head}{''.join(body)}{total}</table>{evidence}"
-                f"{details}</div>")
+            if s.declaration:
+                lines.append(f"{s.name}: {s.declaration['declaration']} declarations filed in "
+                             f"{s.declaration['declaring_country']}")
+            if s.status != "skipped":
+                lines.append(f"{s.name}: {s.evidence_text()}")
+            lines.extend(f"{s.name}: note: {n}" for n in s.notes)
+        return lines
+
+    def extra_tables(self) -> dict[str, pd.DataFrame]:
+        return {f"mapping of {s.name}": _mapping_frame(s.mapping) for s in self.sources if s.mapping}
+
+
+def _mapping_frame(mapping: Mapping) -> pd.DataFrame:
+    """The mapping as a table: field ← source column(s) with confidence, then the columns kept as extras."""
+    rows = [(target, columns, confidence, "") for target, columns, confidence in mapping._rows()]
+    rows += [("", column, "", f"kept as an extra column: {reason}") for column, reason in mapping.unmapped.items()]
+    return pd.DataFrame(rows, columns=["field", f"source column ({mapping.kind})", "confidence", "note"])

@@ -84,6 +84,10 @@ class ScreenLists:
                    count(DISTINCT entry_id) FILTER (WHERE kind = 'organization') AS organizations
             FROM {SCREEN_TABLE} GROUP BY 1 ORDER BY 1""")  # noqa: S608
 
+    def list(self) -> pd.DataFrame:  # noqa: A003 -- the action word of `tracekit screen-lists list`
+        """One row per list: entries, names, organizations (the same as :meth:`to_frame`)."""
+        return self.to_frame()
+
     def __repr__(self) -> str:
         return f"<screening lists: {', '.join(self.names()) or 'none'}>"
 

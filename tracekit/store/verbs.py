@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-import html
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 import pandas as pd
 
+from tracekit.rendering import Report
+from tracekit.safetext import visible
+
 __all__ = ["StoreVerbs", "WorkspaceInfo"]
 
 
 @dataclass
-class WorkspaceInfo:
-    """What a workspace holds; renders as text and as an HTML table."""
+class WorkspaceInfo(Report):
+    """What a workspace holds; renders through the one mixin (text, escaped HTML, JSON, ``to_frame()``)."""
 
     path: str | None
     schema_version: int
@@ -53,16 +55,17 @@ class WorkspaceInfo:
             rows += [("party countries from", sources), ("localities", f"{self.localities:,}")]
         return rows + [(f"table {k}", f"{v:,} rows") for k, v in self.tables.items()]
 
+    @property
+    def title(self) -> str:
+        return f"workspace {self.path or 'in memory'}"
+
+    @property
+    def frame(self) -> pd.DataFrame:
+        return pd.DataFrame(self._rows()[1:], columns=["item", "value"])
+
     def __str__(self) -> str:
         width = max(len(k) for k, _ in self._rows())
-        return "\n".join(f"{k:<{width}}  {v}" for k, v in self._rows())
-
-    def _repr_html_(self) -> str:
-        body = "".join(
-            f"<tr><th style='text-align:left'>{html.escape(k)}</th><td>{html.escape(v)}</td></tr>"
-            for k, v in self._rows()
-        )
-        return f"<table class='tracekit-info'>{body}</table>"
+        return "\n".join(f"{k:<{width}}  {visible(v)}" for k, v in self._rows())
 
 
 class StoreVerbs:

@@ -1,4 +1,8 @@
-"""``tracekit watchlist list|add FILE|remove NAME|terms [NAME]``: the watch lists the flags use."""
+"""``tracekit watchlists list|add FILE|remove NAME|terms [NAME]``: the watch lists the flags use
+(``ws.watchlists.list()``, ``.add(FILE)``, ``.remove(NAME)``, ``.terms(NAME)``).
+
+(``tracekit watchlist`` is the old name: it still works and says so.)
+"""
 
 from __future__ import annotations
 
@@ -13,8 +17,8 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--replace", action="store_true", help="add: replace workspace lists of the same name")
 
 
-@command("watchlist", "list, add or remove watch lists (chemicals, CAS numbers, HS lines, vague phrases)",
-         _arguments)
+@command("watchlists", "list, add or remove watch lists (chemicals, CAS numbers, HS lines, vague phrases)",
+         _arguments, deprecated=("watchlist",))
 def run(ws, args: argparse.Namespace):
     from tracekit.errors import TracekitError
 
@@ -24,7 +28,7 @@ def run(ws, args: argparse.Namespace):
     if args.action == "terms":
         return lists.terms(args.target)
     if not args.target:
-        raise TracekitError(f"watchlist {args.action} needs a {'FILE' if args.action == 'add' else 'NAME'}")
+        raise TracekitError(f"watchlists {args.action} needs a {'FILE' if args.action == 'add' else 'NAME'}")
     if args.action == "add":
         return lists.add(args.target, replace=args.replace)
     removed = lists.remove(args.target)
