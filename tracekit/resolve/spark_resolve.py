@@ -117,7 +117,10 @@ def resolve_on_spark(store, *, full: bool = False, weights: Weights = WEIGHTS,  
                 store.execute("DELETE FROM resolve_model")
                 with store.registered("tk_res_model", model.to_frame()):
                     store.execute("INSERT INTO resolve_model SELECT * FROM tk_res_model")
-            _write_run(store, full, scored.where(scored["score"] >= EDGE_FLOOR))
+            # One file in (a, b) order: reclustering after a decision reads `SELECT * FROM resolve_edges`
+            # and breaks score ties in that order, as DuckDB's table (written in that order) does.
+            kept = scored.where(scored["score"] >= EDGE_FLOOR).orderBy("a", "b").coalesce(1)
+            _write_run(store, full, kept)
             _write_assignment(store, assignment)
         step("write")
     finally:
