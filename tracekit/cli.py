@@ -57,8 +57,11 @@ def _main(argv: Sequence[str] | None) -> int:
 
             if getattr(args, "dry_run", False):
                 ws = Workspace(None)  # a dry run writes nothing, not even a new workspace folder
-            else:
-                ws = Workspace(args.workspace, read_only=args.read_only, create=command.creates_workspace)
+            else:  # sparkverbs: the engine switch (--engine / $TRACEKIT_ENGINE) opens DuckDB or Spark
+                from tracekit.commands._engine import open_workspace
+
+                ws = open_workspace(args.workspace, engine=args.engine, master=args.spark_master,
+                                    read_only=args.read_only, create=command.creates_workspace)
         if ws is not None:
             with ws.store.prompt_interrupts(deadline=INTERRUPT_DEADLINE,
                                             on_deadline=lambda: _stop_now(command.name, ws)):

@@ -10,6 +10,8 @@
 // - labels keep a readable size on screen at any zoom (font-size follows 1 / zoom, never below the
 //   style's own size), and where labels would overlap only the most important one keeps its label
 //   (seeds, the path, then risk and volume: data `tk_rank`); the others show on hover or selection;
+//   (style.json never joins two classes in one selector: the cytoscape 3.21.0 that ipycytoscape 1.3
+//   bundles matches no element with `.a.b`, so `node.tk-quiet.tk-hover` never showed a hovered label);
 // - tier headings (← suppliers · seed · buyers →) stand above the tier columns of the "tiers" layout;
 // - hovering a node or an edge shows its `tk_tip` text (name, country, shipments, dates);
 // - an explorer restored from a saved notebook without its kernel says how to get it back.
@@ -50,6 +52,29 @@ function applyElements(cy, elements) {
   });
   if (added.length) cy.add(added);
   return added.length;
+}
+
+// -- node bounding boxes cached as cytoscape meant ------------------------------------------------
+
+// cytoscape 3.21.0 (bundled by ipycytoscape 1.3) re-uses an element's cached bounding box unless
+// `!useCache || isDirty(ele) || isEdge && isDirty(ele.source()) || isDirty(ele.target())`: the missing
+// parentheses make every NODE ask its target(), which for a node is a new empty collection with no
+// cache, so every node's box is recomputed on every call: three calls per node per frame while drawing,
+// about a third of each redraw of a 2,000-edge graph (docs/benchmarks.md). Giving each node one shared
+// empty target that says "clean" restores the cache the code meant: the same boxes (checked in
+// tests/views/browser), node.target() still empty. tests/views/test_frontend_pins.py fails when the
+// bundled cytoscape changes, so this is re-checked (and dropped once the bug is gone).
+function cacheNodeBounds(cy) {
+  let clean = cy.scratch("_tkCleanTarget");
+  if (!clean) {
+    clean = cy.collection();
+    clean._private.bbCache = {};
+    clean._private.styleDirty = false;
+    cy.scratch("_tkCleanTarget", clean);
+  }
+  cy.nodes().forEach((node) => {
+    if (!node._private.target) node._private.target = clean;
+  });
 }
 
 // -- readable labels ------------------------------------------------------------------------------
@@ -139,7 +164,29 @@ function readable(cy, state) {
     state.zoom = zoom;
     cy.nodes().style("font-size", labelSize(zoom));
   }
+  arrowDetail(cy, state);
   state.quiet = quietOverlaps(cy);
+}
+
+// -- arrowheads where they can be seen ------------------------------------------------------------
+
+// cytoscape draws an arrowhead max(29, (13.37 w)^0.9) × arrow-scale (0.8 in style.json) model units
+// long: at the zoom that fits a ~2,000-edge graph (0.12) that is under 3 px, a dot on the target
+// node rather than a direction, and it is the costliest part of drawing an edge on a software canvas
+// (a transform and a fill per edge: ~ a quarter of each redraw while the timeline scrubs, see
+// docs/benchmarks.md). Zoomed that far out, edges lose the arrowhead (class tk-far); the path, the
+// selected and the hovered edge keep theirs, and zooming in brings them all back.
+const ARROW_MODEL = 29 * 0.8;
+const ARROW_MIN_PX = 4;
+
+function arrowDetail(cy, state) {
+  const far = cy.zoom() * ARROW_MODEL < ARROW_MIN_PX;
+  if (state.far === far) return;
+  state.far = far;
+  cy.batch(() => {
+    if (far) cy.edges().addClass("tk-far");
+    else cy.edges().removeClass("tk-far");
+  });
 }
 
 // -- overlays: tier headings, hover text, the reconnect note ----------------------------------------
@@ -241,13 +288,14 @@ function noteDisconnected(box, canvas) {
 
 // -- the feeder -----------------------------------------------------------------------------------
 
-function runLayout(cy, layout, onDone) {
+function runLayout(cy, layout, state, onDone) {
   const options = Object.assign({ animate: false, fit: true, padding: 30 }, layout || { name: "preset" });
   const run = cy.layout(options);
   run.one("layoutstop", () => {
     cy.fit(undefined, 30);
     // a tiny graph must not be blown up: nodes and edges keep their size
     if (cy.zoom() > 1.6) cy.zoom({ level: 1.6, renderedPosition: { x: cy.width() / 2, y: cy.height() / 2 } });
+    arrowDetail(cy, state); // before the first paint: no frame drawn with arrows only to drop them
     // room at the top for the tier headings
     if (options.name === "preset") cy.panBy({ x: 0, y: 10 });
     // two frames: the first schedules the paint, the second runs after it
@@ -262,7 +310,7 @@ function render({ model, el }) {
   let bound = null; // the cytoscape instance our listeners and elements live in
   let boundCanvas = null;
   let applied = -1;
-  const state = { zoom: null, quiet: 0 };
+  const state = { zoom: null, quiet: 0, far: null };
   let headings = [];
   const preset = () => (model.get("cy_layout") || {}).name === "preset";
 
@@ -289,6 +337,7 @@ function render({ model, el }) {
       boundCanvas = canvas;
       applied = -1;
       state.zoom = null;
+      state.far = null;
       canvas.tkCy = cy; // tests and benchmarks read the graph state from here
       // whoever hides or shows elements (the timeline) calls this to re-decide which labels fit
       canvas.tkReadable = () => {
@@ -321,8 +370,10 @@ function render({ model, el }) {
       console.error("tracekit: bad elements payload", err);
     }
     applyElements(cy, elements);
+    cacheNodeBounds(cy);
     state.zoom = null; // new nodes need their label size too, even if the zoom stays the same
-    runLayout(cy, model.get("cy_layout"), () => {
+    state.far = null; // and new edges their arrowhead detail
+    runLayout(cy, model.get("cy_layout"), state, () => {
       readable(cy, state);
       drawHeadings(cy, canvas, headings, preset());
       canvas.dataset.tkQuiet = String(state.quiet);
@@ -346,7 +397,7 @@ function render({ model, el }) {
   model.on("change:revision", () => paint());
   model.on("change:cy_layout", () => {
     if (bound) {
-      runLayout(bound, model.get("cy_layout"), () => {
+      runLayout(bound, model.get("cy_layout"), state, () => {
         readable(bound, state);
         drawHeadings(bound, boundCanvas, headings, preset());
       });

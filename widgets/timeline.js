@@ -154,8 +154,9 @@ function render({ model, el }) {
         const lit = flowDay !== null && e.flowDay !== null && e.flowDay <= flowDay;
         if (lit) litEdges += 1;
         if (lit !== e.lit) {
-          if (lit) e.ele.style({ "line-color": FLOW, "target-arrow-color": FLOW, "z-index": 20 });
-          else e.ele.removeStyle("line-color target-arrow-color z-index");
+          // a lit hop keeps its arrowhead even zoomed far out (explorer.js drops the others there)
+          if (lit) e.ele.style({ "line-color": FLOW, "target-arrow-color": FLOW, "target-arrow-shape": "triangle", "z-index": 20 });
+          else e.ele.removeStyle("line-color target-arrow-color target-arrow-shape z-index");
           e.lit = lit;
         }
       }

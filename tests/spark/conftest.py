@@ -33,14 +33,22 @@ def spark():
 
 
 @pytest.fixture(scope="session")
-def duck_world(tmp_path_factory):
-    """A ~1,000-row demo world loaded and resolved in a DuckDB workspace, with its graph tables built."""
-    import tracekit
+def demo_folder(tmp_path_factory):
+    """The ~1,000-row demo world's files (CSV, truth.json, truth-mentions.parquet)."""
     from tracekit.demo import generate
-    from tracekit.graph.tables import build_graph_tables
 
     root = tmp_path_factory.mktemp("spark-world")
     generate(root / "data", rows=1000, seed=11, progress=False)
+    return root / "data"
+
+
+@pytest.fixture(scope="session")
+def duck_world(demo_folder):
+    """A ~1,000-row demo world loaded and resolved in a DuckDB workspace, with its graph tables built."""
+    import tracekit
+    from tracekit.graph.tables import build_graph_tables
+
+    root = demo_folder.parent
     ws = tracekit.Workspace(root / "ws")
     ws.load(str(root / "data" / "shipments-*.csv"), progress=False)
     ws.resolve(progress=False)
@@ -61,3 +69,32 @@ def spark_graph_store(spark, duck_world, tmp_path_factory):
     store.copy_from(duck_world.store, ["graph_trade", "graph_edges", "entities"])
     yield store
     store.close()
+
+
+WORLD_TABLES = ["tk_meta", "sources", "shipments", "party_mentions", "mention_features", "mention_entities",
+                "entities"]
+"""What a loaded and resolved workspace holds; everything derived (graph tables, flags, risk) the Spark
+workspace builds itself, through its own verbs."""
+
+
+@pytest.fixture(scope="session")
+def spark_world(spark, duck_world, tmp_path_factory):
+    """The DuckDB world's loaded and resolved tables published to a Spark workspace (a Workspace)."""
+    import tracekit
+
+    ws = tracekit.Workspace.spark(spark, tmp_path_factory.mktemp("spark-engine") / "ws")
+    ws.store.copy_from(duck_world.store, WORLD_TABLES)
+    yield ws
+    ws.close()
+
+
+@pytest.fixture(scope="session", params=["duckdb", "spark"])
+def engine(request):
+    """Each engine-parametrised test runs once per engine."""
+    return request.param
+
+
+@pytest.fixture(scope="session")
+def world(engine, request):
+    """The demo world's workspace on ``engine``: the same loaded and resolved data on both."""
+    return request.getfixturevalue("duck_world" if engine == "duckdb" else "spark_world")

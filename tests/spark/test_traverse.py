@@ -72,11 +72,9 @@ def test_time_respecting_trace_is_narrower_than_the_undated_one(spark_graph_stor
     assert set(dated.tiers) <= set(undated.tiers)
 
 
-def test_fan_out_cap_and_unsupported_filters_fail_loudly(spark_graph_store, hubs):
+def test_fan_out_cap_fails_loudly(spark_graph_store, hubs):
     with pytest.raises(TracekitError, match="more than 2 companies"):
         trace(spark_graph_store, [hubs[0]], direction="down", hops=3, max_nodes=2)
-    with pytest.raises(TracekitError, match="does not filter by hs"):
-        trace(spark_graph_store, [hubs[0]], hs=["2933"])
 
 
 def test_bidirectional_shortest_path_matches_networkx(spark_graph_store, digraph):

@@ -11,7 +11,8 @@ from tracekit.commands import all_commands, build_parser, defaults_of, verb_pars
 from tracekit.magics.tk import build_magic_parser
 
 COMMANDS = all_commands()
-FRONT_END = {"help", "workspace", "json", "read_only", "debug", "store_to", "static", "verb", "_command"}
+FRONT_END = {"help", "workspace", "json", "read_only", "debug", "store_to", "static", "verb", "_command",
+             "engine", "spark_master"}  # the engine switch (commands/_engine.py): front-end options
 
 
 def _parsers():

@@ -1,7 +1,8 @@
 """The explorer's front end leans on internals of ipycytoscape, cytoscape.js and the widget manager.
 
 ``widgets/explorer.js`` reads the cytoscape instance from ``container._cyreg`` and polls every 500 ms for
-a rebuilt instance; the reconnect note reads the widget manager's ``jupyter-widgets-disconnected`` class;
+a rebuilt instance, and gives every node one shared clean ``target()`` so that cytoscape 3.21.0 keeps
+node bounding boxes cached (its cache check recomputes them on every call); the reconnect note reads the widget manager's ``jupyter-widgets-disconnected`` class;
 the feeder's layout trait is not called ``layout`` because the widget manager builds a child view from
 every DOM widget's ``layout``. None of that is a public API. These tests read the installed versions and
 the installed JavaScript: when either changes they fail, naming what to re-check. To accept a new version,
@@ -65,6 +66,13 @@ def test_ipycytoscape_labextension_has_the_internals_explorer_js_uses():
     # explorer keeps tooltip_source empty and shows its own hover text as text
     assert re.search(r'\w+=this\.model\.get\("tooltip_source"\);\w+\.data\(\)\[\w+\]&&', js)
     assert "innerHTML" in js  # if it ever stops doing that, the comment in canvas.py is out of date
+    # the bounding-box cache test whose precedence makes every node recompute its box on each call
+    # (`… || isEdge && isDirty(ele.source()) || isDirty(ele.target())`, minified): explorer.js gives nodes
+    # a clean shared target() to get the cache back; when this changes, check whether that is still needed
+    assert re.search(r"!\w\|\|\w\(e\)\|\|\w&&\w\(e\.source\(\)\)\|\|\w\(e\.target\(\)\)\?", js), \
+        "cytoscape's bounding-box cache check changed: re-check cacheNodeBounds in widgets/explorer.js"
+    # a node's target() is its _private.target or an empty collection (what cacheNodeBounds sets)
+    assert re.search(r"target:\w+\(\(function\(e\)\{var t,n=this\[0\];return n&&\(t=n\._private\.target\|\|", js)
 
 
 def test_widget_manager_internals_the_explorer_relies_on():

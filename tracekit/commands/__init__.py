@@ -216,7 +216,8 @@ def _parent(name: str) -> argparse.ArgumentParser:
 
 
 def common_options(*, workspace_default: str | None = None) -> argparse.ArgumentParser:
-    """Options every verb takes: ``--workspace``, ``--json``, ``--read-only`` and ``--debug``."""
+    """Options every verb takes: ``--workspace``, ``--json``, ``--read-only``, ``--debug``, ``--engine`` and
+    ``--spark-master`` (:mod:`tracekit.commands._engine`)."""
     parent = argparse.ArgumentParser(add_help=False)
     parent.add_argument(
         "--workspace",
@@ -230,6 +231,9 @@ def common_options(*, workspace_default: str | None = None) -> argparse.Argument
                         help="open the workspace read-only (several readers at once; verbs that change it fail)")
     parent.add_argument("--debug", action="store_true",
                         help="on a failure, print the full traceback (for a bug report)")
+    from tracekit.commands._engine import add_engine_options  # sparkverbs: --engine / --spark-master
+
+    add_engine_options(parent)
     return parent
 
 

@@ -6,9 +6,8 @@ every path, not every node, so paths multiply). Each function here is therefore 
 of the (small) frontier to the (large) edge table per hop, an anti-join against what was already reached,
 and a ``localCheckpoint`` of the small state each hop so the query plan does not grow with the hop count.
 
-Same answers as :func:`tracekit.graph.traverse.traverse` on the default filter (tests compare them on the
-demo world). Filters other than the default (hs, dates, countries, min_shipments) are not implemented
-here yet: :func:`trace` refuses them instead of ignoring them.
+Same answers as :func:`tracekit.graph.traverse.traverse`, filters included (hs, dates, countries,
+min_shipments: :mod:`tracekit.graph.spark_filters`; tests compare them on the demo world).
 
 Example (needs a Spark session, so it is not a doctest; tests/spark/ runs the same calls)::
 
@@ -24,9 +23,11 @@ from dataclasses import dataclass
 import pandas as pd
 
 from tracekit.errors import TracekitError
+from tracekit.graph.filters import TradeFilter
+from tracekit.graph.spark_filters import ROW_COLUMNS, trade_rows
 from tracekit.store.ids import id_array
 
-__all__ = ["SparkReach", "trace", "shortest_path_length", "components"]
+__all__ = ["SparkReach", "trace", "reach_rows", "shortest_path_length", "components"]
 
 DIRECTIONS = ("down", "up", "both")
 
@@ -34,7 +35,8 @@ DIRECTIONS = ("down", "up", "both")
 @dataclass
 class SparkReach:
     """What a trace reached: ``tiers`` (entity id → signed hop), ``edges`` the rows it used (pandas:
-    ``src, dst, hs6`` for an aggregated trace, plus ``shipment_id`` for a time-respecting one)."""
+    ``src, dst, hs6, shipments, kg, usd, first_date, last_date``, plus ``shipment_id`` when the rows are
+    shipments: a time-respecting trace or a date window)."""
 
     tiers: dict[int, int]
     edges: pd.DataFrame
@@ -65,17 +67,16 @@ def _too_many(max_nodes: int, hop: int) -> TracekitError:
         "edges first (a date window or HS prefix applied to graph_edges / graph_trade)")
 
 
-def _hop_distances(store, seeds: list[int], *, forward: bool, hops: int, max_nodes: int | None):
-    """Breadth-first hop distance from ``seeds`` over ``graph_edges``: visited (node, hop), rows used."""
+def _hop_distances(store, rows, seeds: list[int], *, forward: bool, hops: int, max_nodes: int | None):
+    """Breadth-first hop distance from ``seeds`` over the trade ``rows``: visited (node, hop), rows used
+    per hop (those reaching a node for the first time, as in memory)."""
     F = _functions()
     near, far = ("src", "dst") if forward else ("dst", "src")
-    edges = store.table("graph_edges").where(F.col("src").isNotNull() & F.col("dst").isNotNull()) \
-        .select("src", "dst", "hs6")
     visited = _seed_frame(store.session, seeds).withColumn("hop", F.lit(0)).localCheckpoint()
     frontier = visited.select("node")
     reached, kept = len(seeds), []
     for hop in range(1, hops + 1):
-        step = edges.join(frontier.withColumnRenamed("node", near), on=near, how="left_semi")
+        step = rows.join(frontier.withColumnRenamed("node", near), on=near, how="left_semi")
         fresh = step.join(visited.select(F.col("node").alias(far)), on=far, how="left_anti").localCheckpoint()
         frontier = fresh.select(F.col(far).alias("node")).distinct().localCheckpoint()
         new = frontier.count()
@@ -89,23 +90,21 @@ def _hop_distances(store, seeds: list[int], *, forward: bool, hops: int, max_nod
     return visited, kept
 
 
-def _time_respecting(store, seeds: list[int], *, forward: bool, hops: int, max_lag_days: int,
-                     max_nodes: int | None):
+def _time_respecting(store, facts, seeds: list[int], *, forward: bool, hops: int, max_lag_days: int,
+                     max_nodes: int | None, min_shipments: int = 1):
     """Hop-by-hop over shipments: a shipment leaving a company is followed only if it left on or after
     a reached shipment arrived there (and within ``max_lag_days``); upstream, time runs backwards.
 
     The accumulator is the set of arrival ANCHORS (company, day) reached so far: with a lag window, the
     earliest arrival alone does not decide (a shipment 400 days after the first arrival may be 10 days
     after a later one), so the anchors are kept, and joined on company with the window as a range
-    condition. Shipments already used are anti-joined away, as the in-memory walk does.
+    condition. Shipments already used are anti-joined away, as the in-memory walk does; a pair with
+    fewer than ``min_shipments`` of this hop's shipments is not followed (the in-memory rule).
     """
     F = _functions()
     near, far = ("src", "dst") if forward else ("dst", "src")
     sign = 1 if forward else -1
-    facts = (store.table("graph_trade")
-             .where(F.col("src").isNotNull() & F.col("dst").isNotNull() & F.col("date").isNotNull())
-             .select("shipment_id", "src", "dst", "hs6", "date",
-                     (F.lit(sign) * F.datediff(F.col("date"), F.lit("1970-01-01"))).alias("t")))
+    facts = facts.where(F.col("first_date").isNotNull()).withColumn("t", F.lit(sign) * F.col("t"))
     seed_frame = _seed_frame(store.session, seeds).localCheckpoint()
     visited = seed_frame.withColumn("hop", F.lit(0)).localCheckpoint()
     frontier = seed_frame
@@ -119,7 +118,11 @@ def _time_respecting(store, seeds: list[int], *, forward: bool, hops: int, max_l
         anchored = rows.join(seed_frame.withColumnRenamed("node", near), on=near, how="left_anti").join(
             anchors, on=(F.col(near) == F.col("anchor_node")) & (F.col("anchor_t") <= F.col("t"))
             & (F.col("t") - F.col("anchor_t") <= max_lag_days), how="left_semi")
-        taken = from_seed.unionByName(anchored).localCheckpoint()
+        taken = from_seed.unionByName(anchored)
+        if min_shipments > 1:
+            pairs = taken.groupBy("src", "dst").count().where(F.col("count") >= min_shipments).drop("count")
+            taken = taken.join(pairs, on=["src", "dst"], how="left_semi")
+        taken = taken.localCheckpoint()
         if not taken.take(1):
             break
         kept.append(taken)
@@ -138,39 +141,53 @@ def _time_respecting(store, seeds: list[int], *, forward: bool, hops: int, max_l
     return visited, kept
 
 
-def trace(store, seeds: Iterable[int], *, direction: str = "down", hops: int = 3,
-          time_respecting: bool = False, max_lag_days: int = 180, max_nodes: int | None = None,
-          **filters) -> SparkReach:
-    """Companies within ``hops`` of ``seeds`` (entity ids) along trade, on a Spark store.
-
-    Parameters as :func:`tracekit.graph.traverse.traverse` (seeds are entity ids here, not positions).
-    ``max_nodes`` caps the fan-out: the loop stops with an explanation rather than grow a frontier
-    without bound (on a power-law graph, hop 3 from a hub reaches most of the graph).
-    """
-    if filters:
-        raise TracekitError(f"the Spark trace does not filter by {', '.join(sorted(filters))} yet: "
-                            "narrow graph_edges/graph_trade first, or use the DuckDB engine")
+def reach_rows(store, seeds: Iterable[int], *, direction: str = "down", hops: int = 3,
+               time_respecting: bool = False, max_lag_days: int = 180, max_nodes: int | None = None,
+               flt: TradeFilter | None = None) -> tuple[dict[int, int], list]:
+    """The frontier loops of :func:`trace`: tiers and the (lazy, checkpointed) DataFrames of rows used,
+    every column of :data:`~tracekit.graph.spark_filters.ROW_COLUMNS` kept (+ ``shipment_id`` when
+    the rows are shipments) so the caller can pull exactly the subgraph it shows."""
     _check(direction, hops, max_nodes)
     if max_lag_days < 0:
         raise TracekitError(f"max_lag_days={max_lag_days} must not be negative")
+    flt = flt or TradeFilter()
     ids = sorted(set(id_array(list(seeds), what="entity ids").tolist()))
+    rows = trade_rows(store, flt, facts=time_respecting, min_shipments=not time_respecting)
+    columns = ["shipment_id", *ROW_COLUMNS] if (time_respecting or flt.dated) else list(ROW_COLUMNS)
     tiers: dict[int, int] = dict.fromkeys(ids, 0)
-    frames: list[pd.DataFrame] = []
+    used: list = []
     for forward, sign in ((True, 1), (False, -1)):
         if direction == ("up" if forward else "down"):
             continue
         if time_respecting:
-            visited, kept = _time_respecting(store, ids, forward=forward, hops=hops,
-                                             max_lag_days=max_lag_days, max_nodes=max_nodes)
+            visited, kept = _time_respecting(store, rows, ids, forward=forward, hops=hops,
+                                             max_lag_days=max_lag_days, max_nodes=max_nodes,
+                                             min_shipments=flt.min_shipments)
         else:
-            visited, kept = _hop_distances(store, ids, forward=forward, hops=hops, max_nodes=max_nodes)
+            visited, kept = _hop_distances(store, rows, ids, forward=forward, hops=hops, max_nodes=max_nodes)
         for node, hop in visited.where("hop > 0").orderBy("hop", "node").collect():
             tiers.setdefault(int(node), sign * int(hop))
-        columns = ["shipment_id", "src", "dst", "hs6"] if time_respecting else ["src", "dst", "hs6"]
-        frames.extend(f.select(*columns).toPandas() for f in kept)
+        used.extend(frame.select(*columns) for frame in kept)
+    return tiers, used
+
+
+def trace(store, seeds: Iterable[int], *, direction: str = "down", hops: int = 3,
+          time_respecting: bool = False, max_lag_days: int = 180, max_nodes: int | None = None,
+          flt: TradeFilter | None = None) -> SparkReach:
+    """Companies within ``hops`` of ``seeds`` (entity ids) along trade, on a Spark store.
+
+    Parameters as :func:`tracekit.graph.traverse.traverse` (seeds are entity ids here, not positions;
+    ``flt`` the same :class:`~tracekit.graph.filters.TradeFilter`). ``max_nodes`` caps the fan-out:
+    the loop stops with an explanation rather than grow a frontier without bound (on a power-law graph,
+    hop 3 from a hub reaches most of the graph). ``edges`` holds the rows used (pandas).
+    """
+    flt = flt or TradeFilter()
+    tiers, used = reach_rows(store, seeds, direction=direction, hops=hops, time_respecting=time_respecting,
+                             max_lag_days=max_lag_days, max_nodes=max_nodes, flt=flt)
+    columns = ["shipment_id", *ROW_COLUMNS] if (time_respecting or flt.dated) else list(ROW_COLUMNS)
+    frames = [f.toPandas() for f in used]
     edges = (pd.concat(frames, ignore_index=True).drop_duplicates().reset_index(drop=True) if frames
-             else pd.DataFrame(columns=["shipment_id", "src", "dst", "hs6"] if time_respecting
-                               else ["src", "dst", "hs6"]))
+             else pd.DataFrame(columns=columns))
     return SparkReach(tiers=tiers, edges=edges)
 
 

@@ -86,7 +86,7 @@ class TracekitMagics(Magics):
     def __init__(self, shell=None):
         super().__init__(shell)
         self.workspace_path = Path(os.environ.get("TRACEKIT_WORKSPACE") or DEFAULT_WORKSPACE)
-        self._workspaces: dict[Path, Any] = {}
+        self._workspaces: dict[tuple[Path, str], Any] = {}
 
     @line_magic
     def tk(self, line: str) -> None:
@@ -147,17 +147,20 @@ class TracekitMagics(Magics):
 
     def _workspace(self, args: argparse.Namespace):
         path = Path(args.workspace).expanduser() if args.workspace else self.workspace_path
-        return self._open(path, create=args._command.creates_workspace, read_only=args.read_only)
+        return self._open(path, create=args._command.creates_workspace, read_only=args.read_only,
+                          engine=args.engine, master=args.spark_master)
 
-    def _open(self, path: Path, *, create: bool = True, read_only: bool = False):
+    def _open(self, path: Path, *, create: bool = True, read_only: bool = False, engine: str | None = None,
+              master: str | None = None):
         """The session's workspace at ``path``, opened once (a second open would clash in DuckDB)."""
-        from tracekit.workspace import Workspace
+        from tracekit.commands._engine import chosen_engine, open_workspace  # sparkverbs: engine switch
 
-        key = path.resolve()
+        key = (path.resolve(), chosen_engine(engine))
         if key in self._workspaces and self._workspaces[key].store.read_only and not read_only:
             self._workspaces.pop(key).close()  # a verb that writes needs the read-write connection
         if key not in self._workspaces:
-            self._workspaces[key] = Workspace(key, create=create, read_only=read_only)
+            self._workspaces[key] = open_workspace(key[0], engine=key[1], master=master, create=create,
+                                                   read_only=read_only)
         return self._workspaces[key]
 
     def close(self) -> None:

@@ -13,8 +13,14 @@ def graph_index(ws) -> TradeIndex:
     """Build or reuse the trade index (rebuilt when resolution changed), the flag and risk tables.
 
     The flags follow the index's fingerprint plus the watch lists in force; the stamp is remembered on
-    the index so a second call costs one digest, not a rebuild.
+    the index so a second call costs one digest, not a rebuild. A Spark workspace:
+    :func:`tracekit.query.spark_prepared.spark_graph_index` (tables brought up to date on the cluster,
+    then the index pulled).
     """
+    if getattr(ws.store, "engine", "duckdb") == "spark":
+        from tracekit.query.spark_prepared import spark_graph_index
+
+        return spark_graph_index(ws)
     index = current_index(ws.store)
     stamp = flags_stamp(ws.store, index.fingerprint)
     if getattr(index, "flags_stamp", None) != stamp:

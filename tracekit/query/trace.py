@@ -41,7 +41,10 @@ def edge_table(graph, tier_of_edge=None) -> pd.DataFrame:
     if frame.empty:
         return frame
     key = frame["tier"].abs() if frame["tier"].notna().all() else frame["tier"]
-    return frame.assign(_k=key).sort_values(["_k", "shipments"], ascending=[True, False]).drop(
+    # ties broken by the ends' ids: the order must not depend on the engine's join order (sparkverbs:
+    # a Spark and a DuckDB workspace print the same rows, and the same first rows when the table is cut)
+    return frame.assign(_k=key).sort_values(["_k", "shipments", "src", "dst"],
+                                            ascending=[True, False, True, True]).drop(
         columns="_k").reset_index(drop=True)
 
 
@@ -127,6 +130,11 @@ def trace(ws, entity, direction: str = "down", hops: int = 3, *, hs=None, since=
         ``.evidence(a, b)``.
     """
     flt = TradeFilter(hs=hs, since=since, until=until, countries=countries, min_shipments=min_shipments)
+    if getattr(ws.store, "engine", "duckdb") == "spark":  # a frontier loop on the cluster: query/spark_trace.py
+        from tracekit.query.spark_trace import spark_trace
+
+        return spark_trace(ws, entity, direction, hops, flt=flt, time_respecting=time_respecting,
+                           max_lag_days=max_lag_days, max_nodes=max_nodes, evidence=evidence)
     seed = resolve_entity(ws, entity)
     index = graph_index(ws)
     reach = traverse(index, [index.position(seed)], direction=direction, hops=hops, flt=flt,

@@ -191,18 +191,31 @@ def _bridge(pending: dict[str, AddressParts], latin) -> dict[str, str]:
     return out
 
 
-def address_keys(texts: Iterable[str]) -> dict[str, str | None]:
-    """:func:`bridge_keys` for many distinct addresses, holding only their keys in memory.
-
-    A second pass re-reads only the Latin-script addresses that hold a pending Chinese address's
-    street number, so the cost stays near one parse per address.
-    """
-    keys: dict[str, str | None] = {}
-    pending: dict[str, AddressParts] = {}
+def _first_pass(texts: list[str]) -> list[tuple[str | None, AddressParts | None]]:
+    """Key of each address, and its parts when it is a Chinese rendering that may need a twin."""
+    out = []
     for text in texts:
         parts = parse_address(text)
-        keys[text] = parts.key() if parts else None
-        if parts is not None and _bridgeable(parts):
+        out.append((parts.key() if parts else None, parts if parts is not None and _bridgeable(parts) else None))
+    return out
+
+
+def address_keys(texts: Iterable[str], *, progress: bool = False) -> dict[str, str | None]:
+    """:func:`bridge_keys` for many distinct addresses, holding only their keys in memory.
+
+    The addresses are parsed on every core (:func:`tracekit.resolve.workers.map_chunks`). A second
+    pass re-reads only the Latin-script addresses that hold a pending Chinese address's street
+    number, so the cost stays near one parse per address.
+    """
+    from tracekit.resolve.workers import map_chunks
+
+    texts = list(dict.fromkeys(texts))
+    keys: dict[str, str | None] = {}
+    pending: dict[str, AddressParts] = {}
+    for text, (key, parts) in zip(texts, map_chunks(_first_pass, texts, desc="addresses", progress=progress),
+                                  strict=True):
+        keys[text] = key
+        if parts is not None:
             pending[text] = parts
     if pending:
         numbers = {m.group() if (m := _DIGITS.match(parts.street_no)) else "" for parts in pending.values()}

@@ -27,6 +27,7 @@ from tracekit.resolve.normalize import (
     normalize_phone,
     normalize_tax_id,
 )
+from tracekit.resolve.workers import map_chunks
 from tracekit.store import Store
 
 __all__ = ["FEATURES_TEMP", "PROFILES_TEMP", "compute_features", "compute_profiles", "profile_key_sql"]
@@ -50,11 +51,16 @@ def profile_key_sql(alias: str = "") -> str:
             f"|| CASE WHEN {p}locality IS NOT NULL THEN '|~' || {p}locality ELSE '' END")
 
 
-def _name_keys(values: pd.Series) -> pd.DataFrame:
-    """Name key, core key and legal form of each name (a pure per-value function: runs anywhere)."""
-    parsed = [normalize_name(v) for v in values.tolist()]
-    return pd.DataFrame({"v": values.to_numpy(dtype=object), "name_key": [p.key for p in parsed],
-                         "core_key": [p.core for p in parsed], "legal_form": [p.legal_form for p in parsed]})
+def _name_key_rows(values: list[str]) -> list[tuple[str, str, str]]:
+    """``(name key, core key, legal form)`` of each name (pure and per value: runs in any process)."""
+    return [(p.key, p.core, p.legal_form) for p in map(normalize_name, values)]
+
+
+def _name_keys(values: pd.Series, rows: list[tuple[str, str, str]] | None = None) -> pd.DataFrame:
+    """Name key, core key and legal form of each name (on Spark's executors: one partition's values)."""
+    rows = _name_key_rows(values.tolist()) if rows is None else rows
+    return pd.DataFrame({"v": values.to_numpy(dtype=object), "name_key": [r[0] for r in rows],
+                         "core_key": [r[1] for r in rows], "legal_form": [r[2] for r in rows]})
 
 
 def _value_keys(fn):  # noqa: ANN001, ANN202
@@ -71,7 +77,7 @@ _KEYERS = {  # column → (values → keys frame, the frame's Spark schema)
 }
 
 
-def _keyed(store: Store, view: str, column: str, source: str) -> None:
+def _keyed(store: Store, view: str, column: str, source: str, progress: bool = False) -> None:
     """Register ``view`` = the keys of the distinct values of ``column``.
 
     On Spark the Python runs on the executors (``mapInPandas``: no value passes through the driver);
@@ -84,31 +90,38 @@ def _keyed(store: Store, view: str, column: str, source: str) -> None:
         from tracekit.store.spark_map import map_distinct
 
         map_distinct(store, view, values_sql, keys, schema)
+    elif column == "name":  # the costly one: on every core
+        values = store.df(values_sql)["v"]
+        store.register(view, keys(values, map_chunks(_name_key_rows, values.tolist(), desc="names",
+                                                    progress=progress)))
     else:
         store.register(view, keys(store.df(values_sql)["v"]))
 
 
-def _address_keys(store: Store, source: str) -> pd.DataFrame:
+def _address_keys(store: Store, source: str, progress: bool = False) -> pd.DataFrame:
     """Address keys of the distinct addresses, a Chinese rendering meeting its one English twin.
 
     Not per value (a rendering is matched against the whole set), so this stays on the driver on Spark too.
     """
     values = store.df(f"SELECT DISTINCT address AS v FROM {source} WHERE address IS NOT NULL")  # noqa: S608
-    keys = address_keys(values["v"].tolist())
+    keys = address_keys(values["v"].tolist(), progress=progress)
     values["k"] = [keys[v] for v in values["v"].tolist()]
     return values
 
 
-def compute_features(store: Store, mentions_sql: str) -> int:
+def compute_features(store: Store, mentions_sql: str, *, progress: bool = False) -> int:
     """Fill temp table ``tk_res_features`` with the keys of the mentions ``mentions_sql`` selects.
+
+    Names and addresses are keyed on every core (:mod:`tracekit.resolve.workers`), with a progress
+    bar per kind when ``progress``.
 
     Returns the number of mentions featurised.
     """
     source = f"({mentions_sql}) src"
     views = {"tk_n": "name", "tk_p": "phone", "tk_e": "email", "tk_t": "tax_id"}
     for view, column in views.items():
-        _keyed(store, view, column, source)
-    store.register("tk_a", _address_keys(store, source))
+        _keyed(store, view, column, source, progress)
+    store.register("tk_a", _address_keys(store, source, progress))
     try:
         store.execute(f"""
             CREATE OR REPLACE TEMP TABLE {FEATURES_TEMP} AS

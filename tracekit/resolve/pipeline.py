@@ -10,6 +10,7 @@ transaction at the end, so an interrupted run leaves the previous resolution int
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 
@@ -26,6 +27,7 @@ from tracekit.resolve.model import MatchModel, estimate, stored_model
 from tracekit.resolve.normalize import is_generic_word, word_sound
 from tracekit.resolve.scoring import WEIGHTS, ProfileArrays, Weights, pair_levels, pair_scores, score_pairs
 from tracekit.resolve.tables import EDGE_FLOOR, ensure_resolve_tables
+from tracekit.resolve.workers import pooled
 from tracekit.store import Store
 
 __all__ = ["ResolveReport", "resolve", "recluster", "profiles_sql"]
@@ -45,6 +47,9 @@ class ResolveReport(Report):
     conflicts: list[str] = field(default_factory=list)
     model_pairs: int = 0  # candidate pairs the match weights were estimated on (0: weights reused)
     stage_seconds: dict[str, float] = field(default_factory=dict)  # wall time per stage, for profiling
+    # CPU seconds per stage, of this process (all threads: DuckDB's and rapidfuzz's too) and its worker
+    # processes: on a shared machine wall time measures the other jobs as much as this one.
+    stage_cpu_seconds: dict[str, float] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -72,7 +77,7 @@ class ResolveReport(Report):
         return pd.DataFrame(columns=[])  # the lines say it all; to_frame() has the counts
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{k: v for k, v in self.to_json().items() if k not in ("conflicts", "stage_seconds")}])
+        return pd.DataFrame([{k: v for k, v in self.to_json().items() if k not in ("conflicts", "stage_seconds", "stage_cpu_seconds")}])
 
 
 def entity_id_for(profile_key: str) -> int:
@@ -99,77 +104,98 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
         from tracekit.resolve.spark_resolve import resolve_on_spark
 
         return resolve_on_spark(store, full=full, weights=weights, caps=caps, progress=progress, model=model)
-    imposed = model
     started = time.perf_counter()
     caps = caps or BlockingCaps()
     ensure_resolve_tables(store)
     full = full or store.count("resolve_profiles") == 0
-    # One tick per stage: normalise, block, score, cluster, write. A notebook bar that stops short of
-    # its total stays on the page, red, as if the run had failed.
-    bar = tqdm(total=5, desc="resolve", unit="step", disable=not progress, leave=False)
-    stages: dict[str, float] = {}
-    clock = [time.perf_counter()]
-
-    def step(name: str, next_name: str | None = None) -> None:
-        now = time.perf_counter()
-        stages[name] = round(now - clock[0], 3)
-        clock[0] = now
-        bar.update()
-        if next_name:
-            bar.set_postfix_str(next_name)
-
+    clock = _Clock(progress)
     try:
-        mentions = f"SELECT * FROM party_mentions WHERE {NAMED}"
-        if not full:
-            mentions += " AND mention_id NOT IN (SELECT mention_id FROM mention_features)"
-        bar.set_postfix_str("normalising")
-        n_new = compute_features(store, mentions)
-        if n_new == 0 and not full:
-            bar.update(bar.total - bar.n)  # nothing new to resolve is a finished run, not a failed one
-            return ResolveReport(False, 0, 0, store.count("resolve_profiles"), 0, store.count("entities"),
-                                 time.perf_counter() - started)
-        first_id = 1 if full else int(store.scalar("SELECT coalesce(max(profile_id), 0) + 1 "
-                                                   "FROM resolve_profiles"))
-        new_profiles = compute_profiles(store, first_id, None if full else "resolve_profiles")
-        _stage_profiles(store, full)
-        step("normalise", "blocking")
-        with store.registered("tk_res_sounds", _sounds(store.df("SELECT profile_id, core_key FROM tk_res_all"))):
-            store.execute(f"CREATE OR REPLACE TEMP TABLE tk_res_blocks AS "
-                          f"{block_keys_sql('tk_res_all', 'tk_res_allkeys', caps, 'tk_res_sounds')}")
-        # Sorted so ties in score are met in the same order every run: same data, same entities.
-        pairs = store.df(f"SELECT * FROM ({candidate_pairs_sql('tk_res_blocks', None if full else 'tk_res_newids')})"
-                         " ORDER BY a, b")  # noqa: S608
-        step("block", "scoring")
-        profiles = store.df(profiles_sql("tk_res_all", "tk_res_allkeys"))
-        index = pd.Index(profiles["profile_id"])
-        a, b = index.get_indexer(pairs["a"]), index.get_indexer(pairs["b"])
-        arrays = ProfileArrays(profiles)
-        levels = pair_levels(arrays, a, b, pairs, weights)
-        # Weights are estimated afresh on a full run (on every candidate pair, the workspace's own data)
-        # and reused by incremental runs, so old and new pairs are scored alike.
-        model = imposed or (None if full else stored_model(store))
-        estimated = model is None
-        if estimated:
-            model = estimate(levels[1])
-        scored = score_pairs(arrays, a, b, pairs, weights, model=model, levels=levels)
-        scored.insert(0, "b", pairs["b"].to_numpy())
-        scored.insert(0, "a", pairs["a"].to_numpy())
-        step("score", "clustering")
-        edges = scored if full else pd.concat([store.df("SELECT * FROM resolve_edges ORDER BY a, b"), scored])
-        assignment, conflicts = _cluster(store, profiles, edges, weights, model, arrays)
-        step("cluster", "writing")
-        with store.transaction():
-            if estimated:
-                store.execute("DELETE FROM resolve_model")
-                with store.registered("tk_res_model", model.to_frame()):
-                    store.execute("INSERT INTO resolve_model SELECT * FROM tk_res_model")
-            _write_run(store, full, scored[scored["score"] >= EDGE_FLOOR])
-            _write_assignment(store, assignment)
-        step("write")
+        with pooled():  # per-value Python on every core
+            return _run(store, full, weights, caps, progress, model, clock, started)
     finally:
-        bar.close()
+        clock.bar.close()
+
+
+def _cpu_seconds() -> float:
+    """CPU seconds of this process and of its finished worker processes (:mod:`tracekit.resolve.workers`)."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
+
+
+class _Clock:
+    """Wall and CPU seconds per stage, and the run's progress bar (one tick per stage)."""
+
+    def __init__(self, progress: bool):
+        # normalise, block, score, cluster, write. A notebook bar that stops short of its total stays
+        # on the page, red, as if the run had failed.
+        self.bar = tqdm(total=5, desc="resolve", unit="step", disable=not progress, leave=False)
+        self.wall: dict[str, float] = {}
+        self.cpu: dict[str, float] = {}
+        self._last = (time.perf_counter(), _cpu_seconds())
+
+    def step(self, name: str, next_name: str | None = None) -> None:
+        now = (time.perf_counter(), _cpu_seconds())
+        self.wall[name] = round(now[0] - self._last[0], 3)
+        self.cpu[name] = round(now[1] - self._last[1], 3)
+        self._last = now
+        self.bar.update()
+        if next_name:
+            self.bar.set_postfix_str(next_name)
+
+
+def _run(store: Store, full: bool, weights: Weights, caps: BlockingCaps, progress: bool,
+         imposed: MatchModel | None, clock: _Clock, started: float) -> ResolveReport:
+    bar, step = clock.bar, clock.step
+    mentions = f"SELECT * FROM party_mentions WHERE {NAMED}"
+    if not full:
+        mentions += " AND mention_id NOT IN (SELECT mention_id FROM mention_features)"
+    bar.set_postfix_str("normalising")
+    n_new = compute_features(store, mentions, progress=progress)
+    if n_new == 0 and not full:
+        bar.update(bar.total - bar.n)  # nothing new to resolve is a finished run, not a failed one
+        return ResolveReport(False, 0, 0, store.count("resolve_profiles"), 0, store.count("entities"),
+                             time.perf_counter() - started)
+    first_id = 1 if full else int(store.scalar("SELECT coalesce(max(profile_id), 0) + 1 "
+                                               "FROM resolve_profiles"))
+    new_profiles = compute_profiles(store, first_id, None if full else "resolve_profiles")
+    _stage_profiles(store, full)
+    step("normalise", "blocking")
+    with store.registered("tk_res_sounds", _sounds(store.df("SELECT profile_id, core_key FROM tk_res_all"))):
+        store.execute(f"CREATE OR REPLACE TEMP TABLE tk_res_blocks AS "
+                      f"{block_keys_sql('tk_res_all', 'tk_res_allkeys', caps, 'tk_res_sounds')}")
+    # Sorted so ties in score are met in the same order every run: same data, same entities.
+    pairs = store.df(f"SELECT * FROM ({candidate_pairs_sql('tk_res_blocks', None if full else 'tk_res_newids')})"
+                     " ORDER BY a, b")  # noqa: S608
+    step("block", "scoring")
+    profiles = store.df(profiles_sql("tk_res_all", "tk_res_allkeys"))
+    index = pd.Index(profiles["profile_id"])
+    a, b = index.get_indexer(pairs["a"]), index.get_indexer(pairs["b"])
+    arrays = ProfileArrays(profiles)
+    levels = pair_levels(arrays, a, b, pairs, weights)
+    # Weights are estimated afresh on a full run (on every candidate pair, the workspace's own data)
+    # and reused by incremental runs, so old and new pairs are scored alike.
+    model = imposed or (None if full else stored_model(store))
+    estimated = model is None
+    if estimated:
+        model = estimate(levels[1])
+    scored = score_pairs(arrays, a, b, pairs, weights, model=model, levels=levels)
+    scored.insert(0, "b", pairs["b"].to_numpy())
+    scored.insert(0, "a", pairs["a"].to_numpy())
+    step("score", "clustering")
+    edges = scored if full else pd.concat([store.df("SELECT * FROM resolve_edges ORDER BY a, b"), scored])
+    assignment, conflicts = _cluster(store, profiles, edges, weights, model, arrays)
+    step("cluster", "writing")
+    with store.transaction():
+        if estimated:
+            store.execute("DELETE FROM resolve_model")
+            with store.registered("tk_res_model", model.to_frame()):
+                store.execute("INSERT INTO resolve_model SELECT * FROM tk_res_model")
+        _write_run(store, full, scored[scored["score"] >= EDGE_FLOOR])
+        _write_assignment(store, assignment)
+    step("write")
     return ResolveReport(full, n_new, new_profiles, len(profiles), len(pairs), store.count("entities"),
-                         time.perf_counter() - started, conflicts, model.pairs if estimated else 0, stages)
+                         time.perf_counter() - started, conflicts, model.pairs if estimated else 0, clock.wall,
+                         clock.cpu)
 
 
 def profiles_sql(profiles: str, keys: str) -> str:

@@ -27,7 +27,15 @@ from tracekit.resolve import comparisons as cmp
 from tracekit.resolve.legal import LEGAL_TOKENS, jurisdictions
 from tracekit.resolve.model import COMPARISONS, MatchModel, comparison_index, prior_model
 from tracekit.resolve.normalize import is_generic_word, word_sound
-from tracekit.resolve.similarity import differ, name_similarity, numbers, share_word, similarity
+from tracekit.resolve.similarity import (
+    differ,
+    distinct_pairs,
+    name_similarity,
+    numbers,
+    share_word,
+    similarity,
+)
+from tracekit.resolve.workers import map_chunks
 
 _numbers = numbers  # the name the scoring-rule tests know it by
 
@@ -53,7 +61,9 @@ class Weights:
     # Ceiling for a pair a hard rule says are two companies (below the clustering bar, so an
     # average with it cannot pass either).
     contradiction_ceiling: float = 0.4
-    # Floor for a distinctive word in common plus a shared identifier with nothing contradicting.
+    # Floor for a distinctive word in common plus a shared identifier with nothing contradicting: such a
+    # pair scores at least ``word_and_identifier - 0.002`` (its own linkage score when higher), ordered
+    # by its evidence within that last band.
     word_and_identifier: float = 1.0
     place_penalty: float = 0.03  # a match that needed place names dropped is slightly weaker
     # Name similarity is at most the similarity of the distinctive words (generic, place and legal
@@ -92,9 +102,23 @@ class ProfileArrays:
                                       dtype=np.int64)
         self.has_phone = _flags(profiles, "has_phone", n)
         self.has_email = _flags(profiles, "has_email", n)
+        # Equal for equal names (and addresses): each distinct pair of them is compared once.
+        self.name_ids = pd.factorize(pd.Series(self.columns["name_key"], dtype=object) + "\x00"
+                                     + pd.Series(self.columns["core_key"], dtype=object))[0].astype(np.int64)
+        self.address_ids = pd.factorize(pd.Series(self.columns["address_key"], dtype=object))[0].astype(np.int64)
         compact = [key.replace(" ", "") for key in self.columns["name_key"].tolist()]
         self.columns["compact"] = np.asarray(compact, dtype=object)
-        self.words, self.sounds = _distinctive_words(self.columns["core_key"])
+        # Per profile, pure Python (on every core inside resolution's run): its distinctive words and
+        # their sounds, the numbers its name carries, the legal form's jurisdictions (read from the name
+        # the profile's mentions use most).
+        facts = map_chunks(_profile_facts, list(zip(self.columns["core_key"].tolist(), self.columns["name_key"].tolist(),
+                                                    self.columns["display_name"].tolist(), strict=True)),
+                           progress=False)
+        self.words, self.sounds = np.empty(n, dtype=object), np.empty(n, dtype=object)
+        self.numbers, self.jurisdictions = np.empty(n, dtype=object), np.empty(n, dtype=object)
+        if n:
+            self.words[:], self.sounds[:], self.numbers[:], self.jurisdictions[:] = (list(x) for x in zip(*facts,
+                                                                                                       strict=True))
         self.word_ids = pd.factorize(pd.Series(self.words, dtype=object))[0].astype(np.int64) if n else \
             np.zeros(0, dtype=np.int64)
         self.word_sets = np.asarray([frozenset(w for w in ws if len(w) >= 3) | {"~" + s for w, s in zip(ws, ss, strict=True)
@@ -104,12 +128,8 @@ class ProfileArrays:
         distinctive = [" ".join(ws) for ws in self.words.tolist()]  # what the name similarity is capped by
         self.columns["distinctive"] = np.asarray(distinctive, dtype=object)
         self.columns["distinctive_compact"] = np.asarray([d.replace(" ", "") for d in distinctive], dtype=object)
-        self.numbers = np.asarray([numbers(key) for key in self.columns["name_key"].tolist()] or [], dtype=object)
         self.han = np.asarray([bool(_HAN.search(str(x))) for x in self.columns["display_name"].tolist()] or [],
                               dtype=bool)
-        # The legal form's jurisdictions, read from the name the profile's mentions use most.
-        self.jurisdictions = np.empty(n, dtype=object)
-        self.jurisdictions[:] = [jurisdictions(name) for name in self.columns["display_name"].tolist()]
 
     def column(self, name: str) -> np.ndarray:
         return self.columns[name]
@@ -134,17 +154,15 @@ def _flags(profiles: pd.DataFrame, column: str, n: int) -> np.ndarray:
     return profiles[column].fillna(False).to_numpy(dtype=bool)
 
 
-def _distinctive_words(core_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per profile, its words that name the company (not generic), in order, and their sounds."""
-    words, sounds = [], []
-    for key in core_keys.tolist():
-        ws = tuple(dict.fromkeys(w for w in key.split()
+def _profile_facts(rows: list[tuple[str, str, str]]) -> list[tuple]:
+    """For each ``(core key, name key, display name)``: the words that name the company (not generic),
+    in order, their sounds, the numbers in the name, and the legal form's jurisdictions."""
+    out = []
+    for core, key, display in rows:
+        ws = tuple(dict.fromkeys(w for w in core.split()
                                  if len(w) >= 2 and w not in LEGAL_TOKENS and not is_generic_word(w)))
-        words.append(ws)
-        sounds.append(tuple(word_sound(w) for w in ws))
-    out_w, out_s = np.empty(len(words), dtype=object), np.empty(len(words), dtype=object)
-    out_w[:], out_s[:] = words, sounds
-    return out_w, out_s
+        out.append((ws, tuple(word_sound(w) for w in ws), numbers(key), jurisdictions(display)))
+    return out
 
 
 def _identifiers(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray,
@@ -168,13 +186,16 @@ def pair_levels(profiles: pd.DataFrame | ProfileArrays, a: np.ndarray, b: np.nda
     addr_a, addr_b = col("address_key")[a], col("address_key")[b]
     addr_known = (addr_a != "") & (addr_b != "")
     address_sim = np.full(n, np.nan, dtype=np.float32)
-    if addr_known.any():
-        address_sim[addr_known] = similarity(addr_a[addr_known], addr_b[addr_known], fuzz.token_set_ratio)
+    if addr_known.any():  # once per distinct pair of addresses
+        known_a, known_b = a[addr_known], b[addr_known]
+        first, inverse = distinct_pairs(profiles.address_ids, known_a, known_b)
+        address_sim[addr_known] = similarity(col("address_key")[known_a[first]], col("address_key")[known_b[first]],
+                                             fuzz.token_set_ratio)[inverse]
     phone, email, shared_address = _identifiers(profiles, a, b, shared)
     address = shared_address | (np.nan_to_num(address_sim) >= 0.999)
     tax_id = _agreement(col("tax_id_key")[a], col("tax_id_key")[b])
     identifier = phone | email | address | (tax_id == 1)
-    name_sim, distinctive_sim, uncapped = name_similarity(col, a, b, identifier, weights)
+    name_sim, distinctive_sim, uncapped = name_similarity(col, a, b, identifier, weights, profiles.name_ids)
     relation = _word_relations(profiles, a, b, distinctive_sim)
     levels = np.full((n, len(COMPARISONS)), -1, dtype=np.int64)
     levels[:, comparison_index("name")] = cmp.name_levels(
@@ -275,10 +296,15 @@ def _word_relations(profiles: ProfileArrays, a: np.ndarray, b: np.ndarray, disti
     first = np.zeros(len(codes), dtype=np.int64)
     first[inverse[::-1]] = np.arange(len(idx))[::-1]
     pa, pb = a[idx][first], b[idx][first]
-    distinct = np.fromiter((cmp.word_relation(words[i], words[j], sounds[i], sounds[j])
-                            for i, j in zip(pa.tolist(), pb.tolist(), strict=True)), dtype=np.int64, count=len(pa))
+    # Word by word in Python: on every core when there are many (inside resolution's run).
+    work = [(words[i], words[j], sounds[i], sounds[j]) for i, j in zip(pa.tolist(), pb.tolist(), strict=True)]
+    distinct = np.asarray(map_chunks(_relations, work, progress=False), dtype=np.int64).reshape(-1)
     out[idx] = distinct[inverse.ravel()]
     return out
+
+
+def _relations(work: list[tuple]) -> list[int]:
+    return [cmp.word_relation(*item) for item in work]
 
 
 def _hard_rules(features: dict[str, np.ndarray], levels: np.ndarray, log_odds: np.ndarray,
@@ -303,7 +329,12 @@ def _hard_rules(features: dict[str, np.ndarray], levels: np.ndarray, log_odds: n
     score = np.where(capped, np.minimum(probability, weights.contradiction_ceiling), probability)
     floor = features["word_and_identifier"] & ~capped
     rule[floor] = "distinctive word + shared identifier"
-    score = np.where(floor, np.maximum(score, weights.word_and_identifier), score)
+    # Lifted into the top band below the floor, *in the order of their evidence*: flattened to one
+    # value, such pairs would tie and clustering would meet them in profile-id order. A profile holding
+    # two same-named firms' mentions (one country, two addresses) then joined the look-alike's variants
+    # before its own firm's surer ones, and the firm's other variants could no longer join it.
+    lifted = (weights.word_and_identifier - 2 * _TOP) + _TOP * np.clip(probability, 0.0, 1 - _TOP) / (1 - _TOP)
+    score = np.where(floor, np.maximum(score, lifted), score)
     return np.clip(score, 0.0, 1.0).astype(np.float32), rule
 
 

@@ -32,6 +32,7 @@ import sys
 import tempfile
 import threading
 import time
+import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -43,7 +44,9 @@ from sqlglot import exp
 
 from tracekit.errors import TracekitError, WorkspaceError
 from tracekit.store.ids import check_id_columns
+from tracekit.store.spark_rewrite import rewrite_for_spark
 from tracekit.store.spark_sql import CATALOG_VIEW, EngineUnsupported, _statements, _table_name, to_spark_sql
+from tracekit.store.spark_temp import execute_temp_twin
 from tracekit.store.spark_twins import execute_twin, expand_star_except
 
 __all__ = ["SparkStore", "EngineUnsupported", "spark_session", "TABLES_FOLDER", "to_spark_sql"]
@@ -51,6 +54,14 @@ __all__ = ["SparkStore", "EngineUnsupported", "spark_session", "TABLES_FOLDER", 
 TABLES_FOLDER = "spark-tables"
 _SCHEMA = "_tracekit_schema.json"  # the table's Spark schema: an empty table has no Parquet file to read it from
 _READY = "_tracekit_ready"  # marker written last: a version directory without it is an interrupted write
+# sparkload: the big tables are Hive-style partitioned directories; `month` (yyyy-MM of `date`) is a
+# partition column only, hidden from the table's view (the schema file lists the table's own columns).
+_PARTITIONS = "_tracekit_partitions"
+PARTITION_COLUMNS: dict[str, tuple[str, ...]] = {
+    "shipments": ("source_id", "month"), "party_mentions": ("source_id",), "quarantine": ("source_id",),
+}
+
+_OPEN: weakref.WeakSet = weakref.WeakSet()  # sparkverbs: stores sharing a session share its temp-view names
 
 
 def spark_session(master: str | None = None, *, app_name: str = "tracekit", shuffle_partitions: int | None = None):
@@ -112,6 +123,7 @@ class SparkStore:
         self._views: dict[str, Path] = {}
         self._registered: set[str] = set()
         self._closed = False
+        _OPEN.add(self)
         self._generation = 0
         self._open_existing()
 
@@ -133,11 +145,20 @@ class SparkStore:
     def _show(self, name: str, version: Path) -> None:
         reader = self.session.read
         schema = version / _SCHEMA
-        if schema.exists() and not any(version.rglob("*.parquet")):  # an empty table: no file to infer from
-            from pyspark.sql.types import StructType
+        partitions = (version / _PARTITIONS).read_text().split(",") if (version / _PARTITIONS).exists() else []
+        if schema.exists() and (partitions or not any(version.rglob("*.parquet"))):
+            # an empty table has no file to infer from; a partitioned one gets its partition types from us
+            from pyspark.sql.types import StringType, StructField, StructType
 
-            reader = reader.schema(StructType.fromJson(json.loads(schema.read_text())))
-        reader.parquet(str(version)).createOrReplaceTempView(name)
+            struct = StructType.fromJson(json.loads(schema.read_text()))
+            own = list(struct.fieldNames())
+            for column in partitions:
+                if column not in own:
+                    struct = struct.add(StructField(column, StringType()))
+            frame = reader.schema(struct).parquet(str(version)).select(*own)
+        else:
+            frame = reader.parquet(str(version))
+        frame.createOrReplaceTempView(name)
         self._views[name] = version
 
     def _write(self, name: str, frame) -> None:  # noqa: ANN001 - a pyspark DataFrame
@@ -145,17 +166,49 @@ class SparkStore:
         if self.read_only:
             raise WorkspaceError(f"the workspace is open read-only: cannot write table {name}")
         version = self._tables_dir / name / f"v{time.time_ns():020d}"
+        own_schema = frame.schema.json()
+        frame, partitions = _partitioned(name, frame)
         writer = frame.write.mode("errorifexists")
-        if name == "shipments" and "source_id" in frame.columns:
-            writer = writer.partitionBy("source_id")
+        if partitions:
+            writer = writer.partitionBy(*partitions)
         writer.parquet(str(version))
-        (version / _SCHEMA).write_text(frame.schema.json())
+        (version / _SCHEMA).write_text(own_schema)
+        if partitions:
+            (version / _PARTITIONS).write_text(",".join(partitions))
         (version / _READY).touch()
         self._generation += 1
         old = self._views.get(name)
         self._show(name, version)
         if old is not None and old != version:
             shutil.rmtree(old, ignore_errors=True)
+
+    def append(self, name: str, frame) -> None:  # noqa: ANN001 - a pyspark DataFrame
+        """Add ``frame``'s rows to table ``name`` without rewriting it (sparkload: a load's new source).
+
+        The rows are written partitioned (:data:`PARTITION_COLUMNS`) into a staging folder, then each new
+        partition directory is moved into the current version (a rename: atomic on a local file system
+        and HDFS; on an object store the partition appears file by file). A table whose current version
+        is not partitioned that way (copied from DuckDB, or new) is written anew once, partitioned.
+        """
+        if self.read_only:
+            raise WorkspaceError(f"the workspace is open read-only: cannot write table {name}")
+        current = self._views.get(name)
+        wanted = ",".join(PARTITION_COLUMNS.get(name, ()))
+        marker = current / _PARTITIONS if current is not None else None
+        if not wanted or marker is None or not marker.exists() or marker.read_text() != wanted:
+            whole = frame if current is None else self.table(name).unionByName(frame)
+            self._write(name, whole.localCheckpoint() if current is not None else whole)
+            return
+        frame = frame.select(*self.table(name).columns)
+        staged, partitions = _partitioned(name, frame)
+        staging = current.parent / f"staging-{time.time_ns():020d}"
+        staged.write.partitionBy(*partitions).parquet(str(staging))
+        try:
+            _move_partitions(staging, current)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        self._generation += 1
+        self._show(name, current)
 
     def _drop(self, name: str) -> None:
         self.session.catalog.dropTempView(name)
@@ -170,6 +223,7 @@ class SparkStore:
         if isinstance(statement, str):
             statement = sqlglot.parse_one(statement, read="duckdb")
         statement = expand_star_except(self, statement)  # sparkres: twin in store/spark_twins.py
+        statement = rewrite_for_spark(statement)  # sparkverbs: ordered lists, slices, json_object (spark_rewrite.py)
         text = to_spark_sql(statement)
         if CATALOG_VIEW in text:
             self._catalog_view()
@@ -192,7 +246,7 @@ class SparkStore:
     def _execute_one(self, node: exp.Expression, params) -> None:  # noqa: ANN001
         # sparkres (issue 12 item 3): resolve's temp tables/views, ALTER ADD COLUMN, INSERT … WITH and
         # * EXCLUDE have their twins in store/spark_twins.py.
-        if execute_twin(self, node, params):
+        if execute_temp_twin(self, node, params) or execute_twin(self, node, params):  # sparkverbs: spark_temp.py
             return
         if isinstance(node, exp.Create) and str(node.args.get("kind", "")).upper() == "TABLE":
             self._create(node, params)
@@ -409,6 +463,12 @@ class SparkStore:
             with contextlib.suppress(Exception):
                 self.session.catalog.dropTempView(name)
         self._closed = True
+        # sparkverbs: temp views are per session, not per store. Another store open on this session (the
+        # same workspace opened twice: a notebook and %tk) had its tables shadowed by ours: show them again.
+        for other in [o for o in _OPEN if o is not self and o.session is self.session and not o._closed]:
+            for name, version in list(other._views.items()):
+                with contextlib.suppress(Exception):
+                    other._show(name, version)
         if self._temporary:
             shutil.rmtree(self._root, ignore_errors=True)
 
@@ -430,6 +490,31 @@ def _pandas(table: pa.Table) -> pd.DataFrame:
         if pa.types.is_integer(field.type) and table.column(i).null_count:
             frame[field.name] = table.column(i).to_pandas(types_mapper=lambda _t: pd.Int64Dtype())
     return frame
+
+
+def _partitioned(name: str, frame):  # noqa: ANN001, ANN202 - pyspark DataFrames
+    """``frame`` with its partition columns (``month`` computed from ``date``) and their names."""
+    from pyspark.sql import functions as F
+
+    partitions = [c for c in PARTITION_COLUMNS.get(name, ()) if c in frame.columns or c == "month"]
+    if "month" in partitions:
+        if "date" not in frame.columns:
+            partitions.remove("month")
+        else:
+            frame = frame.withColumn("month", F.date_format(F.col("date"), "yyyy-MM"))
+    return frame, partitions
+
+
+def _move_partitions(staging: Path, target: Path) -> None:
+    """Move every partition directory (and file) of ``staging`` into ``target``, merging directories."""
+    for child in staging.iterdir():
+        if child.name.startswith(("_", ".")):
+            continue  # _SUCCESS, checksums
+        destination = target / child.name
+        if child.is_dir() and destination.exists():
+            _move_partitions(child, destination)
+        else:
+            child.rename(destination)
 
 
 def _null_of(field):  # noqa: ANN001, ANN202 - a pyspark StructField

@@ -75,12 +75,21 @@ def execute_twin(store: Any, node: exp.Expression, params: Any) -> bool:
     if isinstance(node, exp.Alter) and all(isinstance(a, exp.ColumnDef) for a in node.args.get("actions") or []):
         _add_columns(store, node)
         return True
+    # sparkload: the load drops its scratch tables (tk_dups, tk_left_out) with DROP TABLE, as on DuckDB.
+    if isinstance(node, exp.Drop) and _table_name_of(node) in store._registered:  # noqa: SLF001
+        store.unregister(_table_name_of(node))
+        return True
     if isinstance(node, exp.Insert) and node.args.get("with_") is not None:
         cte = node.args["with_"]
         node.set("with_", None)
         node.expression.set("with_", cte)
         return False  # the store's INSERT runs it now
     return False
+
+
+def _table_name_of(node: exp.Drop) -> str | None:
+    table = node.find(exp.Table)
+    return table.name if table is not None else None
 
 
 def _add_columns(store: Any, node: exp.Alter) -> None:

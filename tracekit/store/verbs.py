@@ -128,7 +128,10 @@ class StoreVerbs:
         >>> r.rows_read, r.rows_loaded, r.quarantine_reasons
         (2, 1, {'no_party': 1})
         """
-        from tracekit.store.load import load
+        if getattr(self.store, "engine", "duckdb") == "spark":  # sparkload: read by Spark (store/spark_load.py)
+            from tracekit.store.spark_load import spark_load as load
+        else:
+            from tracekit.store.load import load
 
         return load(self.store, source, mapping, replace=replace, encoding=encoding, delimiter=delimiter,
                     progress=progress, declaring_country=declaring_country, declaration_kind=declaration,
