@@ -5,9 +5,16 @@ has the columns of ``graph_trade`` (shipment id, resolved shipper and consignee,
 with power-law company activity (a few hubs, a long tail), written by DuckDB as Parquet and deleted after.
 
 "ingest" here is read Parquet → write the workspace table (DuckDB: a table in the file; Spark: a
-Parquet dataset version): the mapping and normalisers do not run on Spark yet (docs/SCALING.md).
+Parquet dataset version); the mapped CSV load on Spark is ``store/spark_load*.py``'s benchmark.
 
-    PYTHONPATH=. .venv/bin/python tests/benchmarks/bench_spark.py --rows 5000000 10000000 20000000
+Every figure carries wall seconds, CPU seconds (DuckDB: this process; Spark: the JVM with its local
+executors plus this process) and the 1-minute load average at its end; Spark's figures add tasks and
+shuffle bytes per phase from Spark's event log, and the trace gives the frontier size per hop on both
+engines. ``--fit`` reads earlier output and fits ``time ∝ rows^k`` per figure and engine.
+
+    PYTHONPATH=. .venv/bin/python tests/benchmarks/bench_spark.py --rows 5000000 10000000 > a.jsonl
+    PYTHONPATH=. .venv/bin/python tests/benchmarks/bench_spark.py --rows 20000000 > b.jsonl
+    PYTHONPATH=. .venv/bin/python tests/benchmarks/bench_spark.py --fit a.jsonl b.jsonl
 
 On a 2-core machine shared with other work both engines are slowed; Spark's per-job overhead (seconds
 per job under load) dominates at these sizes, so DuckDB is expected to win: the figure says by how much.
@@ -17,12 +24,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import shutil
 import tempfile
-import time
 from pathlib import Path
 
 import duckdb
+
+from tests.benchmarks.spark_metrics import Phases, bench_session, shuffle_by_group
 
 EDGES_SQL = """
 CREATE OR REPLACE TABLE bench_edges AS
@@ -30,10 +39,12 @@ SELECT src, dst, hs6, count(*) AS shipments, sum(kg) AS kg, sum(usd) AS usd,
        min(date) AS first_date, max(date) AS last_date
 FROM graph_trade WHERE src IS NOT NULL AND dst IS NOT NULL GROUP BY src, dst, hs6
 """
+PHASES = {"ingest": "ingest_parquet", "edges": "graph_edges", "trace": "trace_3_hops"}
 
 
 def write_dataset(path: Path, rows: int, companies: int) -> None:
     con = duckdb.connect()
+    con.execute("SET memory_limit = '3GB'")
     con.execute("SELECT setseed(0.42)")
     con.execute(f"""
         COPY (SELECT i AS shipment_id,
@@ -47,24 +58,21 @@ def write_dataset(path: Path, rows: int, companies: int) -> None:
     con.close()
 
 
-def duckdb_hops(con, seed: int, hops: int) -> int:
+def duckdb_hops(con, seed: int, hops: int) -> list[int]:
+    """The same frontier loop as SQL temp tables; returns the new companies per hop."""
     con.execute("CREATE OR REPLACE TEMP TABLE visited AS SELECT ?::BIGINT AS node, 0 AS hop", [seed])
     con.execute("CREATE OR REPLACE TEMP TABLE frontier AS SELECT node FROM visited")
+    sizes = []
     for hop in range(1, hops + 1):
         con.execute("""CREATE OR REPLACE TEMP TABLE frontier AS
             SELECT DISTINCT e.dst AS node FROM bench_edges e SEMI JOIN frontier f ON e.src = f.node
             ANTI JOIN visited v ON e.dst = v.node""")
         con.execute("INSERT INTO visited SELECT node, ? FROM frontier", [hop])
-    return con.execute("SELECT count(*) FROM visited").fetchone()[0]
+        sizes.append(con.execute("SELECT count(*) FROM frontier").fetchone()[0])
+    return sizes
 
 
-def figure(name: str, rows: int, spark_s: float, duckdb_s: float, **extra) -> None:
-    print(json.dumps({"benchmark": f"spark_{name}", "rows": rows, "spark_local2_s": round(spark_s, 2),
-                      "duckdb_s": round(duckdb_s, 2), "ratio_spark_over_duckdb": round(spark_s / duckdb_s, 1),
-                      **extra}), flush=True)
-
-
-def run(rows: int, session, work: Path) -> None:
+def run(rows: int, session, work: Path) -> list[dict]:
     from tracekit.graph.spark_traverse import trace
     from tracekit.store.spark import SparkStore
 
@@ -72,56 +80,103 @@ def run(rows: int, session, work: Path) -> None:
     companies = max(rows // 40, 100)
     write_dataset(data, rows, companies)
 
+    duck = Phases()
     con = duckdb.connect(str(work / f"bench-{rows}.duckdb"))
-    started = time.perf_counter()
-    con.execute(f"CREATE TABLE graph_trade AS SELECT * FROM read_parquet('{data}')")  # noqa: S608
-    duck_ingest = time.perf_counter() - started
-    started = time.perf_counter()
-    con.execute(EDGES_SQL)
-    duck_edges = time.perf_counter() - started
+    con.execute("SET memory_limit = '3GB'")
+    con.execute("SET threads = 2")
+    with duck.phase("ingest"):
+        con.execute(f"CREATE TABLE graph_trade AS SELECT * FROM read_parquet('{data}')")  # noqa: S608
+    with duck.phase("edges"):
+        con.execute(EDGES_SQL)
+    edges = con.execute("SELECT count(*) FROM bench_edges").fetchone()[0]
     seed = con.execute("SELECT src FROM bench_edges GROUP BY src ORDER BY count(*) DESC, src LIMIT 1 OFFSET 50"
                        ).fetchone()[0]  # a busy company, not the biggest hub
-    started = time.perf_counter()
-    duck_reached = duckdb_hops(con, seed, 3)
-    duck_trace = time.perf_counter() - started
+    with duck.phase("trace"):
+        duck_frontiers = duckdb_hops(con, seed, 3)
     con.close()
 
+    spark = Phases(session)
     store = SparkStore(session, work / f"spark-{rows}")
-    started = time.perf_counter()
-    store._write("graph_trade", session.read.parquet(str(data)))
-    spark_ingest = time.perf_counter() - started
-    started = time.perf_counter()
-    store.execute(EDGES_SQL.replace("bench_edges", "graph_edges"))
-    spark_edges = time.perf_counter() - started
-    started = time.perf_counter()
-    reach = trace(store, [seed], direction="down", hops=3)
-    spark_trace = time.perf_counter() - started
+    with spark.phase(f"{rows}:ingest"):
+        store._write("graph_trade", session.read.parquet(str(data)))  # noqa: SLF001
+    with spark.phase(f"{rows}:edges"):
+        store.execute(EDGES_SQL.replace("bench_edges", "graph_edges"))
+    with spark.phase(f"{rows}:trace"):
+        reach = trace(store, [seed], direction="down", hops=3)
     store.close()
+    spark_frontiers = [sum(1 for hop in reach.tiers.values() if hop == k) for k in (1, 2, 3)]
 
-    figure("ingest_parquet", rows, spark_ingest, duck_ingest)
-    figure("graph_edges", rows, spark_edges, duck_edges)
-    figure("trace_3_hops", rows, spark_trace, duck_trace, reached=len(reach.tiers),
-           duckdb_reached=int(duck_reached))
-    if len(reach.tiers) != duck_reached:
-        raise SystemExit(f"the engines disagree: Spark reached {len(reach.tiers)}, DuckDB {duck_reached}")
+    figures = []
+    for phase, name in PHASES.items():
+        s, d = spark.results[f"{rows}:{phase}"], duck.results[phase]
+        figure = {"benchmark": f"spark_{name}", "rows": rows, "companies": companies, "edges": int(edges),
+                  "spark_local2_s": s["wall_s"], "duckdb_s": d["wall_s"],
+                  "ratio_spark_over_duckdb": round(s["wall_s"] / d["wall_s"], 1),
+                  "spark_cpu_s": s["cpu_s"], "duckdb_cpu_s": d["cpu_s"],
+                  "load_1min_spark": s["load_1min"], "load_1min_duckdb": d["load_1min"],
+                  "job_group": f"{rows}:{phase}"}
+        if phase == "trace":
+            figure.update(spark_frontier_per_hop=spark_frontiers, duckdb_frontier_per_hop=duck_frontiers)
+        figures.append(figure)
+    if spark_frontiers != duck_frontiers:
+        raise SystemExit(f"the engines disagree: Spark reached {spark_frontiers}, DuckDB {duck_frontiers}")
     data.unlink()
+    return figures
+
+
+def fit(paths: list[str]) -> None:
+    """Least-squares ``log t = k log rows + c`` per figure and engine, over every size given."""
+    points: dict[tuple[str, str], list[tuple[int, float]]] = {}
+    for path in paths:
+        for line in Path(path).read_text().splitlines():
+            if not line.startswith("{"):
+                continue
+            row = json.loads(line)
+            if "spark_local2_s" not in row:
+                continue
+            for engine in ("spark_local2_s", "duckdb_s", "spark_cpu_s", "duckdb_cpu_s"):
+                points.setdefault((row["benchmark"], engine), []).append((row["rows"], row[engine]))
+    for (name, engine), pts in sorted(points.items()):
+        if len({r for r, _ in pts}) < 2:
+            continue
+        xs, ys = [math.log(r) for r, _ in pts], [math.log(max(t, 1e-3)) for _, t in pts]
+        mx, my = sum(xs) / len(xs), sum(ys) / len(ys)
+        k = sum((x - mx) * (y - my) for x, y in zip(xs, ys, strict=True)) / sum((x - mx) ** 2 for x in xs)
+        print(json.dumps({"benchmark": f"{name}_scaling_exponent", "measure": engine, "exponent": round(k, 2),
+                          "points": sorted(pts)}), flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[5_000_000, 10_000_000, 20_000_000])
     parser.add_argument("--master", default="local[2]")
+    parser.add_argument("--driver-memory", default="3g")
+    parser.add_argument("--warmup", type=int, default=200_000, help="rows of an unreported first run (0: none)")
+    parser.add_argument("--fit", nargs="+", metavar="JSONL", help="fit the scaling exponent of earlier output")
     args = parser.parse_args()
-    from tracekit.store.spark import spark_session
-
-    session = spark_session(args.master, app_name="tracekit-bench", shuffle_partitions=8)
+    if args.fit:
+        fit(args.fit)
+        return
     work = Path(tempfile.mkdtemp(prefix="tracekit-bench-spark-"))
+    events = work / "events"
+    session = bench_session(args.master, "tracekit-bench", events, driver_memory=args.driver_memory)
+    figures = []
     try:
+        # The session's first jobs pay the JVM's class loading and JIT (the 5M ingest was slower than the
+        # 10M one without this): a small run first, not reported, so every size meets a warm JVM.
+        if args.warmup:
+            run(args.warmup, session, work)
         for rows in args.rows:
-            run(rows, session, work)
+            figures += run(rows, session, work)
+            for figure in figures[-3:]:
+                print(json.dumps(figure), flush=True)
+        session.stop()
+        shuffle = shuffle_by_group(events)
+        for figure in figures:  # the stages each phase ran, read from the event log once it is complete
+            print(json.dumps({"benchmark": f"{figure['benchmark']}_stages", "rows": figure["rows"],
+                              **shuffle.get(figure["job_group"], {})}), flush=True)
     finally:
         shutil.rmtree(work, ignore_errors=True)
-        session.stop()
 
 
 if __name__ == "__main__":

@@ -155,11 +155,14 @@ def prior_model() -> MatchModel:
                       PRIOR_MATCH_RATE)
 
 
-def estimate(levels: np.ndarray, *, prior_pairs: float = PRIOR_PAIRS, iterations: int = EM_ITERATIONS) -> MatchModel:
+def estimate(levels: np.ndarray, *, prior_pairs: float = PRIOR_PAIRS, iterations: int = EM_ITERATIONS,
+             counts: np.ndarray | None = None) -> MatchModel:
     """Fit ``m``, ``u`` and the match rate to candidate pairs' comparison levels by EM.
 
     ``levels`` is pairs × comparisons (int, -1 = null). Deterministic: the same pairs give the same
-    model, whatever their order.
+    model, whatever their order. With ``counts``, each row of ``levels`` stands for that many pairs (a
+    distributed engine counts the patterns and sends only those: ``tracekit.resolve.spark_score``); the
+    model is the one the expanded rows would give.
 
     Examples
     --------
@@ -181,9 +184,10 @@ def estimate(levels: np.ndarray, *, prior_pairs: float = PRIOR_PAIRS, iterations
     code = np.zeros(len(levels), dtype=np.int64)
     for k in range(levels.shape[1]):
         code = (code << 6) | (levels[:, k] + 1)
-    _, first, counts = np.unique(code, return_index=True, return_counts=True)
+    _, first, inverse = np.unique(code, return_index=True, return_inverse=True)
     patterns = levels[first]
-    counts = counts.astype(np.float64)
+    counts = np.bincount(inverse.ravel(), weights=None if counts is None else np.asarray(counts, dtype=np.float64),
+                         minlength=len(first)).astype(np.float64)
     m0 = [m.copy() for m in model.m]
     u0 = [u.copy() for u in model.u]
     onehots = []

@@ -100,6 +100,10 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
     Match weights are estimated by EM on a full run and reused by incremental ones; pass ``model``
     to impose weights instead (benchmarks compare against the prior alone this way).
     """
+    if getattr(store, "engine", "duckdb") == "spark":  # issue 12: pairs scored on the executors
+        from tracekit.resolve.spark_resolve import resolve_on_spark
+
+        return resolve_on_spark(store, full=full, weights=weights, caps=caps, progress=progress, model=model)
     started = time.perf_counter()
     caps = caps or BlockingCaps()
     ensure_resolve_tables(store)

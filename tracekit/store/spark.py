@@ -373,6 +373,10 @@ class SparkStore:
         return rows[0][0] if rows else None
 
     def register(self, name: str, data: pd.DataFrame | pa.Table) -> None:
+        if hasattr(data, "createOrReplaceTempView"):  # sparkscore: a Spark DataFrame stays on the executors
+            data.createOrReplaceTempView(name)
+            self._registered.add(name)
+            return
         # sparkres: through Arrow, so an empty frame (no phones in this batch) keeps its columns — Spark
         # cannot infer a schema from zero pandas rows — and a column of only None becomes a text column.
         table = data if isinstance(data, pa.Table) else pa.Table.from_pandas(data, preserve_index=False)
