@@ -25,7 +25,7 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -70,16 +70,27 @@ UNRECORDED_MARK = "tracekit-load-rows-unrecorded"
 
 
 @contextlib.contextmanager
-def rows_unrecorded(store: Store) -> Iterator[None]:
+def rows_unrecorded(store: Store) -> Iterator[Callable[[], None]]:
     """Mark the workspace while committed rows of a load have no ``sources`` row yet (between its two
     transactions): a process killed meanwhile leaves the mark, and the next read-write open deletes
-    those rows (:func:`forget_unrecorded_rows`)."""
+    those rows (:func:`forget_unrecorded_rows`).
+
+    The block calls the function it is given once the rows are settled: recorded, or deleted again
+    after an error. The mark goes at the end of a block that settled them, and stays otherwise."""
     mark = store.folder / UNRECORDED_MARK if store.folder is not None else None
+    settled = False
+
+    def settle() -> None:
+        nonlocal settled
+        settled = True
+
     if mark is not None:
         mark.touch()
-    yield
-    if mark is not None:  # not on an error the load could not undo: the mark stays for the next open
-        mark.unlink(missing_ok=True)
+    try:
+        yield settle
+    finally:
+        if mark is not None and settled:
+            mark.unlink(missing_ok=True)
 
 
 def forget_unrecorded_rows(folder: Path, con: Any) -> None:

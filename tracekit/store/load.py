@@ -204,13 +204,15 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
             if not direct:
                 _finish_source(store, prepared, state, source_id, report, replace, step, decl)
         if direct:
-            with rows_unrecorded(store):
+            with rows_unrecorded(store) as settled:
                 try:
                     with store.transaction():
                         _finish_source(store, prepared, state, source_id, report, replace, step, decl)
                 except BaseException:
                     _forget_rows(store, source_id)
+                    settled()
                     raise
+                settled()
     report.seconds = time.perf_counter() - started
     return report
 
