@@ -235,18 +235,13 @@ def test_spark_changes_are_duckdbs(spark_world, duck_world, truth):
     _network_, before, after = _swap_windows(truth)
     spark = _CACHE.get(("spark", "changes")) or spark_world.changes(before, after)
     duck = _CACHE.get(("duckdb", "changes")) or duck_world.changes(before, after)
-    # route_shift compares each flow's usual port with mode(), whose ties DuckDB breaks by first row read
-    # and Spark by its own order: the one kind that may differ (docs/SCALING.md)
+    # a flow's usual port is its most frequent, ties to the smaller name, so the engines agree exactly
     order = ["kind", "src", "dst", "via", "detail"]
-
-    def rows(result, route: bool):
-        frame = result.to_frame()
-        frame = frame[(frame["kind"] == "route_shift") == route].drop(columns="rank").astype({"via": object})
-        return frame.sort_values(order, ignore_index=True, key=lambda c: c.astype(str))
-
-    pd.testing.assert_frame_equal(rows(spark, False), rows(duck, False))
-    shifts = [set(map(tuple, rows(r, True)[["src", "dst", "detail"]].astype(str).values)) for r in (spark, duck)]
-    assert len(shifts[0] ^ shifts[1]) <= 0.1 * len(shifts[1]), shifts[0] ^ shifts[1]
+    frame, want = (r.to_frame().drop(columns="rank").astype({"via": object}) for r in (spark, duck))
+    assert (frame["kind"] == "route_shift").any(), "the swapped windows hold route shifts to compare"
+    pd.testing.assert_frame_equal(
+        frame.sort_values(order, ignore_index=True, key=lambda c: c.astype(str)),
+        want.sort_values(order, ignore_index=True, key=lambda c: c.astype(str)))
 
 
 def test_shell_clusters_group_the_planted_shells_alike(world, engine, truth):

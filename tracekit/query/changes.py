@@ -68,28 +68,48 @@ def parse_window(value, name: str = "window") -> tuple[dt.date, dt.date]:
     return window
 
 
+def _windowed_sql(where: str) -> str:
+    return f"""SELECT t.*, CASE WHEN t.date BETWEEN $b0 AND $b1 THEN 'before'
+                           WHEN t.date BETWEEN $a0 AND $a1 THEN 'after' END AS win
+      FROM graph_trade t WHERE t.src IS NOT NULL AND t.dst IS NOT NULL AND t.src <> t.dst AND {where}"""  # noqa: S608
+
+
+def _usual_sql(rows: str, keys: str, column: str) -> str:
+    """Each group's most frequent ``column``, ties going to the smaller value. ``mode()`` would break ties
+    by the order rows are read, which differs between DuckDB's threads and Spark's partitions, so a flow
+    whose two ports tie could report a route shift on one run and not the next."""
+    return f"""SELECT {keys}, value FROM (
+      SELECT {keys}, {column} AS value,
+             row_number() OVER (PARTITION BY {keys} ORDER BY count(*) DESC, {column}) AS rank_in_group
+      FROM ({rows}) r WHERE win IS NOT NULL AND {column} IS NOT NULL GROUP BY {keys}, {column}
+    ) ranked WHERE rank_in_group = 1"""  # noqa: S608 - built from constants
+
+
 def _pair_sql(where: str) -> str:
+    keys = "win, src, dst"
+    rows = _windowed_sql(where)
     return f"""
-SELECT win, src, dst, count(*) AS shipments, coalesce(sum(kg), 0) AS kg,
-       mode(port_of_lading) AS pol, mode(origin) AS origin
-FROM (SELECT t.*, CASE WHEN t.date BETWEEN $b0 AND $b1 THEN 'before'
-                      WHEN t.date BETWEEN $a0 AND $a1 THEN 'after' END AS win
-      FROM graph_trade t WHERE t.src IS NOT NULL AND t.dst IS NOT NULL AND t.src <> t.dst AND {where}) w
-WHERE win IS NOT NULL GROUP BY win, src, dst
+SELECT f.win, f.src, f.dst, f.shipments, f.kg, pol.value AS pol, org.value AS origin
+FROM (SELECT {keys}, count(*) AS shipments, coalesce(sum(kg), 0) AS kg
+      FROM ({rows}) w WHERE win IS NOT NULL GROUP BY {keys}) f
+LEFT JOIN ({_usual_sql(rows, keys, "port_of_lading")}) pol
+  ON pol.win = f.win AND pol.src = f.src AND pol.dst = f.dst
+LEFT JOIN ({_usual_sql(rows, keys, "origin")}) org
+  ON org.win = f.win AND org.src = f.src AND org.dst = f.dst
 """  # noqa: S608 - validated filter literals only
 
 
 def _hs_shift_sql(where: str) -> str:
-    return f"""
-WITH w AS (
+    rows = f"""
   SELECT t.src, t.dst, t.hs6, lower(trim(s.description)) AS descr,
          CASE WHEN t.date BETWEEN $b0 AND $b1 THEN 'before' WHEN t.date BETWEEN $a0 AND $a1 THEN 'after' END AS win
   FROM graph_trade t JOIN shipments s ON s.shipment_id = t.shipment_id
-  WHERE t.src IS NOT NULL AND t.dst IS NOT NULL AND t.hs6 <> '' AND s.description IS NOT NULL AND {where}
-), m AS (SELECT win, src, dst, descr, mode(hs6) AS hs6 FROM w WHERE win IS NOT NULL GROUP BY ALL)
-SELECT b.src, b.dst, b.descr, b.hs6 AS before_hs, a.hs6 AS after_hs
+  WHERE t.src IS NOT NULL AND t.dst IS NOT NULL AND t.hs6 <> '' AND s.description IS NOT NULL AND {where}"""  # noqa: S608 - validated filter literals only
+    return f"""
+WITH m AS ({_usual_sql(rows, "win, src, dst, descr", "hs6")})
+SELECT b.src, b.dst, b.descr, b.value AS before_hs, a.value AS after_hs
 FROM m b JOIN m a ON a.src = b.src AND a.dst = b.dst AND a.descr = b.descr
-WHERE b.win = 'before' AND a.win = 'after' AND a.hs6 <> b.hs6
+WHERE b.win = 'before' AND a.win = 'after' AND a.value <> b.value
 """  # noqa: S608 - validated filter literals only
 
 
