@@ -260,3 +260,126 @@ def test_shell_clusters_group_the_planted_shells_alike(world, engine, truth):
         frame, want = result.to_frame(), other.to_frame()
         assert frame.drop(columns="cluster").equals(want.drop(columns="cluster"))
         assert dict(result.graph.nodes(data=True)) == dict(other.graph.nodes(data=True))
+
+
+# -- the graph verbs on Spark read the Spark tables and pull only what they show (issue 12, item 4) ----
+
+
+@pytest.fixture(autouse=True)
+def no_whole_graph_on_spark(monkeypatch):
+    """Every test here FAILS if a verb on a Spark workspace loads the whole trade index to the driver
+    (``load_index`` is what ``current_index`` / ``spark_graph_index`` pull through); DuckDB's is untouched."""
+    from tracekit.graph import index as index_module
+
+    real = index_module.load_index
+
+    def guarded(store, **options):
+        if getattr(store, "engine", "duckdb") == "spark":
+            raise AssertionError("a verb on Spark pulled the whole trade index to the driver")
+        return real(store, **options)
+
+    monkeypatch.setattr(index_module, "load_index", guarded)
+
+
+def test_the_guard_catches_a_whole_graph_pull(spark_world):
+    from tracekit.query.spark_prepared import spark_graph_index
+
+    with pytest.raises(AssertionError, match="whole trade index"):
+        spark_graph_index(spark_world).node_ids  # noqa: B018 - reading it is the pull
+
+
+def _same_graph(got, want) -> None:
+    assert dict(got.nodes(data=True)) == dict(want.nodes(data=True))
+    assert {(a, b): d for a, b, d in got.edges(data=True)} == {(a, b): d for a, b, d in want.edges(data=True)}
+
+
+def _once(world, engine: str, name: str, call):
+    """A verb's result per engine, computed once (the Spark run compares itself with DuckDB's)."""
+    if (engine, name) not in _CACHE:
+        _CACHE[(engine, name)] = call(world)
+    other = _CACHE.get(("duckdb" if engine == "spark" else "spark", name))
+    return _CACHE[(engine, name)], other
+
+
+def _trade_digraph(duck_world, directed: bool = True):
+    with duck_world.store.reading("oracle"):
+        rows = duck_world.store.df("SELECT DISTINCT src, dst FROM graph_edges WHERE src IS NOT NULL AND dst IS NOT NULL")
+    graph = nx.DiGraph(list(zip(rows["src"].astype(int), rows["dst"].astype(int), strict=True)))
+    return graph if directed else graph.to_undirected()
+
+
+PATHS = {  # name: (keyword arguments, directed)
+    "chain": ({}, True),
+    "k-undirected": ({"k": 3, "directed": False, "max_hops": 4}, False),
+}
+
+
+@pytest.mark.parametrize("name", sorted(PATHS))
+def test_paths_are_shortest_and_the_same_on_both_engines(world, engine, duck_world, truth, name):
+    network = _network(truth)
+    kwargs, directed = PATHS[name]
+    result, other = _once(world, engine, f"paths-{name}",
+                          lambda ws: ws.paths(network["maker"], network["importer"], **kwargs))
+    oracle = _trade_digraph(duck_world, directed)
+    shortest = nx.shortest_path_length(oracle, network["maker"], network["importer"])
+    frame = result.to_frame()
+    assert len(frame) >= 1 and frame["hops"].iloc[0] == shortest
+    assert frame["hops"].is_monotonic_increasing
+    for ids in frame["entity_ids"]:  # every path is trade, end to end
+        assert all(oracle.has_edge(u, v) for u, v in zip(ids, ids[1:], strict=False)), ids
+    if other is not None:
+        pd.testing.assert_frame_equal(frame, other.to_frame())
+        assert (result.title, result.summary_lines()) == (other.title, other.summary_lines())
+        _same_graph(result.graph, other.graph)
+
+
+def test_paths_with_no_path_within_max_hops(world, engine, truth):
+    network = _network(truth)  # against the goods, from the importer back to its maker
+    result = world.paths(network["importer"], network["maker"], max_hops=2)
+    assert result.to_frame().empty
+    assert list(result.graph.nodes) == [network["importer"]]
+
+
+def test_neighbourhood_folds_alike_on_both_engines(world, engine, hub):
+    result, other = _once(world, engine, "neighbourhood", lambda ws: ws.neighbourhood(hub[0], hops=2, limit=3))
+    more = [d for _n, d in result.graph.nodes(data=True) if d["kind"] == "more"]
+    assert more and all(d["hidden"] > 0 for d in more), "the hub has more than 3 partners: some are folded"
+    shown = [n for n, d in result.graph.nodes(data=True) if d.get("tier") == 1 or d.get("tier") == -1]
+    assert 1 <= len(shown) <= 3
+    if other is not None:
+        _same_graph(result.graph, other.graph)
+        pd.testing.assert_frame_equal(result.to_frame(), other.to_frame())
+        assert result.summary_lines() == other.summary_lines()
+
+
+@pytest.mark.parametrize("components", [None, 1])
+def test_communities_are_duckdbs(world, engine, duck_world, components):
+    result, other = _once(world, engine, f"communities-{components}",
+                          lambda ws: ws.communities(components=components, save=False))
+    membership = result.membership.sort_values("entity_id", ignore_index=True)
+    oracle = _trade_digraph(duck_world, directed=False)
+    oracle.remove_edges_from(nx.selfloop_edges(oracle))
+    largest = max(nx.connected_components(oracle), key=lambda c: (len(c), -min(c)))
+    if components == 1:  # the largest component only, every member of it
+        assert set(membership["entity_id"]) == largest
+    else:
+        assert set(membership["entity_id"]) == {n for n in oracle if oracle.degree(n)}
+    assert len(result.frame) >= 2
+    if other is not None:
+        pd.testing.assert_frame_equal(membership, other.membership.sort_values("entity_id", ignore_index=True))
+        got, want = (r.to_frame().map(_plain) for r in (result, other))
+        pd.testing.assert_frame_equal(got, want, check_dtype=False)
+        _same_graph(result.graph, other.graph)
+
+
+def test_risk_and_flag_drawings_are_duckdbs(world, engine, flagged):
+    ranking, other = _once(world, engine, "risk", lambda ws: ws.risk(top=10))
+    top = int(ranking.to_frame()["entity_id"].iloc[0])
+    one, other_one = _once(world, engine, "risk-one", lambda ws: ws.risk(top))
+    assert top in one.graph and one.graph.number_of_edges() >= 1
+    assert one.frame["contribution"].sum() == pytest.approx(one.score)
+    if other is not None:
+        assert ranking.to_frame()["entity_id"].tolist() == other.to_frame()["entity_id"].tolist()
+        _same_graph(ranking.graph, other.graph)
+        _same_graph(one.graph, other_one.graph)
+        _same_graph(flagged.graph, _CACHE[("duckdb" if engine == "spark" else "spark", "flags")].graph)

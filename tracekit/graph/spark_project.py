@@ -19,10 +19,11 @@ import pyarrow as pa
 from tracekit.graph.filters import TradeFilter
 from tracekit.graph.index import TradeIndex, _edge_arrays
 from tracekit.graph.project import build_digraph
-from tracekit.graph.spark_filters import ROW_COLUMNS
+from tracekit.graph.spark_filters import ROW_COLUMNS, trade_rows
 from tracekit.store.ids import id_array
 
-__all__ = ["pull_rows", "subgraph_index", "subgraph_digraph"]
+__all__ = ["pull_rows", "empty_rows", "subgraph_index", "subgraph_digraph", "id_frame", "rows_among", "rows_around",
+           "digraph_among"]
 
 
 def pull_rows(frames: Iterable, *, shipments: bool) -> pa.Table:
@@ -37,6 +38,11 @@ def pull_rows(frames: Iterable, *, shipments: bool) -> pa.Table:
         union = union.unionByName(frame)
     table = union.distinct().toArrow()
     return table.select(columns)
+
+
+def empty_rows(*, shipments: bool) -> pa.Table:
+    """No rows, with the columns :func:`pull_rows` gives (a search that found nothing pulls nothing)."""
+    return _empty(["shipment_id", *ROW_COLUMNS] if shipments else list(ROW_COLUMNS))
 
 
 def _empty(columns: list[str]) -> pa.Table:
@@ -72,3 +78,43 @@ def subgraph_digraph(store, rows: pa.Table, flt: TradeFilter, *, tiers: dict[int
     graph = build_digraph(index, index.edges, np.arange(len(index.edges), dtype=np.int64), flt,
                           tiers=positions, evidence=evidence)
     return graph, index
+
+
+def id_frame(store, ids: Iterable[int], column: str = "node"):
+    """A one-column Spark DataFrame of entity ids (a small set the driver holds: seeds, members)."""
+    values = sorted(set(id_array(list(ids), what="entity ids").tolist()))
+    return store.session.createDataFrame([(v,) for v in values], f"{column} BIGINT")
+
+
+def rows_among(store, ids, flt: TradeFilter | None = None) -> pa.Table:
+    """The trade rows passing ``flt`` whose shipper AND consignee are both in ``ids`` (entity ids, or a
+    Spark DataFrame with a ``node`` column): the only rows pulled, the whole table stays on the cluster."""
+    flt = flt or TradeFilter()
+    nodes = ids if hasattr(ids, "createOrReplaceTempView") else id_frame(store, ids)
+    rows = trade_rows(store, flt)
+    rows = rows.join(nodes.withColumnRenamed("node", "src"), on="src", how="left_semi") \
+        .join(nodes.withColumnRenamed("node", "dst"), on="dst", how="left_semi")
+    return pull_rows([rows], shipments=flt.dated)
+
+
+def rows_around(store, entity_id: int, limit: int) -> pa.Table:
+    """Up to ``limit`` aggregated trade rows in or out of one company, busiest first (ties by the ends
+    and HS code, the order the DuckDB drawing uses too)."""
+    from pyspark.sql import functions as F  # noqa: N812 - pyspark's own convention
+
+    rows = trade_rows(store).where((F.col("src") == F.lit(int(entity_id))) | (F.col("dst") == F.lit(int(entity_id))))
+    rows = rows.orderBy(F.col("shipments").desc(), "src", "dst", "hs6").limit(int(limit))
+    return pull_rows([rows], shipments=False)
+
+
+def digraph_among(store, ids: Iterable[int], flt: TradeFilter | None = None, *, evidence: bool = True,
+                  rows: pa.Table | None = None, alone: bool = True) -> nx.DiGraph:
+    """Trade among ``ids`` (each a node with tier None; ``alone`` False: only those with a row), as the
+    DuckDB drawings build it from the whole index; ``rows`` when the caller pulled them already
+    (e.g. :func:`rows_around`)."""
+    flt = flt or TradeFilter()
+    ids = id_array(list(ids), what="entity ids").tolist()
+    rows = rows_among(store, ids, flt) if rows is None else rows
+    tiers = dict.fromkeys(ids) if alone else None  # alone: every id a node, traded or not
+    graph, _index = subgraph_digraph(store, rows, flt, tiers=tiers, evidence=evidence)
+    return graph

@@ -27,7 +27,8 @@ from tracekit.graph.filters import TradeFilter
 from tracekit.graph.spark_filters import ROW_COLUMNS, trade_rows
 from tracekit.store.ids import id_array
 
-__all__ = ["SparkReach", "trace", "reach_rows", "shortest_path_length", "components"]
+__all__ = ["SparkReach", "trace", "reach_rows", "shortest_path_length", "components", "component_labels",
+           "trade_pairs"]
 
 DIRECTIONS = ("down", "up", "both")
 
@@ -230,18 +231,20 @@ def shortest_path_length(store, a: int, b: int, *, max_hops: int = 6, directed: 
     return None
 
 
-def components(store, *, max_rounds: int = 50) -> pd.DataFrame:
-    """Weakly connected components of the trade graph by min-label propagation (aggregation only).
+def component_labels(edges, *, max_rounds: int = 50):
+    """Weakly connected components of the graph ``edges`` (a Spark DataFrame of ``u, v`` node ids) by
+    min-label propagation: a lazy, checkpointed DataFrame ``node, label`` (label = the smallest node of
+    the component), nothing pulled.
 
-    Every company starts with its own id as label; each round it takes the smallest label among itself
+    Every node starts with its own id as label; each round it takes the smallest label among itself
     and its neighbours (one join + one group-by), until no label changes. Rounds = the largest
     component's diameter, so this suits shell clusters and sparse trade graphs; a large-star/small-star
-    scheme would bound rounds by log(n) on a cluster. Returns ``entity_id, component`` (smallest member).
+    scheme would bound rounds by log(n) on a cluster.
     """
     F = _functions()
-    edges = store.table("graph_edges").where(F.col("src").isNotNull() & F.col("dst").isNotNull()) \
-        .select(F.col("src").alias("u"), F.col("dst").alias("v")).distinct()
-    edges = edges.unionByName(edges.select(F.col("v").alias("u"), F.col("u").alias("v"))).localCheckpoint()
+    edges = edges.select("u", "v").where(F.col("u").isNotNull() & F.col("v").isNotNull())
+    edges = edges.unionByName(edges.select(F.col("v").alias("u"), F.col("u").alias("v"))).distinct() \
+        .localCheckpoint()
     labels = edges.select(F.col("u").alias("node")).distinct() \
         .withColumn("label", F.col("node")).localCheckpoint()
     for _round in range(max_rounds):
@@ -249,11 +252,27 @@ def components(store, *, max_rounds: int = 50) -> pd.DataFrame:
             .select(F.col("v").alias("node"), "label")
         updated = labels.unionByName(offered).groupBy("node").agg(F.min("label").alias("label")).localCheckpoint()
         changed = updated.join(labels.withColumnRenamed("label", "old"), on="node") \
-            .where(F.col("label") != F.col("old")).count()
+            .where(F.col("label") != F.col("old")).take(1)
         labels = updated
         if not changed:
-            break
-    else:
-        raise TracekitError(f"components did not settle in {max_rounds} rounds: raise max_rounds")
+            return labels
+    raise TracekitError(f"components did not settle in {max_rounds} rounds: raise max_rounds")
+
+
+def trade_pairs(store, flt: TradeFilter | None = None, *, self_trade: bool = False):
+    """The filtered trade as undirected weighted pairs ``u ≤ v, weight`` (shipments summed over both
+    directions and HS codes; self-trade dropped unless asked): what components and communities use."""
+    F = _functions()
+    rows = trade_rows(store, flt or TradeFilter())
+    if not self_trade:
+        rows = rows.where(F.col("src") != F.col("dst"))
+    return rows.select(F.least("src", "dst").alias("u"), F.greatest("src", "dst").alias("v"), "shipments") \
+        .groupBy("u", "v").agg(F.sum("shipments").cast("double").alias("weight"))
+
+
+def components(store, *, max_rounds: int = 50, flt: TradeFilter | None = None) -> pd.DataFrame:
+    """Weakly connected components of the (filtered) trade graph, pulled: ``entity_id, component``
+    (smallest member). :func:`component_labels` keeps them on the cluster."""
+    labels = component_labels(trade_pairs(store, flt, self_trade=True), max_rounds=max_rounds)
     frame = labels.toPandas().rename(columns={"node": "entity_id", "label": "component"})
     return frame.sort_values("entity_id").reset_index(drop=True)

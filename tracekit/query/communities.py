@@ -8,14 +8,15 @@ import networkx as nx
 import numpy as np
 import pandas as pd
 
+from tracekit.errors import TracekitError
 from tracekit.graph.communities import save_communities
 from tracekit.graph.filters import TradeFilter
 from tracekit.graph.flags import PRECURSOR_ENTITY_FLAGS
-from tracekit.graph.project import build_digraph
-from tracekit.graph.traverse import rows_among
-from tracekit.graph.whole import community_membership
+from tracekit.graph.per_component import communities_by_component, component_of
+from tracekit.graph.whole import community_membership, undirected_weights
 from tracekit.query.prepared import graph_index
 from tracekit.query.results import GraphResult
+from tracekit.query.subgraphs import among, on_spark
 
 __all__ = ["communities", "CommunitiesResult"]
 
@@ -86,14 +87,29 @@ class CommunitiesResult(GraphResult):
     def subgraph(self, community: int) -> nx.DiGraph:
         """The trade graph inside one community (evidence on each edge)."""
         members = self.membership.loc[self.membership["community"] == community, "entity_id"]
-        index = graph_index(self.workspace)
-        arrays = index.arrays_for(self.trade_filter)
-        rows = rows_among(index, arrays, index.positions(members), self.trade_filter)
-        return build_digraph(index, arrays, rows, self.trade_filter)
+        return among(self.workspace, members, self.trade_filter, alone=False)
+
+
+def _membership(ws, flt: TradeFilter, *, method: str, resolution: float, seed: int,
+                components: int | None) -> pd.DataFrame:
+    """DuckDB: the whole-graph run, or per component over the N largest (as on Spark)."""
+    index = graph_index(ws)
+    if components is None:
+        nodes, labels = community_membership(index, flt, method=method, resolution=resolution, seed=seed)
+        return pd.DataFrame({"entity_id": index.node_ids[nodes].astype(np.int64), "community": labels.astype(np.int64)})
+    a, b, weight = undirected_weights(index, flt)
+    u, v = index.node_ids[a].astype(np.int64), index.node_ids[b].astype(np.int64)
+    ids, smallest = component_of(u, v)
+    firsts, sizes = np.unique(smallest, return_counts=True)
+    chosen = firsts[np.lexsort((firsts, -sizes))][: int(components)]
+    keep = np.isin(smallest[np.searchsorted(ids, u)], chosen) if len(ids) else np.zeros(0, dtype=bool)
+    ids, labels = communities_by_component(u[keep], v[keep], weight[keep], total_weight=float(weight.sum()),
+                                           method=method, resolution=resolution, seed=seed)
+    return pd.DataFrame({"entity_id": ids.astype(np.int64), "community": labels.astype(np.int64)})
 
 
 def communities(ws, method: str = "leiden", resolution: float = 1.0, *, seed: int = 0, hs=None,
-                since=None, until=None, countries=None, min_shipments: int = 1,
+                since=None, until=None, countries=None, min_shipments: int = 1, components: int | None = None,
                 save: bool = True) -> CommunitiesResult:
     """Community detection on the whole filtered trade graph (igraph, weighted by shipments).
 
@@ -109,14 +125,24 @@ def communities(ws, method: str = "leiden", resolution: float = 1.0, *, seed: in
         Random seed: the same data and seed give the same communities.
     hs, since, until, countries, min_shipments
         Trade filters.
+    components : int, optional
+        Only the N largest trade components (by companies), each split on its own against the whole
+        graph's weight (:mod:`tracekit.graph.per_component`); the other companies get no community.
+        On a Spark workspace this is how a graph too big for the driver is split (docs/SCALING.md).
     save : bool
         Store the membership in ``graph_communities`` so every later graph shows ``community``.
     """
     flt = TradeFilter(hs=hs, since=since, until=until, countries=countries, min_shipments=min_shipments)
-    index = graph_index(ws)
-    nodes, labels = community_membership(index, flt, method=method, resolution=resolution, seed=seed)
-    membership = pd.DataFrame({"entity_id": index.node_ids[nodes].astype(np.int64),
-                               "community": labels.astype(np.int64)})
+    if components is not None and int(components) < 1:
+        raise TracekitError(f"components={components} must be at least 1")
+    if on_spark(ws):  # components on the cluster, Leiden on the pulled ones: query/spark_communities.py
+        from tracekit.query.spark_communities import spark_membership
+
+        membership = spark_membership(ws, flt, method=method, resolution=resolution, seed=seed,
+                                      components=components)
+    else:
+        membership = _membership(ws, flt, method=method, resolution=resolution, seed=seed,
+                                 components=components)
     store = ws.store
     if save:
         save_communities(store, membership)

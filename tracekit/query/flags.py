@@ -15,12 +15,9 @@ import numpy as np
 import pandas as pd
 
 from tracekit.errors import TracekitError
-from tracekit.graph.filters import TradeFilter
 from tracekit.graph.flag_rules import FLAG_WEIGHTS
-from tracekit.graph.project import build_digraph
-from tracekit.graph.traverse import rows_among
-from tracekit.query.prepared import graph_index
 from tracekit.query.results import GraphResult
+from tracekit.query.subgraphs import among, prepared
 
 __all__ = ["flags", "FlagsResult", "SHIPMENT_COLUMNS", "ENTITY_COLUMNS"]
 
@@ -115,7 +112,7 @@ def flags(ws, *, flag=None, chemical: str | None = None, min_score: float = 0.0,
     top : int, optional
         Keep the ``top`` best-ranked shipments (and companies).
     """
-    graph_index(ws)  # graph tables and flags up to date with the data and the watch lists
+    prepared(ws)  # graph tables and flags up to date with the data and the watch lists
     store = ws.store
     if not store.table_exists("graph_shipment_flags"):
         raise TracekitError("the flags have not been built yet and the workspace is open read-only: "
@@ -159,17 +156,12 @@ def _top_graph(ws, entity_ids: list[int]) -> nx.DiGraph:
     """Trade among the top companies and their partners on flagged shipments (the flagged flows)."""
     if not entity_ids:
         return nx.DiGraph()
-    index = graph_index(ws)
     top = pd.DataFrame({"entity_id": pd.Series(entity_ids, dtype="int64")})
     with ws.store.registered("tk_top_flagged", top):
         partners = ws.store.df(
             "SELECT DISTINCT unnest([t.src, t.dst]) AS entity_id FROM graph_trade t "
             "JOIN (SELECT DISTINCT shipment_id FROM graph_shipment_flags) f ON f.shipment_id = t.shipment_id "
             "WHERE t.src IN (SELECT entity_id FROM tk_top_flagged) OR t.dst IN (SELECT entity_id FROM tk_top_flagged) "
-            "LIMIT 60")
+            "ORDER BY entity_id LIMIT 60")  # ordered: both engines draw the same 60 partners
     ids = sorted({int(e) for e in entity_ids} | {int(e) for e in partners["entity_id"].dropna()})
-    known = ids if not len(index.node_ids) else [e for e in ids if e in set(index.node_ids.tolist())]
-    flt = TradeFilter()
-    positions = index.positions(known)
-    rows = rows_among(index, index.edges, positions, flt)
-    return build_digraph(index, index.edges, rows, flt, tiers={int(p): None for p in positions})
+    return among(ws, ids)

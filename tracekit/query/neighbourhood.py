@@ -21,7 +21,7 @@ from tracekit.query.prepared import graph_index
 from tracekit.query.results import GraphResult
 from tracekit.query.trace import edge_table
 
-__all__ = ["neighbourhood", "NeighbourhoodResult"]
+__all__ = ["neighbourhood", "NeighbourhoodResult", "neighbourhood_result"]
 
 
 @dataclass(repr=False)
@@ -70,6 +70,11 @@ def neighbourhood(ws, entity, hops: int = 1, limit: int = 50, *, hs=None, since=
         raise TracekitError("hops and limit must be at least 1")
     flt = TradeFilter(hs=hs, since=since, until=until, countries=countries, min_shipments=min_shipments)
     seed = resolve_entity(ws, entity)
+    if getattr(ws.store, "engine", "duckdb") == "spark":  # the same loop on the cluster: query/spark_neighbourhood.py
+        from tracekit.query.spark_neighbourhood import spark_neighbourhood
+
+        graph, hidden = spark_neighbourhood(ws, seed, hops, limit, flt)
+        return neighbourhood_result(ws, graph, seed, hidden, flt)
     index = graph_index(ws)
     arrays = index.arrays_for(flt)
     start = index.position(seed)
@@ -104,8 +109,14 @@ def neighbourhood(ws, entity, hops: int = 1, limit: int = 50, *, hs=None, since=
             break
     rows = np.unique(np.concatenate(kept_rows)) if kept_rows else np.empty(0, dtype=np.int64)
     graph = build_digraph(index, arrays, rows, flt, tiers=tiers, evidence=True)
-    for position, count in hidden.items():
-        owner = int(index.node_ids[position])
+    hidden_by_id = {int(index.node_ids[position]): count for position, count in hidden.items()}
+    return neighbourhood_result(ws, graph, seed, hidden_by_id, flt)
+
+
+def neighbourhood_result(ws, graph, seed: int, hidden: dict[int, int], flt: TradeFilter) -> NeighbourhoodResult:
+    """The result of either engine's walk: ``graph`` plus one ``more:<entity>`` node per company with
+    folded partners (``hidden``: entity id → how many), title, edge table and filters."""
+    for owner, count in hidden.items():
         node = f"more:{owner}"
         graph.add_node(node, label=f"{count:,} more", kind="more", hidden=count, country=None, mentions=0,
                        risk=None, flags=[], community=None, tier=graph.nodes[owner].get("tier"))

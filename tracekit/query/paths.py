@@ -104,16 +104,22 @@ def paths(ws, a, b, *, method: str = "hops", k: int = 1, all_paths: bool = False
     source, target = resolve_entity(ws, a), resolve_entity(ws, b)
     if source == target:
         raise TracekitError(f"a and b are the same entity ({source}): give two different companies")
-    index = graph_index(ws)
-    arrays = index.arrays_for(flt)
+    if getattr(ws.store, "engine", "duckdb") == "spark":  # a bidirectional frontier first: query/spark_paths.py
+        from tracekit.query.spark_paths import path_subgraph
+
+        index = path_subgraph(ws, source, target, flt, max_hops=max_hops, directed=directed, max_nodes=max_nodes)
+        arrays, walk = index.edges, TradeFilter()  # its rows passed flt on the cluster already
+    else:
+        index = graph_index(ws)
+        arrays, walk = index.arrays_for(flt), flt
     forward = True if directed else None
     seeds_a, seeds_b = np.array([index.position(source)]), np.array([index.position(target)])
-    from_a, _ = hop_distances(index, arrays, seeds_a, forward=forward, hops=max_hops, flt=flt,
+    from_a, _ = hop_distances(index, arrays, seeds_a, forward=forward, hops=max_hops, flt=walk,
                               max_nodes=max_nodes)
     to_b, _ = hop_distances(index, arrays, seeds_b, forward=False if directed else None, hops=max_hops,
-                            flt=flt, max_nodes=max_nodes)
+                            flt=walk, max_nodes=max_nodes)
     on_path = np.flatnonzero((from_a >= 0) & (to_b >= 0) & (from_a + to_b <= max_hops))
-    rows = rows_among(index, arrays, on_path, flt) if len(on_path) else np.empty(0, dtype=np.int64)
+    rows = rows_among(index, arrays, on_path, walk) if len(on_path) else np.empty(0, dtype=np.int64)
     graph = build_digraph(index, arrays, rows, flt, evidence=True)
     for _u, _v, d in graph.edges(data=True):
         d["cost"] = edge_cost(d["shipments"])

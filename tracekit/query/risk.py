@@ -12,18 +12,14 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-import networkx as nx
 import numpy as np
 import pandas as pd
 
 from tracekit.errors import TracekitError
-from tracekit.graph.filters import TradeFilter
-from tracekit.graph.project import build_digraph
 from tracekit.graph.risk import FEATURES, MAX_HOPS, lists_loaded, load_risk_weights
-from tracekit.graph.traverse import rows_among
 from tracekit.query.entities import resolve_entity
-from tracekit.query.prepared import graph_index
 from tracekit.query.results import GraphResult, frame_records
+from tracekit.query.subgraphs import among, around, prepared
 
 __all__ = ["risk", "RiskResult", "RANK_COLUMNS", "CONTRIBUTION_COLUMNS"]
 
@@ -80,20 +76,20 @@ def risk(ws, entity=None, *, top: int | None = None, weights=None) -> RiskResult
         A weights table in the format of ``tracekit/graph/data/risk_weights.csv`` to score with
         (the stored risk is rebuilt with it; the next call without it rebuilds with the shipped one).
     """
-    index = graph_index(ws)
+    fingerprint = prepared(ws)
     if weights is not None:
         from tracekit.graph.flags import flags_stamp
         from tracekit.graph.risk import ensure_risk, risk_stamp
 
-        flags = flags_stamp(ws.store, index.fingerprint)
+        flags = flags_stamp(ws.store, fingerprint)
         ensure_risk(ws.store, flags, weights_path=weights)
-        index.risk_stamp = risk_stamp(ws.store, flags, weights)
+        remember_risk(ws, risk_stamp(ws.store, flags, weights))
     store = ws.store
     if not store.table_exists("graph_risk"):
         raise TracekitError("risk has not been built yet and the workspace is open read-only: "
                             "open it writable once (ws.risk() builds it)")
     if entity is not None:
-        return _one(ws, index, resolve_entity(ws, entity), weights)
+        return _one(ws, resolve_entity(ws, entity), weights)
     frame = store.df("""
 SELECT r.entity_id, e.name, e.country, r.score,
        arg_max(c.feature, c.contribution) AS top_feature,
@@ -106,12 +102,12 @@ ORDER BY r.score DESC, r.entity_id""")
         frame = frame.head(int(top))
     frame.insert(0, "rank", np.arange(1, len(frame) + 1))
     ids = frame["entity_id"].head(_DRAWN).astype(int).tolist()
-    return RiskResult(title="risk", graph=_graph(index, ids), frame=frame[RANK_COLUMNS],
+    return RiskResult(title="risk", graph=among(ws, ids), frame=frame[RANK_COLUMNS],
                       filters="all companies" if top is None else f"top {top}", workspace=ws)
     # no highlight: the explorer paints highlighted nodes red, which would hide the colour-by-risk fill
 
 
-def _one(ws, index, entity_id: int, weights) -> RiskResult:  # noqa: ANN001
+def _one(ws, entity_id: int, weights) -> RiskResult:  # noqa: ANN001
     stored = ws.store.df("SELECT feature, contribution, weight, cap, raw, note, evidence_count, evidence "
                          "FROM graph_risk_contributions WHERE entity_id = ?", [entity_id])
     table = load_risk_weights(weights)
@@ -138,21 +134,20 @@ def _one(ws, index, entity_id: int, weights) -> RiskResult:  # noqa: ANN001
     frame = frame.sort_values("contribution", ascending=False, kind="stable", ignore_index=True)
     score = float(frame["contribution"].sum())
     name = ws.store.scalar("SELECT name FROM entities WHERE entity_id = ?", [entity_id]) or str(entity_id)
-    return RiskResult(title=f"risk of {name}", graph=_graph(index, [entity_id], neighbours=True), frame=frame,
+    return RiskResult(title=f"risk of {name}", graph=around(ws, entity_id), frame=frame,
                       filters="all trade", highlight=[entity_id], entity_id=entity_id, score=score, workspace=ws)
 
 
-def _graph(index, entity_ids: list[int], *, neighbours: bool = False) -> nx.DiGraph:  # noqa: ANN001
-    known = set(index.node_ids.tolist())
-    ids = [e for e in entity_ids if e in known]
-    if not ids:
-        graph = nx.DiGraph()
-        return graph
-    flt = TradeFilter()
-    positions = index.positions(ids)
-    if neighbours:
-        rows = np.unique(np.concatenate([index.edges.out_rows(positions), index.edges.in_rows(positions)]))
-        rows = rows[:200]
-    else:
-        rows = rows_among(index, index.edges, positions, flt)
-    return build_digraph(index, index.edges, rows, flt, tiers={int(p): None for p in positions})
+def remember_risk(ws, stamp: str) -> None:
+    """Risk was just rebuilt with other weights: the engine's cache must know, so the next call without
+    them rebuilds with the shipped table (DuckDB: on the index; Spark: ``spark_prepared``'s stamps)."""
+    from tracekit.query.subgraphs import on_spark
+
+    if on_spark(ws):
+        from tracekit.query.spark_prepared import remember
+
+        remember(ws, "risk", stamp)
+        return
+    from tracekit.query.prepared import graph_index
+
+    graph_index(ws).risk_stamp = stamp

@@ -33,10 +33,9 @@ import pandas as pd
 from tracekit.errors import TracekitError
 from tracekit.graph.filters import TradeFilter
 from tracekit.graph.flags import PRECURSOR_ENTITY_FLAGS
-from tracekit.graph.project import add_context, build_digraph
-from tracekit.graph.traverse import rows_among
-from tracekit.query.prepared import graph_index
+from tracekit.graph.project import add_context
 from tracekit.query.results import GraphResult
+from tracekit.query.subgraphs import among, on_spark, prepared
 
 __all__ = ["shell_clusters", "ShellClustersResult", "WEIGHTS"]
 
@@ -79,15 +78,14 @@ class ShellClustersResult(GraphResult):
     def cluster_graph(self, cluster: int) -> nx.DiGraph:
         """Trade among a cluster's members plus their shared-identifier links."""
         ids = self.members.loc[self.members["cluster"] == cluster, "entity_id"]
-        index = graph_index(self.workspace)
-        flt = TradeFilter()
-        rows = rows_among(index, index.edges, index.positions(ids), flt)
-        graph = build_digraph(index, index.edges, rows, flt, tiers={int(p): None for p in index.positions(ids)})
-        return add_context(graph, self.workspace.store, ["shared"], flt)
+        return add_context(among(self.workspace, ids), self.workspace.store, ["shared"], TradeFilter())
 
 
 def _components(shared: pd.DataFrame) -> pd.DataFrame:
-    """Connected components of entities linked through shared keys: (entity_id, cluster)."""
+    """Connected components of entities linked through shared keys: (entity_id, cluster).
+
+    Clusters are numbered by their smallest member (igraph numbers components in vertex order and the
+    entities come first, sorted), which ``query/spark_shells.py`` reproduces on Spark."""
     entities = np.unique(shared["entity_id"].to_numpy())
     keys = pd.factorize(shared["kind"] + "\x1f" + shared["key"])[0]
     e_pos = np.searchsorted(entities, shared["entity_id"].to_numpy())
@@ -118,6 +116,27 @@ def _address_spellings(store, keyed: pd.DataFrame) -> dict[int, list[str]]:
     return {int(c): group["address"].tolist() for c, group in rows.groupby("cluster")}
 
 
+def _clusters(store, max_share: int, min_size: int) -> tuple | None:
+    """DuckDB: the clusters of at least ``min_size`` (entity_id, cluster), their linking keys
+    (kind, key, entity_id, group_size, cluster) and hub keys; None when no identifier links."""
+    shared = store.df("SELECT kind, key, entity_id, group_size FROM graph_shared")
+    linking = shared[shared["group_size"] <= max_share]
+    if linking.empty:
+        return None
+    clusters = _components(linking)
+    sizes = clusters.groupby("cluster")["entity_id"].transform("size")
+    clusters = clusters[sizes >= min_size].reset_index(drop=True)
+    keyed = linking.merge(clusters, on="entity_id")
+    hubs = shared[shared["group_size"] > max_share].merge(clusters, on="entity_id")
+    return clusters, keyed, hubs
+
+
+def _spark_clusters(store, max_share: int, min_size: int) -> tuple | None:
+    from tracekit.query.spark_shells import spark_clusters
+
+    return spark_clusters(store, max_share, min_size)
+
+
 def shell_clusters(ws, *, min_size: int = 2, max_share: int = 50, new_days: int = 365,
                    top: int | None = None) -> ShellClustersResult:
     """Clusters of companies sharing identifiers, ranked by shell-company indicators.
@@ -136,25 +155,23 @@ def shell_clusters(ws, *, min_size: int = 2, max_share: int = 50, new_days: int 
     """
     if min_size < 2 or max_share < 2 or new_days < 0:
         raise TracekitError("min_size and max_share must be at least 2 and new_days not negative")
-    graph_index(ws)  # graph tables and flags up to date
+    prepared(ws)  # graph tables and flags up to date
     store = ws.store
-    shared = store.df("SELECT kind, key, entity_id, group_size FROM graph_shared")
-    linking = shared[shared["group_size"] <= max_share]
     columns = ["rank", "cluster", "score", "size", "members", "countries", "shared", "address_spellings",
                "max_at_one_key", "one_buyer_one_product", "newly_appearing", "watch_listed", "hub_keys"]
-    if linking.empty:
+    found = _spark_clusters(store, max_share, min_size) if on_spark(ws) else \
+        _clusters(store, max_share, min_size)
+    if found is None:
         return ShellClustersResult(title="shell clusters", graph=nx.DiGraph(),
                                    frame=pd.DataFrame(columns=columns), members=pd.DataFrame(), workspace=ws)
-    clusters = _components(linking)
+    clusters, keyed, hubs = found
     with store.registered("tk_cluster_members", clusters):
         members = store.df(MEMBER_SQL)
     latest = store.scalar("SELECT max(date) FROM graph_trade")
     cutoff = pd.Timestamp(latest) - pd.Timedelta(days=new_days) if latest is not None else None
     members["newly_appearing"] = (pd.to_datetime(members["first_seen"]) >= cutoff) if cutoff is not None \
         else False
-    keyed = linking.merge(clusters, on="entity_id")
     spellings = _address_spellings(store, keyed)
-    hubs = shared[shared["group_size"] > max_share].merge(clusters, on="entity_id")
     rows = []
     for cluster, group in members.groupby("cluster"):
         if len(group) < min_size:

@@ -23,7 +23,7 @@ from tracekit.graph.index import TradeIndex, current_index
 from tracekit.graph.risk import ensure_risk, risk_stamp
 from tracekit.graph.tables import ensure_graph_tables
 
-__all__ = ["prepare", "spark_graph_index"]
+__all__ = ["prepare", "remember", "spark_graph_index"]
 
 _STAMPS: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
 
@@ -42,6 +42,11 @@ def prepare(ws, *, progress: bool = True) -> str:
         ensure_risk(store, stamp)
         seen["risk"] = risk
     return fingerprint
+
+
+def remember(ws, what: str, stamp: str) -> None:
+    """Record that ``what`` (``flags`` or ``risk``) was just rebuilt for ``stamp`` by a verb itself."""
+    _STAMPS.setdefault(ws.store, {})[what] = stamp
 
 
 class _PulledOnUse:

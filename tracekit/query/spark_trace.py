@@ -5,7 +5,7 @@ same defaults: it is called with them). The walk is :func:`tracekit.graph.spark_
 (one join of the frontier to the filtered trade per hop, visited anti-joined, ``max_nodes`` capping the
 fan-out); only the rows it used come to the driver, as a subgraph index
 (:mod:`tracekit.graph.spark_project`), and the result is built by the very code the DuckDB trace uses
-(``build_digraph``, ``edge_table``): same tiers, edges, attributes, evidence and rendering.
+(``build_digraph``, ``trace_result``): same tiers, edges, attributes, evidence and rendering.
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ __all__ = ["spark_trace"]
 def spark_trace(ws, entity, direction: str, hops: int, *, flt: TradeFilter, time_respecting: bool,
                 max_lag_days: int, max_nodes: int | None, evidence: bool):
     """The body of :func:`tracekit.query.trace.trace` for a Spark workspace (see the module doc)."""
-    from tracekit.query.trace import TraceResult, _edge_tier, edge_table
+    from tracekit.query.trace import trace_result
 
     seed = resolve_entity(ws, entity)
     prepare(ws)
@@ -31,10 +31,5 @@ def spark_trace(ws, entity, direction: str, hops: int, *, flt: TradeFilter, time
     rows = pull_rows(used, shipments=time_respecting or flt.dated)
     graph, index = subgraph_digraph(ws.store, rows, flt, tiers=tiers, evidence=evidence)
     shipment_ids = index.edges.shipment_id if time_respecting else None
-    name = graph.nodes[seed]["label"] if seed in graph else str(seed)
-    arrow = {"down": "buyers of", "up": "suppliers of", "both": "suppliers and buyers of"}[direction]
-    return TraceResult(
-        title=f"trace: {arrow} {name}", graph=graph, frame=edge_table(graph, _edge_tier),
-        filters=flt.describe(), highlight=[seed], seed=seed, direction=direction, hops=hops,
-        time_respecting=time_respecting, shipment_ids=shipment_ids, workspace=ws, trade_filter=flt,
-    )
+    return trace_result(ws, graph, seed, direction, hops, flt, time_respecting=time_respecting,
+                        shipment_ids=shipment_ids)

@@ -16,7 +16,7 @@ from tracekit.query.evidence import evidence as evidence_rows
 from tracekit.query.prepared import graph_index
 from tracekit.query.results import GraphResult, TableResult
 
-__all__ = ["trace", "TraceResult", "edge_table"]
+__all__ = ["trace", "TraceResult", "edge_table", "trace_result"]
 
 EDGE_COLUMNS = [
     "tier", "src", "src_name", "src_country", "dst", "dst_name", "dst_country", "shipments", "kg", "usd",
@@ -141,10 +141,17 @@ def trace(ws, entity, direction: str = "down", hops: int = 3, *, hs=None, since=
                      time_respecting=time_respecting, max_lag_days=max_lag_days, max_nodes=max_nodes)
     graph = build_digraph(index, reach.arrays, reach.rows, flt, tiers=reach.tier_of(), evidence=evidence)
     used = reach.arrays.shipment_id[reach.rows] if time_respecting else None
+    return trace_result(ws, graph, seed, direction, hops, flt, time_respecting=time_respecting, shipment_ids=used)
+
+
+def trace_result(ws, graph, seed: int, direction: str, hops: int, flt: TradeFilter, *, time_respecting: bool,
+                 shipment_ids: np.ndarray | None) -> TraceResult:
+    """The :class:`TraceResult` of a traced ``graph`` (tier on each node): title, edge table and
+    filters, assembled here once for both engines (``query/spark_trace.py`` calls it too)."""
     name = graph.nodes[seed]["label"] if seed in graph else str(seed)
     arrow = {"down": "buyers of", "up": "suppliers of", "both": "suppliers and buyers of"}[direction]
     return TraceResult(
         title=f"trace: {arrow} {name}", graph=graph, frame=edge_table(graph, _edge_tier),
         filters=flt.describe(), highlight=[seed], seed=seed, direction=direction, hops=hops,
-        time_respecting=time_respecting, shipment_ids=used, workspace=ws, trade_filter=flt,
+        time_respecting=time_respecting, shipment_ids=shipment_ids, workspace=ws, trade_filter=flt,
     )
