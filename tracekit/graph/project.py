@@ -166,7 +166,9 @@ def build_digraph(index: TradeIndex, arrays: EdgeArrays, rows: np.ndarray, flt: 
     tier_by_id = {int(index.node_ids[p]): t for p, t in (tiers or {}).items()}
     node_ids = set(tier_by_id) | set(pairs["src"].tolist()) | set(pairs["dst"].tolist())
     graph = nx.DiGraph(filters=flt.describe())
-    for row in node_frame(store, sorted(node_ids)).itertuples(index=False):
+    # nodes in id order whatever order the engine's join returned them in (Spark keeps none): networkx
+    # iterates in insertion order, so path searches and drawings break ties alike on both engines
+    for row in node_frame(store, sorted(node_ids)).sort_values("entity_id", kind="stable").itertuples(index=False):
         graph.add_node(
             int(row.entity_id), label=row.name, kind="company",
             country=row.country if isinstance(row.country, str) else None,

@@ -26,10 +26,11 @@ __all__ = ["pull_rows", "empty_rows", "subgraph_index", "subgraph_digraph", "id_
            "digraph_among"]
 
 
-def pull_rows(frames: Iterable, *, shipments: bool) -> pa.Table:
+def pull_rows(frames: Iterable, *, shipments: bool, extra: Iterable[str] = ()) -> pa.Table:
     """The used rows (Spark DataFrames) as one Arrow table without duplicates (a row can serve the
-    downstream and the upstream walk of a ``both`` trace)."""
+    downstream and the upstream walk of a ``both`` trace); ``extra`` columns kept after the row's."""
     columns = ["shipment_id", *ROW_COLUMNS] if shipments else list(ROW_COLUMNS)
+    columns += list(extra)
     frames = [f.select(*columns) for f in frames]
     if not frames:
         return _empty(columns)

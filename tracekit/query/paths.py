@@ -47,15 +47,15 @@ class PathsResult(GraphResult):
 
 
 def _search_graph(graph: nx.DiGraph, directed: bool) -> nx.Graph:
-    if directed:
-        return graph
-    simple = nx.Graph()
-    simple.add_nodes_from(graph.nodes)
-    for a, b, d in graph.edges(data=True):
+    """The graph networkx searches, built in id order: its algorithms break ties between equally good
+    paths by insertion order, so the same trade gives the same paths whatever order it was read in."""
+    search = nx.DiGraph() if directed else nx.Graph()
+    search.add_nodes_from(sorted(graph.nodes))
+    for a, b, d in sorted(graph.edges(data=True), key=lambda edge: (edge[0], edge[1])):
         cost = d["cost"]
-        if not simple.has_edge(a, b) or simple.edges[a, b]["cost"] > cost:
-            simple.add_edge(a, b, cost=cost)
-    return simple
+        if not search.has_edge(a, b) or search.edges[a, b]["cost"] > cost:
+            search.add_edge(a, b, cost=cost)
+    return search
 
 
 def _found_paths(search: nx.Graph, a: int, b: int, method: str, k: int, all_paths: bool,

@@ -16,8 +16,8 @@ from tracekit.errors import TracekitError
 from tracekit.graph.filters import TradeFilter
 from tracekit.graph.sanctions import HOPS_COLUMNS, MAX_HOPS, sanctions_hops
 from tracekit.query.entities import resolve_entity
-from tracekit.query.prepared import graph_index
 from tracekit.query.results import GraphResult, frame_records
+from tracekit.query.subgraphs import prepared
 from tracekit.rendering import Report
 from tracekit.resolve.screen import DEFAULT_MIN_SCORE, SCREEN_KINDS, screen_matches
 from tracekit.store.screen_lists import ScreenLists
@@ -103,7 +103,7 @@ def screen(ws, *, min_score: float = DEFAULT_MIN_SCORE, lists=None, kinds=SCREEN
         raise TracekitError(f"max_hops={max_hops}: use 1 to 6 (beyond that everything is near everything)")
     entries = _entries(ws, lists, kinds)
     matches = screen_matches(ws.store, entries, min_score=min_score)
-    graph_index(ws)  # builds (or reuses) the index with the graph stage's flag tables up to date
+    prepared(ws)  # graph tables and flags up to date (DuckDB: the index too; Spark: never the index)
     hops, graph = sanctions_hops(ws.store, matches, int(max_hops), TradeFilter())
     for entity_id in matches["entity_id"].unique().tolist():
         if entity_id not in graph:
