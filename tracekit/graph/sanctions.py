@@ -44,9 +44,8 @@ def _parents(index, arrays, hop_of: np.ndarray, kept: list[np.ndarray]) -> tuple
         src, dst = arrays.src[rows], arrays.dst[rows]
         forward = (hop_of[dst] == hop) & (hop_of[src] == hop - 1)
         child, near = np.where(forward, dst, src), np.where(forward, src, dst)
-        child_rev, first = np.unique(child[::-1], return_index=True)  # reversed: keep each child's first row
-        pick = len(child) - 1 - first
-        parent[child_rev], via[child_rev] = near[pick], rows[pick]
+        children, pick = np.unique(child, return_index=True)  # each child's first row in that order
+        parent[children], via[children] = near[pick], rows[pick]
     return parent, via
 
 
