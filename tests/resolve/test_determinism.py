@@ -10,6 +10,8 @@ order dependence found (a Chinese address's English twin) on its own.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pandas as pd
 import pytest
 
@@ -17,6 +19,7 @@ import tracekit
 from tracekit.demo import generate
 from tracekit.resolve import workers
 from tracekit.resolve.address import address_keys, bridge_keys, parse_address
+from tracekit.resolve.pipeline import recluster
 
 # 4,000 rows: the demo world's noise (misspellings, legal-form variants, Chinese-script names and
 # addresses, missing countries) in ~2,300 profiles; each resolution takes a second or two.
@@ -24,11 +27,16 @@ ROWS, SEED = 4_000, 11
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def files(tmp_path_factory) -> Path:
     folder = tmp_path_factory.mktemp("determinism")
     generate(folder, rows=ROWS, seed=SEED, progress=False)
+    return folder
+
+
+@pytest.fixture(scope="module")
+def world(files):
     ws = tracekit.Workspace()
-    ws.load(str(folder / "shipments-*.csv"), progress=False)
+    ws.load(str(files / "shipments-*.csv"), progress=False)
     yield ws
     ws.close()
 
@@ -113,6 +121,44 @@ def test_worker_processes_do_not_change_the_entities(world, first, monkeypatch, 
     if count != "1" and workers._can_fork():
         assert pooled_calls, "the run never used the worker pool"
     _assert_same(got, first, f"TRACEKIT_WORKERS={count}")
+
+
+def _store_edges_in_another_order(ws: tracekit.Workspace, shuffle: int) -> None:
+    store = ws.store
+    store.execute("CREATE OR REPLACE TEMP TABLE tk_test_edges AS SELECT * FROM resolve_edges")
+    store.execute("DELETE FROM resolve_edges")
+    store.execute("SET preserve_insertion_order = true")
+    store.execute("INSERT INTO resolve_edges SELECT * FROM tk_test_edges ORDER BY hash(a * 7 + b + ?)", [shuffle])
+    store.execute("DROP TABLE tk_test_edges")
+
+
+@pytest.mark.parametrize("shuffle", [1, 2, 3])
+def test_reclustering_does_not_depend_on_the_stored_order_of_the_edges(world, first, shuffle):
+    # What every decision (merge, split, never-merge) does: cluster the stored scores again. It read
+    # them as stored, and clustering meets tied scores in its input order: shuffled here, 797 entities
+    # became 798 and others changed members.
+    world.store.execute("SET threads = 2")
+    _resolve(world)  # the edges as the run wrote them
+    _store_edges_in_another_order(world, shuffle)
+    recluster(world.store)
+    _assert_same(_entities(world), first, f"reclustered from edges stored in order {shuffle}")
+
+
+def test_an_incremental_run_and_a_recluster_agree(files):
+    # An incremental run clusters the stored pairs with its new ones; a decision afterwards clusters the
+    # stored pairs alone. Both must meet them in one order, or a decision changes unrelated entities.
+    with tracekit.Workspace() as ws:
+        ws.load(str(files / "shipments-us.csv"), progress=False)
+        ws.resolve(progress=False)
+        ws.load(str(files / "shipments-mx.csv"), progress=False)
+        ws.load(str(files / "shipments-intl.csv"), progress=False)
+        assert not ws.resolve(progress=False).full
+        incremental = _entities(ws)
+        recluster(ws.store)
+        _assert_same(_entities(ws), incremental, "reclustered after an incremental run")
+        _store_edges_in_another_order(ws, 1)
+        recluster(ws.store)
+        _assert_same(_entities(ws), incremental, "reclustered from shuffled edges after an incremental run")
 
 
 # The order dependence found: an English twin's street written two ways that join to one key

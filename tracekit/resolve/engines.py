@@ -64,7 +64,8 @@ class ResolutionEngine:
 
     def clustering_edges(self, store: Any, profiles: pd.DataFrame, threshold: float, full: bool) -> pd.DataFrame:
         """The scored pairs clustering weighs (``a, b, score`` profile ids; on an incremental run the stored
-        ``resolve_edges`` too), in the order that breaks its ties: stored edges first, each part by ``a, b``."""
+        ``resolve_edges`` too), in ``a, b`` order: clustering breaks ties in score by its input order, and
+        :func:`tracekit.resolve.pipeline.recluster` reads the stored edges in that order."""
         raise NotImplementedError
 
     def stored_edges(self) -> Any:

@@ -230,8 +230,12 @@ class DuckDBResolution(ResolutionEngine):
         return model
 
     def clustering_edges(self, store: Store, profiles: pd.DataFrame, threshold: float, full: bool) -> pd.DataFrame:
-        return self.scored if full else pd.concat([store.df("SELECT * FROM resolve_edges ORDER BY a, b"),
-                                                   self.scored])
+        if full:
+            return self.scored  # already in (a, b) order: the candidate pairs were read so
+        # The stored pairs and this run's never overlap (every new pair touches a new profile): one (a, b)
+        # order over both, the order recluster() reads them in.
+        edges = pd.concat([store.df("SELECT * FROM resolve_edges"), self.scored], ignore_index=True)
+        return edges.sort_values(["a", "b"], kind="stable", ignore_index=True)
 
     def stored_edges(self) -> pd.DataFrame:
         return self.scored[self.scored["score"] >= EDGE_FLOOR]
@@ -414,7 +418,11 @@ def recluster(store: Store, weights: Weights = WEIGHTS) -> list[str]:
                                       "resolve_profile_keys"))
     if profiles.empty:
         return []
-    edges = store.df("SELECT * FROM resolve_edges")
+    # In (a, b) order, the order every run hands clustering its pairs: clustering meets tied scores in
+    # its input order, and the table's stored order is the engine's to choose (DuckDB's changes with
+    # deletes and threads, Spark's with files): read as stored, a decision re-clustered the same
+    # pairs into other entities (797 entities became 798 on a 4,000-row demo world).
+    edges = store.df("SELECT * FROM resolve_edges ORDER BY a, b")
     assignment, conflicts = _cluster(store, profiles, edges, weights, stored_model(store))
     with store.transaction():
         _write_assignment(store, assignment)

@@ -79,8 +79,7 @@ class SparkResolution(ResolutionEngine):
         return inside_strong_components(store, profiles, self.scored, threshold, full)
 
     def stored_edges(self) -> Any:
-        # One file in (a, b) order: reclustering after a decision reads `SELECT * FROM resolve_edges`
-        # and breaks score ties in that order, as DuckDB's table (written in that order) does.
+        # (a, b) order and one file, though recluster() sorts what it reads: a file per run, not per task.
         return self.scored.where(self.scored["score"] >= EDGE_FLOOR).orderBy("a", "b").coalesce(1)
 
 
@@ -114,15 +113,14 @@ def strong_components(n: int, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray,
 
 def inside_strong_components(store, profiles: pd.DataFrame, scored, threshold: float,  # noqa: ANN001
                              full: bool) -> pd.DataFrame:
-    """The scored pairs (``a, b, score``) whose two profiles share a component of strong pairs, in the
-    order the DuckDB pipeline hands clustering its pairs (stored edges first on an incremental run, each
-    part by ``a, b``): the only pairs :func:`tracekit.resolve.cluster.cluster` ever weighs."""
+    """The scored pairs (``a, b, score``) whose two profiles share a component of strong pairs, in ``a, b``
+    order as the DuckDB run hands clustering its pairs (stored and new alike on an incremental run): the
+    only pairs :func:`tracekit.resolve.cluster.cluster` ever weighs."""
     from pyspark.sql import functions as F
 
-    edges = scored.select("a", "b", "score").withColumn("run", F.lit(1))
+    edges = scored.select("a", "b", "score")
     if not full:
-        edges = store.table("resolve_edges").select("a", "b", F.col("score").cast("float")) \
-            .withColumn("run", F.lit(0)).unionByName(edges)
+        edges = store.table("resolve_edges").select("a", "b", F.col("score").cast("float")).unionByName(edges)
     strong = edges.where((F.col("score") >= threshold) & (F.col("a") != F.col("b"))).select("a", "b").toPandas()
     index = pd.Index(profiles["profile_id"])
     membership, grouped = strong_components(len(index), index.get_indexer(strong["a"]),
@@ -136,6 +134,6 @@ def inside_strong_components(store, profiles: pd.DataFrame, scored, threshold: f
     component = store.session.createDataFrame(members)
     inside = (edges.join(component.withColumnRenamed("profile_id", "a").withColumnRenamed("component", "ca"), "a")
               .join(component.withColumnRenamed("profile_id", "b").withColumnRenamed("component", "cb"), "b")
-              .where(F.col("ca") == F.col("cb")).select("run", "a", "b", "score").toPandas())
-    inside = inside.sort_values(["run", "a", "b"], kind="stable").reset_index(drop=True)
+              .where(F.col("ca") == F.col("cb")).select("a", "b", "score").toPandas())
+    inside = inside.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
     return inside[["a", "b", "score"]].astype({"a": np.int64, "b": np.int64, "score": np.float32})
