@@ -272,10 +272,13 @@ RULES: dict[str, str] = {
 def relay_sql(table: str = "tk_flag_rows") -> str:
     """One round of the relay rule over the flag rows found so far (run until it adds nothing)."""
     goods = ", ".join(f"'{g}'" for g in GOODS_FLAGS if g != "unit_value")  # a price alone is too weak to relay
-    # A received shipment's flag and chemical come from its heaviest flag row (then by name), and what a
-    # relay reports from the latest receipt (then by shipment id), one row for all of them: with ties
-    # left to the engine, flag, chemical and kg could come from different rows, differently each run.
-    heaviest = "struct_pack(w := r.weight, f := r.flag, c := r.chemical)"
+    # A received shipment's flag and chemical come from its heaviest flag row; on equal weight the flag later
+    # in GOODS_FLAGS, the one saying more about concealment (misdeclared: the description hides the
+    # chemical; then the HS line, then a CAS number, then the name). What a relay reports comes from the
+    # latest receipt (then the larger shipment id), one row for all of it: with ties left to the engine,
+    # flag, chemical and kg could come from different rows, differently each run.
+    telling = " ".join(f"WHEN '{g}' THEN {i}" for i, g in enumerate(GOODS_FLAGS))
+    heaviest = f"struct_pack(w := r.weight, t := CASE r.flag {telling} END, c := r.chemical)"
     latest = "struct_pack(d := rc.date, s := rc.shipment_id)"
     return f"""
 WITH received AS (
