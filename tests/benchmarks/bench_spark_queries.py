@@ -110,8 +110,11 @@ def _agreement(spark, duck) -> dict:
         "SELECT least(src, dst) AS u, greatest(src, dst) AS v, sum(shipments) AS w FROM graph_edges "
         "WHERE src IS NOT NULL AND dst IS NOT NULL AND src <> dst GROUP BY 1, 2")
     position = {int(e): i for i, e in enumerate(merged["entity_id"])}
-    graph = ig.Graph(n=len(position), edges=[(position[int(u)], position[int(v)]) for u, v in zip(edges["u"], edges["v"], strict=True)])
-    weights = edges["w"].astype(float).tolist()
+    inside = [(position[int(u)], position[int(v)], float(w)) for u, v, w in zip(edges["u"], edges["v"], edges["w"],
+                                                                              strict=True)
+              if int(u) in position and int(v) in position]  # components=N: the pulled components only
+    graph = ig.Graph(n=len(position), edges=[(u, v) for u, v, _w in inside])
+    weights = [w for _u, _v, w in inside]
     spark_labels, duck_labels = merged["community_spark"].tolist(), merged["community_duckdb"].tolist()
     return {"companies": len(merged), "nmi": round(ig.compare_communities(spark_labels, duck_labels, method="nmi"), 4),
             "modularity_spark": round(graph.modularity(spark_labels, weights=weights), 4),
