@@ -38,7 +38,7 @@ def eager(demo_files, tmp_path_factory):
 
 def _pending(ws: tracekit.Workspace) -> list[int]:
     with ws.store.mentions_hook_paused():
-        return ws.sql(f"SELECT source_id FROM {PENDING_TABLE} ORDER BY 1")["source_id"].tolist()
+        return ws.sql(f"SELECT source_id FROM {PENDING_TABLE} ORDER BY 1")["source_id"].tolist()  # noqa: S608
 
 
 def _stored_count(ws: tracekit.Workspace) -> int:

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import json
 import re
+import sys
 from typing import TYPE_CHECKING
 
 from tqdm.auto import tqdm
@@ -158,6 +159,9 @@ def ensure_party_mentions(store: Store, *, progress: bool = True) -> int:
     with store.mentions_hook_paused():
         pending = pending_sources(store)
         if not pending:
+            if store.mentions_temp_generation is not None:  # written meanwhile by a writer: read the stored ones
+                store.execute("DROP TABLE IF EXISTS temp.party_mentions")
+                store.mentions_temp_generation = None
             return 0
         if store.read_only:
             return _temporary_mentions(store, pending)
@@ -197,6 +201,10 @@ def _temporary_mentions(store: Store, pending: list) -> int:
         return 0
     from tracekit.store.write import ensure_country_table, ensure_gazetteer_table
 
+    rows = _pending_rows(store, pending)
+    if rows >= _PROGRESS_FROM_ROWS:
+        print(f"tracekit: the party mentions of {rows:,} shipments are pending and this session is read-only: "
+              "computing them for it (a writable open stores them once for every session)", file=sys.stderr)
     ensure_country_table(store)
     ensure_gazetteer_table(store)
     store.execute("DROP TABLE IF EXISTS temp.party_mentions")
