@@ -143,7 +143,7 @@ def test_auto_defers_from_the_threshold(tmp_path, monkeypatch, demo_files):
     monkeypatch.setattr(mentions_module, "DEFER_FROM_ROWS", threshold)
     with tracekit.Workspace(tmp_path / "ws") as ws:
         report = ws.load(demo_files, progress=False)  # auto
-        big = [s.rows_loaded >= threshold for s in report.sources]
+        big = [s.rows_read >= threshold for s in report.sources]
         assert [s.mentions_pending for s in report.sources] == big
         assert sum(big) == 1
     with pytest.raises(SourceError, match="mentions='later'"):

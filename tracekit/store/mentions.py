@@ -52,7 +52,8 @@ PENDING_TABLE = "tk_pending_mentions"
 """One row per source whose mentions are not written yet: ``source_id``, ``roles``, ``given`` (JSON: per
 role, whether its stored country came from a column or the last address line), and the declaration."""
 DEFER_FROM_ROWS = 1_000_000
-"""``mentions="auto"``: a source of this many rows or more has its mentions written at first use."""
+"""``mentions="auto"``: a source of this many rows (read: loaded + quarantined) or more has its mentions
+written at first use."""
 MENTION_MODES = ("auto", "now", "deferred")
 _PROGRESS_FROM_ROWS = 200_000  # below this a materialisation is quick: no bar
 _NAMES_MENTIONS = re.compile(r"party_mentions", re.IGNORECASE)

@@ -211,7 +211,7 @@ def finish_rows(store: Store, *, mapping: Mapping, source_id: int, source_name: 
     the check that read = loaded + quarantined."""
     roles = [r for r in PARTY_ROLES
              if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact", "name_address"))]
-    if roles and defer(mentions, report.rows_loaded):
+    if roles and defer(mentions, rows_read):
         mark_pending(store, source_id, roles, country_sources(mapping), declaration)
         report.mentions_pending = True
     elif roles:
