@@ -166,8 +166,11 @@ def delete_source(store: Store, source_id: int) -> None:
     redoes the resolution (the graph tables rebuild themselves when shipments and resolution change).
     """
     # Other sources' pending mentions need not be written to delete this one's (its own pending row goes).
-    with store.mentions_hook_paused():
-        forget_pending(store, source_id)
+    # (A SparkStore, whose load writes mentions at once, has no hook and nothing pending.)
+    hooked = hasattr(store, "mentions_hook_paused")
+    with store.mentions_hook_paused() if hooked else contextlib.nullcontext():
+        if hooked:
+            forget_pending(store, source_id)
         for table in ("mention_features", "mention_entities"):
             if store.table_exists(table):
                 store.execute(f"DELETE FROM {table} WHERE mention_id IN "  # noqa: S608
