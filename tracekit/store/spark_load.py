@@ -24,7 +24,6 @@ interrupted source can leave its partitions in some tables; re-run the load with
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -38,6 +37,7 @@ from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.sample import table_sample
 from tracekit.ingest.sources import TextLayout
 from tracekit.store.load import delete_source, raw_table_name
+from tracekit.store.load_rows import SOURCES_INSERT, source_row
 from tracekit.store.report import LoadReport, SourceReport
 from tracekit.store.spark_load_read import (
     SparkSource,
@@ -155,12 +155,10 @@ def _load_one(store: Any, prepared: _Prepared, *, replace: bool, on_change: str 
     write_source_rows(store, source_id=source_id, raw=raw, mapping=prepared.mapping, source_name=source.name,
                       delimiter=layout.delimiter if layout else ",", rejects=rejects, report=report, step=step,
                       declaration=decl, records_read=records_read)
-    store.execute(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
-        [source_id, str(source.path) if source.path and not item.remote else item.uri, source.name, content,
-         report.format, layout.encoding if layout else None, layout.delimiter if layout else None,
-         json.dumps({**prepared.mapping.to_json(), **(decl.to_json() if decl else {})}), raw,
-         1 if source.kind == "text" else 0, report.rows_read, report.rows_loaded, report.rows_quarantined])
+    store.execute(SOURCES_INSERT, source_row(
+        source_id=source_id, path=str(source.path) if source.path and not item.remote else item.uri,
+        name=source.name, content_hash=content, report=report, mapping=prepared.mapping, declaration=decl,
+        raw_table=raw, kind=source.kind))
     report.source_id = source_id
     report.seconds = time.perf_counter() - started
     return report

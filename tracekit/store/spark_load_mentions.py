@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 from tracekit.ingest.evidence import (
-    COUNTRY_SOURCES,
     Declaration,
     addresses_sql,
     base_mentions_sql,
@@ -33,6 +32,7 @@ from tracekit.ingest.evidence import (
 from tracekit.ingest.fields import MENTION_COLUMNS
 from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.plan import country_sources
+from tracekit.store.load_rows import evidence_to_report
 from tracekit.store.report import SourceReport
 
 __all__ = ["write_mentions"]
@@ -133,9 +133,4 @@ def write_mentions(store: Any, mapping: Mapping, source_id: int, roles: list[str
         counts = store.rows(evidence_counts_sql("tk_mevidence"))[0]
     finally:
         store.session.catalog.dropTempView("tk_mevidence")
-    n = len(COUNTRY_SOURCES)
-    report.country_sources = {s: int(c) for s, c in zip(COUNTRY_SOURCES, counts[:n], strict=True) if c}
-    report.localities = int(counts[n] or 0)
-    conflicts = dict(zip(COUNTRY_SOURCES[1:], (int(c or 0) for c in counts[n + 1:2 * n]), strict=True))
-    conflicts["address"] += int(counts[2 * n] or 0)  # the address's country words against its city
-    report.country_conflicts = {s: c for s, c in conflicts.items() if c}
+    evidence_to_report(report, counts)
