@@ -32,8 +32,16 @@ from tracekit.ingest.plan import (
 from tracekit.store.report import SourceReport
 from tracekit.store.sqltext import quote_literal
 
-__all__ = ["party_roles", "day_orders", "duplicates_sql", "loaded_rows_sql", "left_out_sql", "quarantine_rows_sql",
-           "warn", "derived_country_notes", "reconcile", "evidence_to_report", "SOURCES_INSERT", "source_row"]
+__all__ = ["SOURCE_OF_LINE", "LINE_OF_LINE", "party_roles", "day_orders", "day_order_from", "warnings_from",
+           "derived_notes", "reconciled", "duplicates_sql", "loaded_rows_sql", "left_out_sql", "quarantine_rows_sql",
+           "warn", "derived_country_notes", "reconcile", "evidence_to_report", "SOURCES_INSERT", "sources_insert", "source_row"]
+
+
+# Many sources normalised in ONE pass (the Spark load of many files of one layout): the raw rows' ``line``
+# carries its source as ``source_id << 32 | line`` (a shipment id), since the stage passes ``line`` through
+# untouched; these take it apart again.
+SOURCE_OF_LINE = "(line >> 32)"
+LINE_OF_LINE = "(line & 4294967295)"
 
 
 def party_roles(mapping: Mapping) -> list[str]:
@@ -47,15 +55,23 @@ def day_orders(store: Any, raw: str, mapping: Mapping) -> tuple[dict[str, DayOrd
     col = mapping.column("date")
     if not col:
         return {}, {}
-    iso, compact, numeric, named, first, second = (int(v or 0) for v in
-                                                   store.rows(date_forms_probe_sql(quote_ident(col), raw))[0])
+    return day_order_from(mapping, store.rows(date_forms_probe_sql(quote_ident(col), raw))[0])
+
+
+def day_order_from(mapping: Mapping, probe: tuple | list) -> tuple[dict[str, DayOrder], dict[str, str]]:
+    """:func:`day_orders` from the row of :func:`~tracekit.ingest.dates.date_forms_probe_sql` (the mapping
+    has a date column)."""
+    col = mapping.column("date")
+    iso, compact, numeric, named, first, second = (int(v or 0) for v in probe)
     order = choose_day_order(first, second, "MDY" if mapping.kind == "ams" else "DMY")
     return {col: order}, {col: describe_date_forms(order, iso, compact, numeric, named)}
 
 
-def duplicates_sql(plan: StagePlan) -> str | None:
+def duplicates_sql(plan: StagePlan, *, grouped: bool = False) -> str | None:
     """``SELECT line, first_line``: rows repeating a record id already on a clean earlier row (None: the
-    mapping has no record id). Only ids that occur more than once are normalised again (usually none)."""
+    mapping has no record id). Only ids that occur more than once are normalised again (usually none).
+    ``grouped``: the raw lines carry their source (:data:`SOURCE_OF_LINE`); ids repeat within a source only,
+    and ``first_line`` is the line in the file."""
     col = plan.mapping.column("record_id")
     if not col:
         return None
@@ -63,32 +79,51 @@ def duplicates_sql(plan: StagePlan) -> str | None:
     repeated = (f"(SELECT * FROM {plan.raw_table} WHERE {rid} IN (SELECT {rid} FROM {plan.raw_table} "
                 f"GROUP BY {rid} HAVING count(*) > 1))")
     stage = stage_sql(replace(plan, raw_table=repeated))
-    return ("SELECT line, first_line FROM ("
-            f"SELECT line, min(line) OVER (PARTITION BY record_id) AS first_line FROM ({stage}) "
-            "WHERE reason IS NULL AND record_id IS NOT NULL) WHERE line > first_line")
+    within = f"record_id, {SOURCE_OF_LINE}" if grouped else "record_id"
+    first = "(first_seen & 4294967295)" if grouped else "first_seen"
+    return (f"SELECT line, {first} AS first_line FROM ("
+            f"SELECT line, min(line) OVER (PARTITION BY {within}) AS first_seen FROM ({stage}) "
+            "WHERE reason IS NULL AND record_id IS NOT NULL) WHERE line > first_seen")
 
 
-def loaded_rows_sql(plan: StagePlan, source_id: int, duplicates: str = "tk_dups") -> str:
-    """The source's clean rows as ``shipments`` rows: ``shipment_id, source_id, line`` and the fields."""
+def loaded_rows_sql(plan: StagePlan, source_id: int | None, duplicates: str = "tk_dups") -> str:
+    """The source's clean rows as ``shipments`` rows: ``shipment_id, source_id, line`` and the fields
+    (``source_id`` None: many sources whose lines carry it, :data:`SOURCE_OF_LINE`)."""
     fields = ", ".join(quote_ident(n) for n in field_names())
-    return (f"SELECT (CAST({int(source_id)} AS BIGINT) << 32) | line AS shipment_id, {int(source_id)} AS source_id, "
-            f"line, {fields} FROM ({stage_sql(plan)}) s WHERE reason IS NULL "
+    ids = (f"line AS shipment_id, CAST({SOURCE_OF_LINE} AS INTEGER) AS source_id, {LINE_OF_LINE} AS line"
+           if source_id is None else
+           f"(CAST({int(source_id)} AS BIGINT) << 32) | line AS shipment_id, {int(source_id)} AS source_id, line")
+    return (f"SELECT {ids}, {fields} FROM ({stage_sql(plan)}) s WHERE reason IS NULL "
             f"AND NOT EXISTS (SELECT 1 FROM {duplicates} d WHERE d.line = s.line)")
 
 
-def left_out_sql(raw: str, source_id: int) -> str:
-    """The raw rows the normalising pass did not load (a problem, or a repeated record id)."""
+def left_out_sql(raw: str, source_id: int | list[int]) -> str:
+    """The raw rows the normalising pass did not load (a problem, or a repeated record id); for a list of
+    sources, ``raw``'s lines carry their source (:data:`SOURCE_OF_LINE`)."""
+    if isinstance(source_id, list):
+        ids = ", ".join(str(int(i)) for i in source_id)
+        return (f"SELECT * FROM {raw} r WHERE NOT EXISTS "
+                f"(SELECT 1 FROM shipments s WHERE s.source_id IN ({ids}) AND s.shipment_id = r.line)")
     return (f"SELECT * FROM {raw} r WHERE NOT EXISTS "
             f"(SELECT 1 FROM shipments s WHERE s.source_id = {int(source_id)} AND s.line = r.line)")
 
 
-def quarantine_rows_sql(plan: StagePlan, source_id: int, source_name: str, raw_cols: list[str], delimiter: str,
-                        left_out: str = "tk_left_out", duplicates: str = "tk_dups") -> str:
+def quarantine_rows_sql(plan: StagePlan, source_id: int | None, source_name: str | dict[int, str],
+                        raw_cols: list[str], delimiter: str, left_out: str = "tk_left_out",
+                        duplicates: str = "tk_dups") -> str:
     """``quarantine`` rows (in its column order) for the rows of ``left_out``: normalised again, alone, for
-    their reason, column and detail; ``duplicates`` (line, first_line) names the repeated record ids."""
+    their reason, column and detail; ``duplicates`` (line, first_line) names the repeated record ids.
+    ``source_id`` None: many sources whose lines carry it, ``source_name`` their names by id."""
     record_col = quote_literal(plan.mapping.column("record_id") or "")
+    if source_id is None:
+        assert isinstance(source_name, dict)
+        names = " ".join(f"WHEN {int(i)} THEN {quote_literal(n)}" for i, n in source_name.items())
+        ids = (f"CAST((s.line >> 32) AS INTEGER) AS source_id, CASE (s.line >> 32) {names} END AS file, "
+               "(s.line & 4294967295) AS line")
+    else:
+        ids = f"{int(source_id)} AS source_id, {quote_literal(str(source_name))} AS file, s.line"
     return (
-        f"SELECT {int(source_id)} AS source_id, {quote_literal(source_name)} AS file, s.line, "
+        f"SELECT {ids}, "
         f"coalesce(s.problem_column, {record_col}) AS \"column\", "
         "coalesce(s.reason, 'duplicate_record_id') AS reason, "
         "coalesce(s.detail, 'duplicate_record_id: first seen on line ' || d.first_line) AS detail, "
@@ -100,8 +135,12 @@ def quarantine_rows_sql(plan: StagePlan, source_id: int, source_name: str, raw_c
 def warn(store: Any, plan: StagePlan, report: SourceReport, left_out: str = "tk_left_out") -> None:
     """Count loaded rows whose value was kept but not understood (unknown country, unparsed number…)."""
     flags, sql = warning_counts_sql(plan, f"NOT EXISTS (SELECT 1 FROM {left_out} b WHERE b.line = f.line)")
-    counts = store.rows(sql)[0] if flags else []
-    report.warnings = {WARNING_FLAGS[k]: int(n) for k, n in zip(flags, counts, strict=True) if n}
+    report.warnings = warnings_from(flags, store.rows(sql)[0] if flags else [])
+
+
+def warnings_from(flags: list[str], counts: tuple | list) -> dict[str, int]:
+    """The report's warnings from :func:`~tracekit.ingest.plan.warning_counts_sql`'s flags and counts."""
+    return {WARNING_FLAGS[k]: int(n) for k, n in zip(flags, counts, strict=True) if n}
 
 
 def derived_country_notes(store: Any, mapping: Mapping, source_id: int) -> list[str]:
@@ -112,9 +151,14 @@ def derived_country_notes(store: Any, mapping: Mapping, source_id: int) -> list[
     counts = store.rows(
         f"SELECT {', '.join(f'count({quote_ident(f)})' for f in derived)} FROM shipments "
         f"WHERE source_id = {int(source_id)}")[0]
+    return derived_notes(mapping, counts)
+
+
+def derived_notes(mapping: Mapping, counts: tuple | list) -> list[str]:
+    """:func:`derived_country_notes` from the counts of each derived country field's loaded values."""
     return [f"{field} taken from the last line of {cols[0]}..{cols[-1]} where it names a country "
-            f"({n:,} rows); no {field.split('_')[0]} country column"
-            for (field, cols), n in zip(derived.items(), counts, strict=True)]
+            f"({int(n):,} rows); no {field.split('_')[0]} country column"
+            for (field, cols), n in zip(derived_countries(mapping).items(), counts, strict=True)]
 
 
 def reconcile(store: Any, report: SourceReport, source_id: int, source_name: str, rows_read: int) -> None:
@@ -125,9 +169,14 @@ def reconcile(store: Any, report: SourceReport, source_id: int, source_name: str
     """
     counts = store.rows(f"SELECT reason, count(*) FROM quarantine WHERE source_id = {int(source_id)} "
                         "GROUP BY reason ORDER BY reason")
-    report.quarantine_reasons = {r: int(n) for r, n in counts}
+    reconciled(report, source_name, rows_read, {r: int(n) for r, n in counts})
+
+
+def reconciled(report: SourceReport, source_name: str, rows_read: int, reasons: dict[str, int]) -> None:
+    """:func:`reconcile` from the quarantine rows counted per reason (``report.rows_loaded`` already set)."""
+    report.quarantine_reasons = dict(sorted(reasons.items()))
     report.rows_quarantined = sum(report.quarantine_reasons.values())
-    report.rows_read = rows_read
+    report.rows_read = int(rows_read)
     if report.rows_read != report.rows_loaded + report.rows_quarantined:
         raise RuntimeError(f"{source_name}: rows read {report.rows_read} != loaded "
                            f"{report.rows_loaded} + quarantined {report.rows_quarantined}")
@@ -144,7 +193,13 @@ def evidence_to_report(report: SourceReport, counts: tuple | list) -> None:
     report.country_conflicts = {s: c for s, c in conflicts.items() if c}
 
 
-SOURCES_INSERT = "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)"
+def sources_insert(rows: int = 1) -> str:
+    """``INSERT INTO sources`` of ``rows`` rows, in the table's column order; each row's values from
+    :func:`source_row`, one after the other."""
+    return "INSERT INTO sources VALUES " + ", ".join(["(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)"] * rows)
+
+
+SOURCES_INSERT = sources_insert(1)
 """The ``sources`` row, in the table's column order; its values from :func:`source_row`."""
 
 

@@ -47,7 +47,7 @@ from tracekit.store.spark_rewrite import rewrite_for_spark
 from tracekit.store.spark_sql import CATALOG_VIEW, EngineUnsupported, _statements, _table_name, to_spark_sql
 from tracekit.store.spark_temp import execute_temp_twin
 from tracekit.store.spark_twins import execute_twin, expand_star_except
-from tracekit.store.spark_versions import READY, Leases, collect, mark_dropped, newest_ready
+from tracekit.store.spark_versions import READY, STAGING_PREFIX, Leases, collect, mark_dropped, newest_ready
 
 __all__ = ["SparkStore", "EngineUnsupported", "spark_session", "TABLES_FOLDER", "to_spark_sql"]
 
@@ -236,6 +236,33 @@ class SparkStore:
             shutil.rmtree(staging, ignore_errors=True)
         self._generation += 1
         self._show(name, current)
+
+    def write_split(self, names: dict[int, str], frame, by: str = "source_id") -> None:  # noqa: ANN001
+        """Write ``frame`` as the new version of one table per value of its column ``by`` (``names``: value →
+        table, e.g. each source's raw table) in ONE Spark job: written partitioned by ``by`` into a staging
+        folder, each partition folder then renamed into its table as a complete version (a value with no
+        rows gets an empty version). sparkws: the raw tables of many files loaded together."""
+        if self.read_only:
+            raise WorkspaceError(f"the workspace is open read-only: cannot write tables {sorted(names.values())}")
+        own_schema = frame.drop(by).schema.json()
+        staging = self._tables_dir / f"{STAGING_PREFIX}{time.time_ns():020d}"
+        frame.write.partitionBy(by).parquet(str(staging))
+        try:
+            for value, name in names.items():
+                version = self._tables_dir / name / f"v{time.time_ns():020d}"
+                version.parent.mkdir(parents=True, exist_ok=True)
+                part = staging / f"{by}={value}"
+                if part.exists():
+                    part.rename(version)
+                else:
+                    version.mkdir()
+                (version / _SCHEMA).write_text(own_schema)
+                (version / _READY).touch()
+                self._generation += 1
+                self._show(name, version)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        self._collect(next(iter(names.values()), ""))
 
     def _drop(self, name: str) -> None:
         self.session.catalog.dropTempView(name)

@@ -112,12 +112,15 @@ def _per_partition(base_columns: list[str]):  # noqa: ANN202 - a mapInPandas fun
     return run
 
 
-def write_mentions(store: Any, mapping: Mapping, source_id: int, roles: list[str],
-                   declaration: Declaration | None, report: SourceReport) -> None:
-    """Append the new source's party mentions and fill the report's country evidence."""
+def write_mentions(store: Any, mapping: Mapping, source_ids: list[int], roles: list[str],
+                   declaration: Declaration | None, reports: dict[int, SourceReport]) -> None:
+    """Append the new sources' party mentions (one set of jobs for all of them) and fill each report's
+    country evidence."""
     from pyspark.sql import functions as F
 
-    base = store.spark(base_mentions_sql(mapping, source_id, roles, country_sources(mapping), declaration))
+    given = country_sources(mapping)
+    base = store.spark(" UNION ALL ".join(
+        f"SELECT * FROM ({base_mentions_sql(mapping, sid, roles, given, declaration)})" for sid in source_ids))
     base = base.select(*[F.col(c).cast("string").alias(c) if c == "date" else F.col(c) for c in base.columns])
     partitions = max(1, int(store.session.conf.get("spark.sql.shuffle.partitions", "2")))
     # every mention of one address in one partition (the per-address evidence is computed once there)
@@ -129,8 +132,11 @@ def write_mentions(store: Any, mapping: Mapping, source_id: int, roles: list[str
 
     store.append("party_mentions", typed(store, "party_mentions", mentions))
     done.createOrReplaceTempView("tk_mevidence")
-    try:
-        counts = store.rows(evidence_counts_sql("tk_mevidence"))[0]
+    try:  # each source's evidence counts, in one query
+        counts = {int(r[0]): r[1:] for r in store.rows(" UNION ALL ".join(
+            f"SELECT {sid} AS tk_source, * FROM ({evidence_counts_sql(f'(SELECT * FROM tk_mevidence WHERE source_id = {sid})')})"
+            for sid in source_ids))}
     finally:
         store.session.catalog.dropTempView("tk_mevidence")
-    evidence_to_report(report, counts)
+    for sid in source_ids:
+        evidence_to_report(reports[sid], counts[sid])

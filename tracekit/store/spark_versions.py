@@ -40,12 +40,13 @@ import uuid
 import weakref
 from pathlib import Path
 
-__all__ = ["Leases", "collect", "dropped_at", "mark_dropped", "newest_ready", "version_time", "READY",
+__all__ = ["STAGING_PREFIX", "Leases", "collect", "dropped_at", "mark_dropped", "newest_ready", "version_time", "READY",
            "LEASES", "REMOTE_LEASE_SECONDS"]
 
 READY = "_tracekit_ready"  # marker written last: a version directory without it is an interrupted write
 LEASES = "_readers"
 DROPPED = "_tracekit_dropped"
+STAGING_PREFIX = "_staging-"  # spark-tables/_staging-<ns>: a write of many tables at once (SparkStore.write_split)
 REMOTE_LEASE_SECONDS = 24 * 3600
 _HOST = socket.gethostname()
 
@@ -160,6 +161,10 @@ def collect(tables_dir: Path, own: dict[str, Path], leases: Leases, *, incomplet
     """
     held = leases.held_by_others() | set(own.values())
     deleted: list[Path] = []
+    if incomplete:  # a write of many tables at once that was interrupted
+        for staging in tables_dir.glob(f"{STAGING_PREFIX}*"):
+            shutil.rmtree(staging, ignore_errors=True)
+            deleted.append(staging)
     names = tables if tables is not None else [p.name for p in _versions(tables_dir)]
     for name in names:
         table_dir = tables_dir / name
