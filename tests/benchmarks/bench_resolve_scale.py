@@ -109,6 +109,7 @@ def run_one(n_mentions: int, baseline: bool) -> dict:
 
     frame = world_mentions(n_mentions)
     ws = workspace_with(frame)
+    rss_before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the world and its workspace
     started, cpu = time.perf_counter(), _cpu_seconds()
     report = ws.resolve(progress=False)
     wall = time.perf_counter() - started
@@ -121,7 +122,9 @@ def run_one(n_mentions: int, baseline: bool) -> dict:
     figure = {"mentions": len(frame), "companies": int(frame["company"].nunique()), "profiles": report.profiles,
               "pairs": report.candidate_pairs, "entities": report.entities, "resolve_s": round(wall, 2),
               "resolve_cpu_s": round(cpu, 2),
-              "stages": report.stage_seconds, "stage_cpu_s": report.stage_cpu_seconds, "peak_rss_mb": round(rss_mb), "worker_peak_rss_mb": round(worker_rss_mb),
+              "stages": report.stage_seconds, "stage_cpu_s": report.stage_cpu_seconds,
+              "peak_rss_mb": round(rss_mb), "peak_rss_before_resolve_mb": round(rss_before_mb),
+              "stage_peak_rss_mb": report.stage_peak_rss_mb, "worker_peak_rss_mb": round(worker_rss_mb),
               "f1": round(accuracy["f1"], 4),
               "precision": round(accuracy["precision"], 4), "recall": round(accuracy["recall"], 4)}
     if baseline:

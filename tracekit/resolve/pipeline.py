@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import time
 from dataclasses import dataclass, field
 
@@ -23,10 +24,11 @@ from tracekit.resolve.blocking import BlockingCaps, block_keys_sql, candidate_pa
 from tracekit.resolve.cluster import Constraints, cluster
 from tracekit.resolve.decisions import DecisionLog, effective
 from tracekit.resolve.features import FEATURES_TEMP, NAMED, PROFILES_TEMP, compute_features, compute_profiles
-from tracekit.resolve.model import MatchModel, estimate, stored_model
+from tracekit.resolve.model import MatchModel, stored_model
 from tracekit.resolve.normalize import is_generic_word, word_sound
-from tracekit.resolve.scoring import WEIGHTS, ProfileArrays, Weights, pair_levels, pair_scores, score_pairs
-from tracekit.resolve.tables import EDGE_FLOOR, ensure_resolve_tables
+from tracekit.resolve.scoring import WEIGHTS, ProfileArrays, Weights, pair_scores
+from tracekit.resolve.scoring_run import score_candidates
+from tracekit.resolve.tables import ensure_resolve_tables
 from tracekit.resolve.workers import pooled
 from tracekit.store import Store
 
@@ -50,6 +52,8 @@ class ResolveReport(Report):
     # CPU seconds per stage, of this process (all threads: DuckDB's and rapidfuzz's too) and its worker
     # processes: on a shared machine wall time measures the other jobs as much as this one.
     stage_cpu_seconds: dict[str, float] = field(default_factory=dict)
+    # This process's peak resident memory (MB) at the end of each stage: where the run's peak was reached.
+    stage_peak_rss_mb: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -77,7 +81,8 @@ class ResolveReport(Report):
         return pd.DataFrame(columns=[])  # the lines say it all; to_frame() has the counts
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{k: v for k, v in self.to_json().items() if k not in ("conflicts", "stage_seconds", "stage_cpu_seconds")}])
+        return pd.DataFrame([{k: v for k, v in self.to_json().items() if k not in ("conflicts", "stage_seconds", "stage_cpu_seconds",
+                                                                             "stage_peak_rss_mb")}])
 
 
 def entity_id_for(profile_key: str) -> int:
@@ -122,6 +127,16 @@ def _cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def _peak_rss_mb() -> int:
+    """This process's peak resident set so far, in MB (0 where the platform does not say)."""
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak / (1024 * 1024 if sys.platform == "darwin" else 1024))
+
+
 class _Clock:
     """Wall and CPU seconds per stage, and the run's progress bar (one tick per stage)."""
 
@@ -131,12 +146,14 @@ class _Clock:
         self.bar = tqdm(total=5, desc="resolve", unit="step", disable=not progress, leave=False)
         self.wall: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
+        self.peak_rss_mb: dict[str, int] = {}
         self._last = (time.perf_counter(), _cpu_seconds())
 
     def step(self, name: str, next_name: str | None = None) -> None:
         now = (time.perf_counter(), _cpu_seconds())
         self.wall[name] = round(now[0] - self._last[0], 3)
         self.cpu[name] = round(now[1] - self._last[1], 3)
+        self.peak_rss_mb[name] = _peak_rss_mb()
         self._last = now
         self.bar.update()
         if next_name:
@@ -168,34 +185,31 @@ def _run(store: Store, full: bool, weights: Weights, caps: BlockingCaps, progres
                      " ORDER BY a, b")  # noqa: S608
     step("block", "scoring")
     profiles = store.df(profiles_sql("tk_res_all", "tk_res_allkeys"))
-    index = pd.Index(profiles["profile_id"])
-    a, b = index.get_indexer(pairs["a"]), index.get_indexer(pairs["b"])
     arrays = ProfileArrays(profiles)
-    levels = pair_levels(arrays, a, b, pairs, weights)
     # Weights are estimated afresh on a full run (on every candidate pair, the workspace's own data)
-    # and reused by incremental runs, so old and new pairs are scored alike.
-    model = imposed or (None if full else stored_model(store))
-    estimated = model is None
-    if estimated:
-        model = estimate(levels[1])
-    scored = score_pairs(arrays, a, b, pairs, weights, model=model, levels=levels)
-    scored.insert(0, "b", pairs["b"].to_numpy())
-    scored.insert(0, "a", pairs["a"].to_numpy())
+    # and reused by incremental runs, so old and new pairs are scored alike. In chunks: memory stays
+    # bounded by what clustering needs of every pair (ids and score) plus the stored edges.
+    scored = score_candidates(pairs, profiles, arrays, weights, imposed or (None if full else stored_model(store)))
+    n_pairs, model, estimated = len(pairs), scored.model, scored.estimated
+    del pairs
     step("score", "clustering")
-    edges = scored if full else pd.concat([store.df("SELECT * FROM resolve_edges ORDER BY a, b"), scored])
+    edges = scored.edges()
+    if not full:
+        edges = pd.concat([store.df("SELECT a, b, score FROM resolve_edges ORDER BY a, b"), edges], ignore_index=True)
     assignment, conflicts = _cluster(store, profiles, edges, weights, model, arrays)
+    del edges
     step("cluster", "writing")
     with store.transaction():
         if estimated:
             store.execute("DELETE FROM resolve_model")
             with store.registered("tk_res_model", model.to_frame()):
                 store.execute("INSERT INTO resolve_model SELECT * FROM tk_res_model")
-        _write_run(store, full, scored[scored["score"] >= EDGE_FLOOR])
+        _write_run(store, full, scored.stored)
         _write_assignment(store, assignment)
     step("write")
-    return ResolveReport(full, n_new, new_profiles, len(profiles), len(pairs), store.count("entities"),
+    return ResolveReport(full, n_new, new_profiles, len(profiles), n_pairs, store.count("entities"),
                          time.perf_counter() - started, conflicts, model.pairs if estimated else 0, clock.wall,
-                         clock.cpu)
+                         clock.cpu, clock.peak_rss_mb)
 
 
 def profiles_sql(profiles: str, keys: str) -> str:

@@ -197,7 +197,7 @@ def pair_levels(profiles: pd.DataFrame | ProfileArrays, a: np.ndarray, b: np.nda
     identifier = phone | email | address | (tax_id == 1)
     name_sim, distinctive_sim, uncapped = name_similarity(col, a, b, identifier, weights, profiles.name_ids)
     relation = _word_relations(profiles, a, b, distinctive_sim)
-    levels = np.full((n, len(COMPARISONS)), -1, dtype=np.int64)
+    levels = np.full((n, len(COMPARISONS)), -1, dtype=np.int8)  # every level index is < 20
     levels[:, comparison_index("name")] = cmp.name_levels(
         relation, name_sim, col("name_key")[a] == col("name_key")[b], profiles.han[a] != profiles.han[b], uncapped)
     jur = profiles.jurisdictions
