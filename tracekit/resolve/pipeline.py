@@ -183,6 +183,7 @@ def _run(store: Store, full: bool, weights: Weights, caps: BlockingCaps, progres
     # Sorted so ties in score are met in the same order every run: same data, same entities.
     pairs = store.df(f"SELECT * FROM ({candidate_pairs_sql('tk_res_blocks', None if full else 'tk_res_newids')})"
                      " ORDER BY a, b")  # noqa: S608
+    store.execute("DROP TABLE IF EXISTS tk_res_blocks")  # ~10 block keys per profile: gone before scoring
     step("block", "scoring")
     profiles = store.df(profiles_sql("tk_res_all", "tk_res_allkeys"))
     arrays = ProfileArrays(profiles)
@@ -206,10 +207,19 @@ def _run(store: Store, full: bool, weights: Weights, caps: BlockingCaps, progres
                 store.execute("INSERT INTO resolve_model SELECT * FROM tk_res_model")
         _write_run(store, full, scored.stored)
         _write_assignment(store, assignment)
+    _drop_run_tables(store)
     step("write")
     return ResolveReport(full, n_new, new_profiles, len(profiles), n_pairs, store.count("entities"),
                          time.perf_counter() - started, conflicts, model.pairs if estimated else 0, clock.wall,
                          clock.cpu, clock.peak_rss_mb)
+
+
+def _drop_run_tables(store: Store) -> None:
+    """The run's temp tables, once written: a notebook's workspace would otherwise keep a second copy of
+    every mention's keys in memory until it closes."""
+    store.execute("DROP VIEW IF EXISTS tk_res_fk")
+    for table in (FEATURES_TEMP, PROFILES_TEMP, "tk_res_all", "tk_res_allkeys", "tk_res_newids"):
+        store.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608
 
 
 def profiles_sql(profiles: str, keys: str) -> str:
