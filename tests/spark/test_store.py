@@ -60,13 +60,15 @@ def test_reopen_sees_complete_versions_only_and_read_only_refuses_writes(spark, 
     interrupted.mkdir()  # a later version that never got its ready marker: an interrupted write
     with SparkStore(spark, folder, read_only=True) as again:
         assert again.rows("SELECT x FROM t") == [(1,)]
-        assert not interrupted.exists()
+        assert interrupted.exists(), "a read-only open deletes nothing"
         with pytest.raises(WorkspaceError, match="read-only"):
             again.execute("CREATE OR REPLACE TABLE t AS SELECT 2 AS x")
         with pytest.raises(WorkspaceError, match="read-only"), again.writing("resolve"):
             pass
         with again.reading("trace") as reader:  # the DuckDB store's lock blocks exist; reads never wait
             assert reader.table_exists("t")
+    with SparkStore(spark, folder) as writer:  # a read-write open removes the interrupted write
+        assert not interrupted.exists() and writer.rows("SELECT x FROM t") == [(1,)]
     with pytest.raises(WorkspaceError, match="not a tracekit Spark workspace"):
         SparkStore(spark, tmp_path / "absent", read_only=True)
 

@@ -103,8 +103,8 @@ def _phrase(phrase: str, hk: bool) -> str:
 
 @lru_cache(maxsize=200_000)
 def _parse(text: str, country: str | None) -> AddressParts:
+    """Parts of an address already NFKC-normalised and lower-cased (its case variants parse once)."""
     parts = AddressParts()
-    text = unicodedata.normalize("NFKC", text).lower()
     hk = country == "HK" or bool(_HK_MARKERS.search(text))
     flags: dict = {}
     if _HAN.search(text):
@@ -131,7 +131,7 @@ def parse_address(text: str | None, country: str | None = None) -> AddressParts 
     """
     if not text or not text.strip():
         return None
-    return _parse(text, (country or "").upper() or None)
+    return _parse(unicodedata.normalize("NFKC", text).lower(), (country or "").upper() or None)
 
 
 def address_key(text: str | None, country: str | None = None) -> str | None:

@@ -93,9 +93,14 @@ class AddressParts:
                 self.pobox, self.plot, tuple(self.numbers), tuple(self.key_places()))
 
 
+_ORDINAL = re.compile(r"^(\d+)(st|nd|rd|th)$")
+_FLOOR_NUMBER = re.compile(r"\d+f")
+
+
+@lru_cache(maxsize=100_000)
 def _number(token: str) -> str:
     """A number or unit code without leading zeros or ordinal suffix ("07" → "7", "12th" → "12")."""
-    token = re.sub(r"^(\d+)(st|nd|rd|th)$", r"\1", token)
+    token = _ORDINAL.sub(r"\1", token)
     return token.lstrip("0") or token
 
 
@@ -106,45 +111,35 @@ def _country(text: str) -> str | None:
 
 def _classify(tokens: list[str], hong_kong: bool = False) -> list[tuple[str, str]]:
     """(kind, canonical token) for each token."""
-    out = []
-    for tok in tokens:
-        if tok == _BOUNDARY:
-            out.append(("|", tok))
-            continue
-        canon = _WORDS.get(tok, tok)
-        if tok in _HK_CODES:
-            kind = "place"
-        elif any(c.isdigit() for c in tok):
-            kind = "num"
-        elif canon in V.UNIT_WORDS:
-            kind = "unit"
-        elif canon in V.FLOOR_WORDS:
-            kind = "floor"
-        elif canon in V.BLOCK_WORDS:
-            kind = "block"
-        elif canon in V.NUMBER_WORDS:
-            kind = "no"
-        elif canon in V.POSTCODE_WORDS:
-            kind = "postcode"
-        elif canon in V.POBOX_WORDS:
-            kind = "pobox"
-        elif canon in V.PLOT_WORDS:
-            kind = "plot"
-        elif canon in V.STREET_TYPES:
-            kind = "type"
-        elif canon in V.BUILDING_WORDS:
-            kind = "building"
-        elif canon in V.AREA_WORDS:
-            kind = "area"
-        else:
-            kind, canon = "word", tok
-        out.append((kind, canon))
+    out = [_token_kind(tok) for tok in tokens]
     for i, (_kind, canon) in enumerate(out):
         # In Hong Kong, where a street number is always written, "Silver Fortune Tower, 198 Nathan Rd" is a
         # building's name, not Tower 198. Elsewhere "Al Moosa Tower 1, Sheikh Zayed Road" is tower 1.
         if hong_kong and canon == "twr" and i and out[i - 1][0] == "word" and not _tower_number(out, i):
             out[i] = ("building", canon)
     return out
+
+
+@lru_cache(maxsize=200_000)
+def _token_kind(tok: str) -> tuple[str, str]:
+    """(kind, canonical form) of one token, wherever it stands (the same words recur in every address)."""
+    if tok == _BOUNDARY:
+        return ("|", tok)
+    canon = _WORDS.get(tok, tok)
+    if tok in _HK_CODES:
+        return ("place", canon)
+    if any(c.isdigit() for c in tok):
+        return ("num", canon)
+    for kind, words in _KINDS:
+        if canon in words:
+            return (kind, canon)
+    return ("word", tok)
+
+
+# Checked in this order: a word that is several kinds takes the first.
+_KINDS = (("unit", V.UNIT_WORDS), ("floor", V.FLOOR_WORDS), ("block", V.BLOCK_WORDS), ("no", V.NUMBER_WORDS),
+          ("postcode", V.POSTCODE_WORDS), ("pobox", V.POBOX_WORDS), ("plot", V.PLOT_WORDS),
+          ("type", V.STREET_TYPES), ("building", V.BUILDING_WORDS), ("area", V.AREA_WORDS))
 
 
 def _tower_number(items: list[tuple[str, str]], i: int) -> bool:
@@ -196,7 +191,7 @@ def parse_tokens(tokens: list[str], parts: AddressParts, hong_kong: bool = False
                 parts.floor = parts.floor or _number(tok)
                 i += 2
                 continue
-            if re.fullmatch(r"\d+f", tok):
+            if _FLOOR_NUMBER.fullmatch(tok):
                 parts.floor = parts.floor or tok[:-1].lstrip("0") or "0"
             else:
                 plain.append((i, _number(tok)))
@@ -300,7 +295,8 @@ def _one_flat(parts: AddressParts) -> None:
     """
     if parts.floor.isdigit() and len(parts.unit) == 1 and parts.unit.isalpha():
         parts.unit, parts.floor = parts.floor + parts.unit, ""
-    elif parts.floor.isdigit() and re.fullmatch(parts.floor + r"[a-z]", parts.unit):
+    elif (parts.floor.isdigit() and len(parts.unit) == len(parts.floor) + 1 and parts.unit.startswith(parts.floor)
+          and "a" <= parts.unit[-1] <= "z"):
         parts.floor = ""
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import sys
 import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
@@ -25,10 +26,11 @@ from tracekit.resolve.cluster import Constraints, cluster
 from tracekit.resolve.decisions import DecisionLog, effective
 from tracekit.resolve.engines import ResolutionEngine
 from tracekit.resolve.features import FEATURES_TEMP, NAMED, PROFILES_TEMP, compute_features, compute_profiles
-from tracekit.resolve.model import MatchModel, estimate, stored_model
+from tracekit.resolve.model import MatchModel, stored_model
 from tracekit.resolve.normalize import is_generic_word, word_sound
-from tracekit.resolve.scoring import WEIGHTS, ProfileArrays, Weights, pair_levels, pair_scores, score_pairs
-from tracekit.resolve.tables import EDGE_FLOOR, ensure_resolve_tables
+from tracekit.resolve.scoring import WEIGHTS, ProfileArrays, Weights, pair_scores
+from tracekit.resolve.scoring_run import ScoredPairs, score_candidates
+from tracekit.resolve.tables import ensure_resolve_tables
 from tracekit.resolve.workers import pooled
 from tracekit.store import Store
 
@@ -52,6 +54,8 @@ class ResolveReport(Report):
     # CPU seconds per stage, of this process (all threads: DuckDB's and rapidfuzz's too) and its worker
     # processes: on a shared machine wall time measures the other jobs as much as this one.
     stage_cpu_seconds: dict[str, float] = field(default_factory=dict)
+    # This process's peak resident memory (MB) at the end of each stage: where the run's peak was reached.
+    stage_peak_rss_mb: dict[str, int] = field(default_factory=dict)
 
     def to_json(self) -> dict:
         return dict(self.__dict__)
@@ -79,7 +83,8 @@ class ResolveReport(Report):
         return pd.DataFrame(columns=[])  # the lines say it all; to_frame() has the counts
 
     def to_frame(self) -> pd.DataFrame:
-        return pd.DataFrame([{k: v for k, v in self.to_json().items() if k not in ("conflicts", "stage_seconds", "stage_cpu_seconds")}])
+        return pd.DataFrame([{k: v for k, v in self.to_json().items() if k not in ("conflicts", "stage_seconds", "stage_cpu_seconds",
+                                                                             "stage_peak_rss_mb")}])
 
 
 def entity_id_for(profile_key: str) -> int:
@@ -129,6 +134,16 @@ def _cpu_seconds() -> float:
     return t.user + t.system + t.children_user + t.children_system
 
 
+def _peak_rss_mb() -> int:
+    """This process's peak resident set so far, in MB (0 where the platform does not say)."""
+    try:
+        import resource
+    except ImportError:  # not on Unix
+        return 0
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return int(peak / (1024 * 1024 if sys.platform == "darwin" else 1024))
+
+
 class _Clock:
     """Wall and CPU seconds per stage, and the run's progress bar (one tick per stage)."""
 
@@ -138,12 +153,14 @@ class _Clock:
         self.bar = tqdm(total=5, desc=label, unit="step", disable=not progress, leave=False)
         self.wall: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
+        self.peak_rss_mb: dict[str, int] = {}
         self._last = (time.perf_counter(), _cpu_seconds())
 
     def step(self, name: str, next_name: str | None = None) -> None:
         now = (time.perf_counter(), _cpu_seconds())
         self.wall[name] = round(now[0] - self._last[0], 3)
         self.cpu[name] = round(now[1] - self._last[1], 3)
+        self.peak_rss_mb[name] = _peak_rss_mb()
         self._last = now
         self.bar.update()
         if next_name:
@@ -182,6 +199,7 @@ def _run(store: Store, engine: ResolutionEngine, full: bool, weights: Weights, c
     step("score", "clustering")
     edges = engine.clustering_edges(store, profiles, weights.threshold, full)
     assignment, conflicts = _cluster(store, profiles, edges, weights, model, arrays)
+    del edges
     step("cluster", "writing")
     with store.transaction():
         if estimated:
@@ -190,10 +208,20 @@ def _run(store: Store, engine: ResolutionEngine, full: bool, weights: Weights, c
                 store.execute("INSERT INTO resolve_model SELECT * FROM tk_res_model")
         _write_run(store, full, engine.stored_edges())
         _write_assignment(store, assignment)
+    if isinstance(engine, DuckDBResolution):  # Spark keeps its run tables (its tests read them)
+        _drop_run_tables(store)
     step("write")
     return ResolveReport(full, n_new, new_profiles, len(profiles), n_pairs, store.count("entities"),
                          time.perf_counter() - started, conflicts, model.pairs if estimated else 0, clock.wall,
-                         clock.cpu)
+                         clock.cpu, clock.peak_rss_mb)
+
+
+def _drop_run_tables(store: Store) -> None:
+    """The run's temp tables, once written: a notebook's workspace would otherwise keep a second copy of
+    every mention's keys in memory until it closes."""
+    store.execute("DROP VIEW IF EXISTS tk_res_fk")
+    for table in (FEATURES_TEMP, PROFILES_TEMP, "tk_res_all", "tk_res_allkeys", "tk_res_newids"):
+        store.execute(f"DROP TABLE IF EXISTS {table}")  # noqa: S608
 
 
 class DuckDBResolution(ResolutionEngine):
@@ -201,7 +229,7 @@ class DuckDBResolution(ResolutionEngine):
 
     def __init__(self) -> None:
         self.pairs = pd.DataFrame()
-        self.scored = pd.DataFrame()
+        self.scored: ScoredPairs | None = None
 
     def running(self) -> AbstractContextManager[None]:
         return pooled()  # per-value Python on every core
@@ -213,32 +241,28 @@ class DuckDBResolution(ResolutionEngine):
         # Sorted so ties in score are met in the same order every run: same data, same entities.
         self.pairs = store.df(f"SELECT * FROM ({candidate_pairs_sql('tk_res_blocks', None if full else 'tk_res_newids')})"
                               " ORDER BY a, b")  # noqa: S608
+        store.execute("DROP TABLE IF EXISTS tk_res_blocks")  # ~10 block keys per profile: gone before scoring
         return len(self.pairs)
 
     def score(self, store: Store, profiles: pd.DataFrame, arrays: ProfileArrays, weights: Weights,
               model: MatchModel | None) -> MatchModel:
-        pairs = self.pairs
-        index = pd.Index(profiles["profile_id"])
-        a, b = index.get_indexer(pairs["a"]), index.get_indexer(pairs["b"])
-        levels = pair_levels(arrays, a, b, pairs, weights)
-        if model is None:
-            model = estimate(levels[1])
-        scored = score_pairs(arrays, a, b, pairs, weights, model=model, levels=levels)
-        scored.insert(0, "b", pairs["b"].to_numpy())
-        scored.insert(0, "a", pairs["a"].to_numpy())
-        self.scored = scored
-        return model
+        # In chunks: memory stays bounded by what clustering needs of every pair (ids and score) plus
+        # the stored edges (scoring_run.py).
+        self.scored = score_candidates(self.pairs, profiles, arrays, weights, model)
+        self.pairs = pd.DataFrame()
+        return self.scored.model
 
     def clustering_edges(self, store: Store, profiles: pd.DataFrame, threshold: float, full: bool) -> pd.DataFrame:
+        edges = self.scored.edges()
         if full:
-            return self.scored  # already in (a, b) order: the candidate pairs were read so
+            return edges  # already in (a, b) order: the candidate pairs were read so
         # The stored pairs and this run's never overlap (every new pair touches a new profile): one (a, b)
         # order over both, the order recluster() reads them in.
-        edges = pd.concat([store.df("SELECT * FROM resolve_edges"), self.scored], ignore_index=True)
+        edges = pd.concat([store.df("SELECT a, b, score FROM resolve_edges"), edges], ignore_index=True)
         return edges.sort_values(["a", "b"], kind="stable", ignore_index=True)
 
     def stored_edges(self) -> pd.DataFrame:
-        return self.scored[self.scored["score"] >= EDGE_FLOOR]
+        return self.scored.stored
 
 
 def profiles_sql(profiles: str, keys: str) -> str:

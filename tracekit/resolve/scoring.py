@@ -92,12 +92,19 @@ class ProfileArrays:
     def __init__(self, profiles: pd.DataFrame):
         n = len(profiles)
         self._word_uses: dict[str, int] | None = None
-        self.columns = {c: profiles[c].fillna("").to_numpy(dtype=object) for c in PROFILE_COLUMNS}
+        # Equal values are one Python object: a million profiles repeat their countries, legal forms,
+        # localities, addresses, keys and words, and every str, tuple or set costs 50–250 bytes.
+        pool: dict = {}
+
+        def shared(values: list) -> np.ndarray:
+            out = np.empty(len(values), dtype=object)
+            out[:] = [pool.setdefault(v, v) for v in values]
+            return out
+
+        self.columns = {c: shared(profiles[c].fillna("").tolist()) for c in PROFILE_COLUMNS}
         for c in OPTIONAL_COLUMNS:
-            values = profiles[c].fillna("") if c in profiles else pd.Series([""] * n, dtype=object)
-            self.columns[c] = values.to_numpy(dtype=object)
-        self.columns["locality"] = np.asarray([str(x).strip().upper() for x in self.columns["locality"].tolist()],
-                                              dtype=object)
+            self.columns[c] = shared(profiles[c].fillna("").tolist() if c in profiles else [""] * n)
+        self.columns["locality"] = shared([str(x).strip().upper() for x in self.columns["locality"].tolist()])
         self.source_rank = np.asarray([cmp.SOURCE_RANK.get(str(s), 4) for s in self.columns["country_source"].tolist()],
                                       dtype=np.int64)
         self.has_phone = _flags(profiles, "has_phone", n)
@@ -106,8 +113,7 @@ class ProfileArrays:
         self.name_ids = pd.factorize(pd.Series(self.columns["name_key"], dtype=object) + "\x00"
                                      + pd.Series(self.columns["core_key"], dtype=object))[0].astype(np.int64)
         self.address_ids = pd.factorize(pd.Series(self.columns["address_key"], dtype=object))[0].astype(np.int64)
-        compact = [key.replace(" ", "") for key in self.columns["name_key"].tolist()]
-        self.columns["compact"] = np.asarray(compact, dtype=object)
+        self.columns["compact"] = shared([key.replace(" ", "") for key in self.columns["name_key"].tolist()])
         # Per profile, pure Python (on every core inside resolution's run): its distinctive words and
         # their sounds, the numbers its name carries, the legal form's jurisdictions (read from the name
         # the profile's mentions use most).
@@ -117,17 +123,22 @@ class ProfileArrays:
         self.words, self.sounds = np.empty(n, dtype=object), np.empty(n, dtype=object)
         self.numbers, self.jurisdictions = np.empty(n, dtype=object), np.empty(n, dtype=object)
         if n:
-            self.words[:], self.sounds[:], self.numbers[:], self.jurisdictions[:] = (list(x) for x in zip(*facts,
-                                                                                                       strict=True))
+            self.words[:], self.sounds[:], self.numbers[:], self.jurisdictions[:] = (
+                [pool.setdefault(v, v) for v in x] for x in zip(*facts, strict=True))
+        del facts
+        pool.clear()
         self.word_ids = pd.factorize(pd.Series(self.words, dtype=object))[0].astype(np.int64) if n else \
             np.zeros(0, dtype=np.int64)
-        self.word_sets = np.asarray([frozenset(w for w in ws if len(w) >= 3) | {"~" + s for w, s in zip(ws, ss, strict=True)
-                                                                              if len(w) >= 4}
-                                     for ws, ss in zip(self.words.tolist(), self.sounds.tolist(), strict=True)] or [],
-                                    dtype=object)
-        distinctive = [" ".join(ws) for ws in self.words.tolist()]  # what the name similarity is capped by
-        self.columns["distinctive"] = np.asarray(distinctive, dtype=object)
-        self.columns["distinctive_compact"] = np.asarray([d.replace(" ", "") for d in distinctive], dtype=object)
+        # Word sets and distinctive strings follow from the words (sounds are the words' own): once per
+        # distinct list of words.
+        firsts = np.unique(self.word_ids, return_index=True)[1] if n else np.zeros(0, dtype=np.int64)
+        sets = np.empty(len(firsts), dtype=object)
+        sets[:] = [frozenset(w for w in ws if len(w) >= 3) | {"~" + s for w, s in zip(ws, ss, strict=True) if len(w) >= 4}
+                   for ws, ss in zip(self.words[firsts].tolist(), self.sounds[firsts].tolist(), strict=True)]
+        self.word_sets = sets[self.word_ids]
+        distinct = [" ".join(ws) for ws in self.words[firsts].tolist()]  # what the name similarity is capped by
+        self.columns["distinctive"] = np.asarray(distinct, dtype=object)[self.word_ids]
+        self.columns["distinctive_compact"] = np.asarray([d.replace(" ", "") for d in distinct], dtype=object)[self.word_ids]
         self.han = np.asarray([bool(_HAN.search(str(x))) for x in self.columns["display_name"].tolist()] or [],
                               dtype=bool)
 
@@ -197,7 +208,7 @@ def pair_levels(profiles: pd.DataFrame | ProfileArrays, a: np.ndarray, b: np.nda
     identifier = phone | email | address | (tax_id == 1)
     name_sim, distinctive_sim, uncapped = name_similarity(col, a, b, identifier, weights, profiles.name_ids)
     relation = _word_relations(profiles, a, b, distinctive_sim)
-    levels = np.full((n, len(COMPARISONS)), -1, dtype=np.int64)
+    levels = np.full((n, len(COMPARISONS)), -1, dtype=np.int8)  # every level index is < 20
     levels[:, comparison_index("name")] = cmp.name_levels(
         relation, name_sim, col("name_key")[a] == col("name_key")[b], profiles.han[a] != profiles.han[b], uncapped)
     jur = profiles.jurisdictions

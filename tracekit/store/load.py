@@ -17,7 +17,6 @@ and transcodes encodings the engine cannot read.
 from __future__ import annotations
 
 import contextlib
-import json
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -49,6 +48,7 @@ from tracekit.store.direct import (
     scan_direct,
 )
 from tracekit.store.engine import Store, quote_literal
+from tracekit.store.load_rows import SOURCES_INSERT, source_row
 from tracekit.store.mentions import defer, forget_pending
 from tracekit.store.report import LoadReport, SourceReport
 from tracekit.store.scan import (
@@ -322,12 +322,10 @@ def _finish_source(store: Store, prepared: _Prepared, state: _Read, source_id: i
                    excel_serials=source.kind == "xlsx", delimiter=delimiter, rejects=rejects,
                    reject_physical={}, report=report, step=step, declaration=decl, mentions=mentions)
     store.execute(
-        "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
-        [source_id, str(source.path) if source.path else None, source.name, state.content_hash, report.format,
-         layout.encoding if layout else None, layout.delimiter if layout else None,
-         json.dumps({**prepared.mapping.to_json(), **(decl.to_json() if decl else {})}),
-         None if state.direct else raw, 1 if source.kind in ("text", "xlsx") else 0,
-         report.rows_read, report.rows_loaded, report.rows_quarantined])
+        SOURCES_INSERT, source_row(
+            source_id=source_id, path=str(source.path) if source.path else None, name=source.name,
+            content_hash=state.content_hash, report=report, mapping=prepared.mapping, declaration=decl,
+            raw_table=None if state.direct else raw, kind=source.kind))
     report.source_id = source_id
 
 

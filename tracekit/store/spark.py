@@ -32,7 +32,6 @@ import sys
 import tempfile
 import threading
 import time
-import weakref
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -48,12 +47,13 @@ from tracekit.store.spark_rewrite import rewrite_for_spark
 from tracekit.store.spark_sql import CATALOG_VIEW, EngineUnsupported, _statements, _table_name, to_spark_sql
 from tracekit.store.spark_temp import execute_temp_twin
 from tracekit.store.spark_twins import execute_twin, expand_star_except
+from tracekit.store.spark_versions import READY, STAGING_PREFIX, Leases, collect, mark_dropped, newest_ready
 
 __all__ = ["SparkStore", "EngineUnsupported", "spark_session", "TABLES_FOLDER", "to_spark_sql"]
 
 TABLES_FOLDER = "spark-tables"
 _SCHEMA = "_tracekit_schema.json"  # the table's Spark schema: an empty table has no Parquet file to read it from
-_READY = "_tracekit_ready"  # marker written last: a version directory without it is an interrupted write
+_READY = READY  # marker written last: a version directory without it is an interrupted write
 # sparkload: the big tables are Hive-style partitioned directories; `month` (yyyy-MM of `date`) is a
 # partition column only, hidden from the table's view (the schema file lists the table's own columns).
 _PARTITIONS = "_tracekit_partitions"
@@ -61,7 +61,25 @@ PARTITION_COLUMNS: dict[str, tuple[str, ...]] = {
     "shipments": ("source_id", "month"), "party_mentions": ("source_id",), "quarantine": ("source_id",),
 }
 
-_OPEN: weakref.WeakSet = weakref.WeakSet()  # sparkverbs: stores sharing a session share its temp-view names
+
+
+def own_session(session):  # noqa: ANN001, ANN201 - a pyspark SparkSession
+    """A session of the store's own: it shares ``session``'s SparkContext (executors, cached data) but not
+    its temporary views, so two workspaces open on one SparkSession never see each other's tables
+    (every table of a Spark workspace is a temporary view named as the table). The SQL settings the
+    user set on ``session`` at run time are carried over. A session that cannot make another (Spark
+    Connect) is used as it is: then open one workspace per session.
+    """
+    try:
+        isolated = session.newSession()
+    except Exception:  # noqa: BLE001 - Spark Connect and friends: no newSession
+        return session
+    with contextlib.suppress(Exception):
+        for key, value in session.conf.getAll.items():
+            if key.startswith("spark.sql.") and session.conf.isModifiable(key):
+                with contextlib.suppress(Exception):
+                    isolated.conf.set(key, value)
+    return isolated
 
 
 def spark_session(master: str | None = None, *, app_name: str = "tracekit", shuffle_partitions: int | None = None):
@@ -96,7 +114,9 @@ class SparkStore:
     Parameters
     ----------
     session : pyspark.sql.SparkSession
-        The user's session (a cluster's, or :func:`spark_session` for ``local[*]``).
+        The user's session (a cluster's, or :func:`spark_session` for ``local[*]``). The store works in
+        a session of its own on the same SparkContext (:func:`own_session`; ``store.session``), so the
+        tables of two workspaces on one session never shadow each other.
     folder : path or None
         Workspace folder (local or any path Spark can write: ``hdfs://``, ``s3a://`` need a
         ``Path``-free string). ``None``: a temporary folder removed on :meth:`close`.
@@ -106,7 +126,8 @@ class SparkStore:
 
     def __init__(self, session, folder: str | Path | None = None, *, read_only: bool = False,
                  create: bool = True):
-        self.session = session
+        self.user_session = session
+        self.session = own_session(session)
         self.read_only = read_only
         self._temporary = folder is None
         root = Path(tempfile.mkdtemp(prefix="tracekit-spark-")) if folder is None else \
@@ -123,8 +144,8 @@ class SparkStore:
         self._views: dict[str, Path] = {}
         self._registered: set[str] = set()
         self._closed = False
-        _OPEN.add(self)
         self._generation = 0
+        self._leases = Leases(self._tables_dir)  # the versions this store reads: spark_versions.py
         self._open_existing()
 
     @classmethod
@@ -134,15 +155,21 @@ class SparkStore:
 
     # -- tables as Parquet versions -------------------------------------------------------------------
     def _open_existing(self) -> None:
-        for table_dir in sorted(p for p in self._tables_dir.iterdir() if p.is_dir()):
-            versions = sorted((v for v in table_dir.iterdir() if (v / _READY).exists()),
-                              key=lambda v: v.name)
-            for stale in (v for v in table_dir.iterdir() if v.is_dir() and v not in versions[-1:]):
-                shutil.rmtree(stale, ignore_errors=True)  # interrupted or superseded writes
-            if versions:
-                self._show(table_dir.name, versions[-1])
+        for table_dir in sorted(p for p in self._tables_dir.iterdir() if p.is_dir() and not p.name.startswith("_")):
+            current = newest_ready(table_dir)
+            if current is not None:
+                self._show(table_dir.name, current, publish=False)
+        self._leases.publish(self._views)
+        if not self.read_only:  # a reader never deletes a version (spark_versions.py: the rule)
+            collect(self._tables_dir, self._views, self._leases, incomplete=True)
 
-    def _show(self, name: str, version: Path) -> None:
+    def _collect(self, name: str) -> None:
+        """After writing ``name``: delete superseded versions (of any table: a reader that held one may have
+        closed since) that no open store reads. Writers only."""
+        if not self.read_only:
+            collect(self._tables_dir, self._views, self._leases)
+
+    def _show(self, name: str, version: Path, *, publish: bool = True) -> None:
         reader = self.session.read
         schema = version / _SCHEMA
         partitions = (version / _PARTITIONS).read_text().split(",") if (version / _PARTITIONS).exists() else []
@@ -160,6 +187,8 @@ class SparkStore:
             frame = reader.parquet(str(version))
         frame.createOrReplaceTempView(name)
         self._views[name] = version
+        if publish:
+            self._leases.publish(self._views)
 
     def _write(self, name: str, frame) -> None:  # noqa: ANN001 - a pyspark DataFrame
         """Write ``frame`` as the new version of table ``name``; switch to it only once complete."""
@@ -177,10 +206,8 @@ class SparkStore:
             (version / _PARTITIONS).write_text(",".join(partitions))
         (version / _READY).touch()
         self._generation += 1
-        old = self._views.get(name)
         self._show(name, version)
-        if old is not None and old != version:
-            shutil.rmtree(old, ignore_errors=True)
+        self._collect(name)  # the old version goes once no other store reads it
 
     def append(self, name: str, frame) -> None:  # noqa: ANN001 - a pyspark DataFrame
         """Add ``frame``'s rows to table ``name`` without rewriting it (sparkload: a load's new source).
@@ -210,11 +237,40 @@ class SparkStore:
         self._generation += 1
         self._show(name, current)
 
+    def write_split(self, names: dict[int, str], frame, by: str = "source_id") -> None:  # noqa: ANN001
+        """Write ``frame`` as the new version of one table per value of its column ``by`` (``names``: value →
+        table, e.g. each source's raw table) in ONE Spark job: written partitioned by ``by`` into a staging
+        folder, each partition folder then renamed into its table as a complete version (a value with no
+        rows gets an empty version). sparkws: the raw tables of many files loaded together."""
+        if self.read_only:
+            raise WorkspaceError(f"the workspace is open read-only: cannot write tables {sorted(names.values())}")
+        own_schema = frame.drop(by).schema.json()
+        staging = self._tables_dir / f"{STAGING_PREFIX}{time.time_ns():020d}"
+        frame.write.partitionBy(by).parquet(str(staging))
+        try:
+            for value, name in names.items():
+                version = self._tables_dir / name / f"v{time.time_ns():020d}"
+                version.parent.mkdir(parents=True, exist_ok=True)
+                part = staging / f"{by}={value}"
+                if part.exists():
+                    part.rename(version)
+                else:
+                    version.mkdir()
+                (version / _SCHEMA).write_text(own_schema)
+                (version / _READY).touch()
+                self._generation += 1
+                self._show(name, version)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+        self._collect(next(iter(names.values()), ""))
+
     def _drop(self, name: str) -> None:
         self.session.catalog.dropTempView(name)
         path = self._views.pop(name, None)
         if path is not None:
-            shutil.rmtree(path.parent, ignore_errors=True)
+            mark_dropped(path.parent)  # gone for every store opened from now on
+            self._leases.publish(self._views)
+            self._collect(name)  # its versions go once no other store reads them
 
     # -- statements ----------------------------------------------------------------------------------
     def _sql(self, statement: exp.Expression | str, params: Sequence[Any] | dict | None = None):
@@ -338,11 +394,9 @@ class SparkStore:
             target = str(version / "part-0.parquet").replace("'", "''")
             store.execute(f"COPY (SELECT * FROM {quote_identifier(name)}) TO '{target}' (FORMAT parquet)")  # noqa: S608
             (version / _READY).touch()
-            old = self._views.get(name)
             self._show(name, version)
             self._generation += 1
-            if old is not None:
-                shutil.rmtree(old, ignore_errors=True)
+            self._collect(name)
         return names
 
     # -- reads ---------------------------------------------------------------------------------------
@@ -374,6 +428,8 @@ class SparkStore:
 
     def register(self, name: str, data: pd.DataFrame | pa.Table) -> None:
         if hasattr(data, "createOrReplaceTempView"):  # sparkscore: a Spark DataFrame stays on the executors
+            if data.sparkSession is not self.session:  # the user's session: a view there is not ours
+                data = self.session.createDataFrame(data.rdd, data.schema)
             data.createOrReplaceTempView(name)
             self._registered.add(name)
             return
@@ -407,7 +463,9 @@ class SparkStore:
     @contextlib.contextmanager
     def reading(self, what: str | None = None) -> Iterator[SparkStore]:
         """The DuckDB store's read block. Spark has no workspace lock: readers never wait, and a
-        table switches to its new version atomically (see the module doc)."""
+        table switches to its new version atomically (see the module doc). The versions this store
+        reads stay on disk until it closes (its lease is touched here: :mod:`~tracekit.store.spark_versions`)."""
+        self._leases.touch()
         with self._lock:
             yield self
 
@@ -463,12 +521,7 @@ class SparkStore:
             with contextlib.suppress(Exception):
                 self.session.catalog.dropTempView(name)
         self._closed = True
-        # sparkverbs: temp views are per session, not per store. Another store open on this session (the
-        # same workspace opened twice: a notebook and %tk) had its tables shadowed by ours: show them again.
-        for other in [o for o in _OPEN if o is not self and o.session is self.session and not o._closed]:
-            for name, version in list(other._views.items()):
-                with contextlib.suppress(Exception):
-                    other._show(name, version)
+        self._leases.release()  # our versions may go now, at the next writer's write
         if self._temporary:
             shutil.rmtree(self._root, ignore_errors=True)
 

@@ -19,7 +19,6 @@ from __future__ import annotations
 from typing import Any
 
 from tracekit.ingest.evidence import (
-    COUNTRY_SOURCES,
     Declaration,
     addresses_sql,
     base_mentions_sql,
@@ -33,6 +32,7 @@ from tracekit.ingest.evidence import (
 from tracekit.ingest.fields import MENTION_COLUMNS
 from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.plan import country_sources
+from tracekit.store.load_rows import evidence_to_report
 from tracekit.store.report import SourceReport
 
 __all__ = ["write_mentions"]
@@ -112,12 +112,15 @@ def _per_partition(base_columns: list[str]):  # noqa: ANN202 - a mapInPandas fun
     return run
 
 
-def write_mentions(store: Any, mapping: Mapping, source_id: int, roles: list[str],
-                   declaration: Declaration | None, report: SourceReport) -> None:
-    """Append the new source's party mentions and fill the report's country evidence."""
+def write_mentions(store: Any, mapping: Mapping, source_ids: list[int], roles: list[str],
+                   declaration: Declaration | None, reports: dict[int, SourceReport]) -> None:
+    """Append the new sources' party mentions (one set of jobs for all of them) and fill each report's
+    country evidence."""
     from pyspark.sql import functions as F
 
-    base = store.spark(base_mentions_sql(mapping, source_id, roles, country_sources(mapping), declaration))
+    given = country_sources(mapping)
+    base = store.spark(" UNION ALL ".join(
+        f"SELECT * FROM ({base_mentions_sql(mapping, sid, roles, given, declaration)})" for sid in source_ids))
     base = base.select(*[F.col(c).cast("string").alias(c) if c == "date" else F.col(c) for c in base.columns])
     partitions = max(1, int(store.session.conf.get("spark.sql.shuffle.partitions", "2")))
     # every mention of one address in one partition (the per-address evidence is computed once there)
@@ -129,13 +132,11 @@ def write_mentions(store: Any, mapping: Mapping, source_id: int, roles: list[str
 
     store.append("party_mentions", typed(store, "party_mentions", mentions))
     done.createOrReplaceTempView("tk_mevidence")
-    try:
-        counts = store.rows(evidence_counts_sql("tk_mevidence"))[0]
+    try:  # each source's evidence counts, in one query
+        counts = {int(r[0]): r[1:] for r in store.rows(" UNION ALL ".join(
+            f"SELECT {sid} AS tk_source, * FROM ({evidence_counts_sql(f'(SELECT * FROM tk_mevidence WHERE source_id = {sid})')})"
+            for sid in source_ids))}
     finally:
         store.session.catalog.dropTempView("tk_mevidence")
-    n = len(COUNTRY_SOURCES)
-    report.country_sources = {s: int(c) for s, c in zip(COUNTRY_SOURCES, counts[:n], strict=True) if c}
-    report.localities = int(counts[n] or 0)
-    conflicts = dict(zip(COUNTRY_SOURCES[1:], (int(c or 0) for c in counts[n + 1:2 * n]), strict=True))
-    conflicts["address"] += int(counts[2 * n] or 0)  # the address's country words against its city
-    report.country_conflicts = {s: c for s, c in conflicts.items() if c}
+    for sid in source_ids:
+        evidence_to_report(reports[sid], counts[sid])

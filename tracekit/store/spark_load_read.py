@@ -57,6 +57,11 @@ class SparkSource:
     source: Source
     uri: str  # what Spark and Hadoop are given
     remote: bool  # a scheme other than a local path: sampled through Hadoop
+    # An .xlsx, a zip member or a DataFrame: converted on the driver by the local readers into a file in
+    # the workspace that Spark reads (Parquet with the local ``line``; a member's text as extracted)
+    # before the load (``uri`` then names that file); ``digest`` is the local load's content hash.
+    local: bool = False
+    digest: str | None = None
 
 
 def _has_scheme(text: str) -> bool:
@@ -69,31 +74,32 @@ def spark_sources(session: Any, sources: Any) -> list[SparkSource]:
     items = sources if isinstance(sources, list | tuple) else [sources]
     out: list[SparkSource] = []
     for item in items:
-        if hasattr(item, "to_dict") and hasattr(item, "columns"):
-            raise SourceError("a DataFrame is loaded by the DuckDB engine (Workspace(...)); the Spark engine "
-                              "reads CSV and Parquet files by path")
+        if hasattr(item, "to_dict") and hasattr(item, "columns"):  # a pandas DataFrame: staged as Parquet
+            out.append(SparkSource(Source("frame", "DataFrame", frame=item), "", remote=False, local=True))
+            continue
         text = os.fspath(item)
         if not _has_scheme(text):
             for source in expand_sources(text):
                 _check_kind(source)
-                out.append(SparkSource(source, Path(source.path).resolve().as_uri(), remote=False))
+                local = source.kind == "xlsx" or source.member is not None
+                out.append(SparkSource(source, "" if local else Path(source.path).resolve().as_uri(),
+                                       remote=False, local=local))
             continue
         for uri in _hadoop_glob(session, text):
             name = uri.rsplit("/", 1)[-1]
             kind, compression = _kind_for(name)
             source = Source(kind, uri, path=None, compression=compression)
-            _check_kind(source)
+            _check_kind(source, remote=True)
             out.append(SparkSource(source, uri, remote=True))
     return out
 
 
-def _check_kind(source: Source) -> None:
-    if source.member is not None:
-        raise SourceError(f"{source.name}: files inside a zip archive are read by the DuckDB engine; unzip it "
-                          "for the Spark engine (Spark reads .csv, .csv.gz, .tsv, .txt and Parquet)")
-    if source.kind not in ("text", "parquet"):
-        raise SourceError(f"{source.name}: the Spark engine reads CSV/TSV/TXT (optionally .gz) and Parquet; "
-                          f"load {source.kind} files with the DuckDB engine")
+def _check_kind(source: Source, remote: bool = False) -> None:
+    if source.member is not None and source.kind == "parquet":  # the local load's words
+        raise SourceError(f"{source.name}: Parquet inside a zip archive is not supported; unzip it first")
+    if remote and source.kind not in ("text", "parquet"):
+        raise SourceError(f"{source.name}: the Spark engine reads CSV/TSV/TXT (optionally .gz) and Parquet from "
+                          f"{source.name.split(':', 1)[0]}://; copy {source.kind} files to a local path to load them")
 
 
 def _hadoop(session: Any, uri: str) -> tuple[Any, Any]:
@@ -169,6 +175,8 @@ def content_hash(session: Any, item: SparkSource) -> str:
     so the same file is recognised on both engines); for a remote file Hadoop's checksum when the file
     system keeps one, else its length and modification time (reading a cluster's file whole on the
     driver to hash it would defeat the point)."""
+    if item.digest is not None:
+        return item.digest  # converted locally: the local load's own hash
     local = item.source.path if not item.remote else _local_path(item.uri)
     if local is not None:
         digest = hashlib.sha256()
@@ -188,7 +196,7 @@ def content_hash(session: Any, item: SparkSource) -> str:
 
 def parsed_schema(width: int) -> str:
     fields = ", ".join(f"c{i} STRING" for i in range(width))
-    return (f"block BIGINT, k BIGINT, n BIGINT, kind STRING, {fields}, reason STRING, col STRING, "
+    return (f"path STRING, block BIGINT, k BIGINT, n BIGINT, kind STRING, {fields}, reason STRING, col STRING, "
             "detail STRING, raw_text STRING")
 
 
@@ -200,7 +208,7 @@ class _Records:
         self.width = len(layout.names)
         self.names = list(layout.names)
         self.codec = codecs.lookup(layout.encoding).name
-        self.columns = ["block", "k", "n", "kind", *[f"c{i}" for i in range(self.width)], "reason", "col",
+        self.columns = ["path", "block", "k", "n", "kind", *[f"c{i}" for i in range(self.width)], "reason", "col",
                         "detail", "raw_text"]
 
     def decode(self, data: bytes) -> tuple[str, bool]:
@@ -209,10 +217,10 @@ class _Records:
         except UnicodeDecodeError:
             return data.decode(self.codec, "replace"), False
 
-    def _set_aside(self, block: int, k: int, n: int, reason: str, detail: str, text: str) -> tuple:
-        return (block, k, n, "reject", *([None] * self.width), reason, None, f"{reason}: {detail}", text)
+    def _set_aside(self, block: tuple, k: int, n: int, reason: str, detail: str, text: str) -> tuple:
+        return (*block, k, n, "reject", *([None] * self.width), reason, None, f"{reason}: {detail}", text)
 
-    def _ragged(self, block: int, k: int, n: int, found: int, text: str) -> tuple:
+    def _ragged(self, block: tuple, k: int, n: int, found: int, text: str) -> tuple:
         """DuckDB's words, said once with the fields found (as the local load's ``scan._reject_detail``),
         or the first missing column named."""
         if found > self.width:
@@ -221,9 +229,9 @@ class _Records:
         else:
             detail = f"ragged_line: Expected Number of Columns: {self.width} Found: {found}"
             column = self.names[found]
-        return (block, k, n, "reject", *([None] * self.width), "ragged_line", column, detail, text)
+        return (*block, k, n, "reject", *([None] * self.width), "ragged_line", column, detail, text)
 
-    def record(self, block: int, k: int, texts: list[str], ok: bool, first: bool) -> tuple:
+    def record(self, block: tuple, k: int, texts: list[str], ok: bool, first: bool) -> tuple:
         """One record (of ``len(texts)`` physical lines) as an output row."""
         n, text = len(texts), "\n".join(texts)
         if first:
@@ -231,28 +239,28 @@ class _Records:
         if not ok:
             return self._set_aside(block, k, n, "bad_encoding", f"bytes that are not valid {self.encoding}", text)
         if first:
-            return (block, k, n, "header", *([None] * self.width), None, None, None, None)
+            return (*block, k, n, "header", *([None] * self.width), None, None, None, None)
         try:
             fields = next(csv.reader([text], delimiter=self.delimiter, quotechar='"', doublequote=True, strict=True))
         except (csv.Error, StopIteration) as exc:
             return self._set_aside(block, k, n, "malformed_line", str(exc), text)
         if len(fields) != self.width:
             return self._ragged(block, k, n, len(fields), text)
-        return (block, k, n, "row", *[f if f != "" else None for f in fields], None, None, None, None)
+        return (*block, k, n, "row", *[f if f != "" else None for f in fields], None, None, None, None)
 
-    def unclosed(self, block: int, k: int, texts: list[str]) -> tuple:
+    def unclosed(self, block: tuple, k: int, texts: list[str]) -> tuple:
         return self._set_aside(block, k, len(texts), "malformed_line", "a quoted field is never closed",
                                "\n".join(texts))
 
     def __call__(self, frames):  # noqa: ANN001, ANN204 - mapInPandas: runs on the executors
         import pandas as pd
 
-        counters: dict[int, int] = {}
-        pending: list[Any] = []  # [block, k, texts, ok] of a record whose quote is still open
+        counters: dict[tuple, int] = {}
+        pending: list[Any] = []  # [(path, block), k, texts, ok] of a record whose quote is still open
         for frame in frames:
             rows: list[tuple] = []
-            for data, block in zip(frame["b"], frame["block"], strict=True):
-                block = int(block)
+            for data, path, start in zip(frame["b"], frame["path"], frame["block"], strict=True):
+                block = (str(path), int(start))  # a split: many files may share a task
                 k = counters.get(block, 0)
                 counters[block] = k + 1
                 text, ok = self.decode(bytes(data))
@@ -266,9 +274,9 @@ class _Records:
                         rows.append(self.record(pending[0], pending[1], pending[2], pending[3], first=False))
                         pending = []
                     continue
-                first = block == 0 and k == 0
+                first = block[1] == 0 and k == 0
                 if text == "" and not first:
-                    rows.append((block, k, 1, "blank", *([None] * self.width), None, None, None, None))
+                    rows.append((*block, k, 1, "blank", *([None] * self.width), None, None, None, None))
                 elif ok and not first and text.count('"') % 2 == 1:
                     pending = [block, k, [text], ok]
                 else:
@@ -280,43 +288,76 @@ class _Records:
 
 
 def read_text(session: Any, item: SparkSource, layout: TextLayout) -> Any:
-    """(every record of a text file with its physical ``line``, the number of records read).
+    """(every record of one text file with its physical ``line``, the number of records read): see
+    :func:`read_texts`."""
+    numbered, counts = read_texts(session, [item], layout)
+    return numbered.drop("file"), counts[0]
+
+
+def _same_file(path: str) -> str:
+    """A file's URI or path as one comparable text (Spark's ``_metadata.file_path`` escapes what ``as_uri``
+    escapes differently, and writes ``file:/x`` for ``file:///x``)."""
+    from urllib.parse import unquote, urlparse
+
+    parsed = urlparse(path)
+    if parsed.scheme in ("", "file"):
+        return unquote(parsed.path)
+    return f"{parsed.scheme}://{parsed.netloc}{unquote(parsed.path)}"
+
+
+def read_texts(session: Any, items: list[SparkSource], layout: TextLayout) -> tuple[Any, list[int]]:
+    """Every record of text files of ONE layout, read as one DataFrame (one set of Spark jobs for all of
+    them), each with ``file`` (its index in ``items``) and its physical ``line`` in that file; and the
+    records read per file.
 
     A record has a ``kind`` (row, reject, header, blank), the fields ``c0…`` (as text, empty → NULL as
-    DuckDB reads them), and for a reject its reason, column, detail and raw text. Materialised once
+    DuckDB reads them), and for a reject its reason, column, detail and raw text. Parsed once
     (``localCheckpoint``): the caller reads it several times. Records read = rows + rejects (the header and
     blank lines are no records, as on DuckDB)."""
     from pyspark.sql import functions as F
 
     if codecs.lookup(layout.encoding).name in _UNSPLITTABLE:
-        raise SourceError(f"{item.source.name}: {layout.encoding} text cannot be split into lines by Spark "
+        names = ", ".join(i.source.name for i in items)
+        raise SourceError(f"{names}: {layout.encoding} text cannot be split into lines by Spark "
                           "(a line break is not one byte there): convert it to UTF-8, or load it with the DuckDB "
                           "engine")
-    lines = session.read.text(item.uri).select(
-        F.col("value").cast("binary").alias("b"), F.col("_metadata.file_block_start").alias("block"))
+    lines = session.read.text([i.uri for i in items]).select(
+        F.col("value").cast("binary").alias("b"), F.col("_metadata.file_path").alias("path"),
+        F.col("_metadata.file_block_start").alias("block"))
     parsed = lines.mapInPandas(_Records(layout), schema=parsed_schema(len(layout.names)))
     parsed = parsed.localCheckpoint()
-    totals = parsed.groupBy("block", "kind").agg(F.sum("n"), F.count(F.lit(1))).collect()
-    lines_per_block: dict[int, int] = {}
-    records: dict[str, int] = {}
-    for block, kind, lines_in, count in totals:
-        lines_per_block[int(block)] = lines_per_block.get(int(block), 0) + int(lines_in)
-        records[kind] = records.get(kind, 0) + int(count)
-    offsets, before = [], 0
-    for block in sorted(lines_per_block):
-        offsets.append((block, before))
-        before += lines_per_block[block]
-    starts = session.createDataFrame(offsets or [(0, 0)], "block BIGINT, before BIGINT")
-    numbered = parsed.join(F.broadcast(starts), "block").withColumn(
-        "line", F.col("before") + F.col("k") + F.lit(1)).drop("before", "block", "k")
-    return numbered, records.get("row", 0) + records.get("reject", 0)
+    totals = parsed.groupBy("path", "block", "kind").agg(F.sum("n"), F.count(F.lit(1))).collect()
+    index = {_same_file(item.uri): i for i, item in enumerate(items)}
+    lines_per_block: dict[tuple[str, int], int] = {}
+    records = [0] * len(items)
+    for path, block, kind, lines_in, count in totals:
+        key = (path, int(block))
+        lines_per_block[key] = lines_per_block.get(key, 0) + int(lines_in)
+        if kind in ("row", "reject"):
+            records[_file_index(index, path)] += int(count)
+    offsets, before = [], {}
+    for path, block in sorted(lines_per_block, key=lambda pb: (pb[0], pb[1])):
+        offsets.append((path, block, _file_index(index, path), before.get(path, 0)))
+        before[path] = before.get(path, 0) + lines_per_block[(path, block)]
+    starts = session.createDataFrame(offsets or [("", 0, 0, 0)], "path STRING, block BIGINT, file INT, before BIGINT")
+    numbered = parsed.join(F.broadcast(starts), ["path", "block"]).withColumn(
+        "line", F.col("before") + F.col("k") + F.lit(1)).drop("before", "block", "k", "path")
+    return numbered, records
+
+
+def _file_index(index: dict[str, int], path: str) -> int:
+    try:
+        return index[_same_file(path)]
+    except KeyError:  # a bug (a path Spark spells in a way we do not know), never the user's data
+        raise RuntimeError(f"Spark read {path!r}, which is none of the files asked for: {sorted(index)}") from None
 
 
 def read_parquet(session: Any, item: SparkSource, names: list[str]) -> Any:
     """A Parquet file's rows, every column as text, ``line`` = its row number + 1 (DuckDB's
-    ``file_row_number + 1``)."""
+    ``file_row_number + 1``); a file staged from an .xlsx or a DataFrame brings its own ``line`` (the
+    Excel row, the frame's row), as the local load's raw table has it."""
     from pyspark.sql import functions as F
 
     frame = session.read.parquet(item.uri)
-    return frame.select((F.col("_metadata.row_index") + F.lit(1)).cast("bigint").alias("line"),
-                        *[F.col(f"`{n}`").cast("string").alias(n) for n in names])
+    line = F.col("line") if item.local else F.col("_metadata.row_index") + F.lit(1)
+    return frame.select(line.cast("bigint").alias("line"), *[F.col(f"`{n}`").cast("string").alias(n) for n in names])

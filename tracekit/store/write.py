@@ -11,42 +11,37 @@ from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable, Iterator
-from dataclasses import replace
 
 import duckdb
 import pyarrow as pa
 
 from tracekit.ingest.codes import COUNTRY_TABLE, country_table
-from tracekit.ingest.dates import DayOrder, choose_day_order, date_forms_probe_sql, describe_date_forms
 from tracekit.ingest.evidence import Declaration
-from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES, field_names
 from tracekit.ingest.gazetteer import GAZETTEER_KEYS, gazetteer_file, gazetteer_read_sql
 from tracekit.ingest.mapping import Mapping
-from tracekit.ingest.plan import (
-    WARNING_FLAGS,
-    StagePlan,
-    country_sources,
-    derived_countries,
-    quote_ident,
-    raw_text_sql,
-    stage_sql,
-    warning_counts_sql,
-)
+from tracekit.ingest.plan import StagePlan, country_sources
 from tracekit.store.engine import Store, quote_literal
+from tracekit.store.load_rows import (  # one definition for both engines (the Spark load uses them too)
+    day_orders as _day_orders,
+)
+from tracekit.store.load_rows import (
+    derived_country_notes as _derived_country_notes,
+)
+from tracekit.store.load_rows import (
+    duplicates_sql,
+    left_out_sql,
+    loaded_rows_sql,
+    party_roles,
+    quarantine_rows_sql,
+    reconcile,
+)
+from tracekit.store.load_rows import (
+    warn as _warn,
+)
 from tracekit.store.mentions import defer, mark_pending, write_mentions
 from tracekit.store.report import SourceReport
 
 __all__ = ["write_rows", "finish_rows", "quarantine_left_out", "ensure_country_table", "ensure_gazetteer_table", "load_settings"]
-
-
-def _day_orders(store: Store, raw: str, mapping: Mapping) -> tuple[dict[str, DayOrder], dict[str, str]]:
-    """(day order per date column for the SQL, how each was read for the report)."""
-    col = mapping.column("date")
-    if not col:
-        return {}, {}
-    iso, compact, numeric, named, first, second = store.rows(date_forms_probe_sql(quote_ident(col), raw))[0]
-    order = choose_day_order(first, second, "MDY" if mapping.kind == "ams" else "DMY")
-    return {col: order}, {col: describe_date_forms(order, iso, compact, numeric, named)}
 
 
 def ensure_country_table(store: Store) -> None:
@@ -137,18 +132,8 @@ def _duplicates(store: Store, plan: StagePlan) -> None:
     Only ids that occur more than once are normalised again (usually none), so this costs one group-by.
     """
     store.execute("DROP TABLE IF EXISTS tk_dups")
-    col = plan.mapping.column("record_id")
-    if not col:
-        store.execute("CREATE TEMP TABLE tk_dups (line BIGINT, first_line BIGINT)")
-        return
-    rid = f"nullif(trim({quote_ident(col)}), '')"
-    repeated = (f"(SELECT * FROM {plan.raw_table} WHERE {rid} IN (SELECT {rid} FROM {plan.raw_table} "  # noqa: S608
-                f"GROUP BY {rid} HAVING count(*) > 1))")
-    stage = stage_sql(replace(plan, raw_table=repeated))
-    store.execute(
-        "CREATE TEMP TABLE tk_dups AS SELECT line, first_line FROM ("  # noqa: S608
-        f"SELECT line, min(line) OVER (PARTITION BY record_id) AS first_line FROM ({stage}) "
-        "WHERE reason IS NULL AND record_id IS NOT NULL) WHERE line > first_line")
+    sql = duplicates_sql(plan)
+    store.execute(f"CREATE TEMP TABLE tk_dups AS {sql}" if sql else "CREATE TEMP TABLE tk_dups (line BIGINT, first_line BIGINT)")
 
 
 def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, source_name: str, excel_serials: bool,
@@ -164,21 +149,15 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
     """
     orders, report.date_order = _day_orders(store, raw, mapping)
     plan = StagePlan(raw, mapping, orders, excel_serials=excel_serials)
-    fields = ", ".join(quote_ident(n) for n in field_names())
     # Rows may be written in any order (each carries its line); put back by load_settings.
     store.execute("SET preserve_insertion_order = false")
     step("normalising")
     _duplicates(store, plan)
     report.rows_loaded = _insert_with_filter_above(
-        store,
-        f"INSERT INTO shipments (shipment_id, source_id, line, {fields}) "  # noqa: S608
-        f"SELECT (CAST({source_id} AS BIGINT) << 32) | line, {source_id}, line, {fields} "
-        f"FROM ({stage_sql(plan)}) s WHERE reason IS NULL "
-        "AND NOT EXISTS (SELECT 1 FROM tk_dups d WHERE d.line = s.line)")
+        store, f"INSERT INTO shipments BY NAME {loaded_rows_sql(plan, source_id)}")
     step("quarantine")
     store.execute("DROP TABLE IF EXISTS tk_left_out")
-    store.execute(f"CREATE TEMP TABLE tk_left_out AS SELECT * FROM {raw} r WHERE NOT EXISTS "  # noqa: S608
-                  f"(SELECT 1 FROM shipments s WHERE s.source_id = {source_id} AND s.line = r.line)")
+    store.execute(f"CREATE TEMP TABLE tk_left_out AS {left_out_sql(raw, source_id)}")
     quarantine_left_out(store, plan, source_id, source_name, [c for c in store.columns(raw) if c != "line"],
                         delimiter)
     _warn(store, plan, report)
@@ -192,14 +171,7 @@ def quarantine_left_out(store: Store, plan: StagePlan, source_id: int, source_na
                         delimiter: str) -> None:
     """File the rows of ``tk_left_out`` (raw columns + ``line``) in ``quarantine``: normalised again, alone,
     for their reason, column and detail; ``tk_dups`` (line, first_line) names the repeated record ids."""
-    record_col = quote_literal(plan.mapping.column("record_id") or "")
-    store.execute(
-        f"INSERT INTO quarantine SELECT {source_id}, {quote_literal(source_name)}, s.line, "  # noqa: S608
-        f"coalesce(s.problem_column, {record_col}), coalesce(s.reason, 'duplicate_record_id'), "
-        "coalesce(s.detail, 'duplicate_record_id: first seen on line ' || d.first_line), "
-        f"{raw_text_sql(raw_cols, delimiter, 'r')} "
-        f"FROM ({stage_sql(replace(plan, raw_table='tk_left_out'))}) s JOIN tk_left_out r ON r.line = s.line "
-        "LEFT JOIN tk_dups d ON d.line = s.line")
+    store.execute(f"INSERT INTO quarantine {quarantine_rows_sql(plan, source_id, source_name, raw_cols, delimiter)}")
 
 
 def finish_rows(store: Store, *, mapping: Mapping, source_id: int, source_name: str, rejects: list[tuple],
@@ -209,8 +181,7 @@ def finish_rows(store: Store, *, mapping: Mapping, source_id: int, source_name: 
     """After ``shipments`` holds the source's loaded rows: party mentions (written now, or recorded as
     pending under ``mentions``: :func:`tracekit.store.mentions.defer`), the reader's rejects, notes, and
     the check that read = loaded + quarantined."""
-    roles = [r for r in PARTY_ROLES
-             if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact", "name_address"))]
+    roles = party_roles(mapping)
     if roles and defer(mentions, rows_read):
         mark_pending(store, source_id, roles, country_sources(mapping), declaration)
         report.mentions_pending = True
@@ -220,14 +191,7 @@ def finish_rows(store: Store, *, mapping: Mapping, source_id: int, source_name: 
     _insert_rejects(store, source_id, quote_literal(source_name), rejects, reject_physical)
     if notes := _derived_country_notes(store, mapping, source_id):
         report.notes.extend(notes)
-    counts = store.rows(
-        "SELECT reason, count(*) FROM quarantine WHERE source_id = ? GROUP BY reason ORDER BY reason", [source_id])
-    report.quarantine_reasons = {r: int(n) for r, n in counts}
-    report.rows_quarantined = sum(report.quarantine_reasons.values())
-    report.rows_read = rows_read
-    if report.rows_read != report.rows_loaded + report.rows_quarantined:  # a bug, never the user's data
-        raise RuntimeError(f"{source_name}: rows read {report.rows_read} != loaded "
-                           f"{report.rows_loaded} + quarantined {report.rows_quarantined}")
+    reconcile(store, report, source_id, source_name, rows_read)
 
 
 def _insert_rejects(store: Store, source_id: int, name: str, rejects: list[tuple],
@@ -242,22 +206,3 @@ def _insert_rejects(store: Store, source_id: int, name: str, rejects: list[tuple
     with store.registered("tk_reject_rows", table):
         store.execute(f"INSERT INTO quarantine SELECT {source_id}, {name}, line, col, reason, detail, "  # noqa: S608
                       "raw_text FROM tk_reject_rows")
-
-
-def _warn(store: Store, plan: StagePlan, report: SourceReport) -> None:
-    """Count loaded rows whose value was kept but not understood (unknown country, unparsed number…)."""
-    flags, sql = warning_counts_sql(plan, "NOT EXISTS (SELECT 1 FROM tk_left_out b WHERE b.line = f.line)")
-    counts = store.rows(sql)[0] if flags else []
-    report.warnings = {WARNING_FLAGS[k]: int(n) for k, n in zip(flags, counts, strict=True) if n}
-
-
-def _derived_country_notes(store: Store, mapping: Mapping, source_id: int) -> list[str]:
-    derived = derived_countries(mapping)
-    if not derived:
-        return []
-    counts = store.rows(
-        f"SELECT {', '.join(f'count({quote_ident(f)})' for f in derived)} FROM shipments "  # noqa: S608
-        f"WHERE source_id = {source_id}")[0]
-    return [f"{field} taken from the last line of {cols[0]}..{cols[-1]} where it names a country "
-            f"({n:,} rows); no {field.split('_')[0]} country column"
-            for (field, cols), n in zip(derived.items(), counts, strict=True)]
