@@ -216,7 +216,11 @@ function drawHeadings(cy, canvas, headings, preset) {
   if (!preset) return;
   const zoom = cy.zoom();
   const pan = cy.pan();
-  for (const h of headings) {
+  // zoomed far out, the tier columns crowd together and their headings would print over each other:
+  // place the seed's heading first, then the nearer tiers, and leave out any that would overlap one placed
+  const placed = [];
+  const byNearness = [...headings].sort((a, b) => Math.abs(a.tier) - Math.abs(b.tier) || a.tier - b.tier);
+  for (const h of byNearness) {
     const label = document.createElement("div");
     label.className = "tk-tier-heading";
     label.dataset.tier = String(h.tier);
@@ -232,6 +236,15 @@ function drawHeadings(cy, canvas, headings, preset) {
     const half = label.offsetWidth / 2 + 2;
     const centre = Math.min(Math.max(h.x * zoom + pan.x, half), canvas.clientWidth - half);
     label.style.left = `${centre}px`;
+    if (placed.some(([low, high]) => centre - half < high && centre + half > low)) {
+      label.remove();
+      continue;
+    }
+    placed.push([centre - half, centre + half]);
+  }
+  // left to right in the page, as they stand over their columns
+  for (const label of [...bar.children].sort((a, b) => parseFloat(a.style.left) - parseFloat(b.style.left))) {
+    bar.appendChild(label);
   }
 }
 

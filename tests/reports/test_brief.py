@@ -151,11 +151,15 @@ def test_analyst_template_gets_every_parameter_and_the_workspace_stays_usable(de
     template = tmp_path / "mine.ipynb"
     nbformat.write(mine, template)
     with tracekit.Workspace(demo_brief.workspace) as ws:
+        store = ws.store
+        store.execute("CREATE TEMP TABLE analyst_notes AS SELECT 42 AS answer")
         with pytest.raises(TracekitError, match="no watch list named 'nope'.*fentanyl-precursors"):
             ws.brief(demo_brief.subject, watchlists=["nope"], out=tmp_path / "nope.html")
         result = ws.brief(demo_brief.subject, template=template, out=f"{tmp_path / 'out'}/", hops=3,
                           window="2022-07..2022-12", watchlists=["fentanyl-precursors"])
-        assert ws.info().shipments > 0  # the caller's connection is back after the kernel let go
+        # the kernel read beside the caller: the caller's store and its temporary table are as they were
+        assert ws.store is store and store.scalar("SELECT answer FROM analyst_notes") == 42
+        assert ws.info().shipments > 0
     assert result.html_path.parent == tmp_path / "out" and result.html_path.name.startswith("brief-")
     body = result.html_path.read_text("utf-8")
     assert "window 2022-07-01 2022-12-31 lists ('fentanyl-precursors',) hops 3" in body

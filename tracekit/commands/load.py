@@ -24,6 +24,9 @@ def _arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--declaration", choices=["import", "export"],
                         help="with --declaring-country: import (the importer is in that country) or export "
                              "(the exporter is)")
+    parser.add_argument("--mentions", choices=["auto", "now", "deferred"],
+                        help="when the party mentions are written: now, deferred to the first verb that reads "
+                             "them, or auto (deferred from 1,000,000 rows)")
     parser.add_argument("--no-progress", action="store_true", help="no progress bar")
     parser.add_argument("--dry-run", action="store_true",
                         help="show the proposed mapping (field, confidence, reason, sample values) and write nothing")
@@ -42,7 +45,7 @@ def run(ws, args: argparse.Namespace):
     report = ws.load(list(args.sources), mapping=args.mapping, replace=args.replace, encoding=args.encoding,
                      delimiter=args.delimiter, progress=not (args.no_progress or args.json),
                      declaring_country=args.declaring_country, declaration=args.declaration,
-                     on_change="as_new" if args.as_new else None)
+                     on_change="as_new" if args.as_new else None, mentions=args.mentions)
     if args.json:  # the text report carries them; with --json they go to stderr too, so no one misses them
         for source in report.sources:
             for warning in source.field_warnings:

@@ -94,6 +94,13 @@ _EVIDENCE = ("json_object('term', f.term, 'kind', f.kind, 'language', f.language
              "'list_source', f.source, 'list_file', f.file, 'list_line', f.line, 'form', f.form, "
              "'edit_distance', f.distance)")
 
+# Ties never fall to the engine's read order (which changes with threads and between DuckDB and Spark):
+# every pick below is by a key that orders all candidate rows. The chemicals of an HS line in name order;
+# the line a code falls in is its most specific one (longest prefix), then by label and source.
+_CHEMICALS = "string_agg(DISTINCT l.chemical, ', ' ORDER BY l.chemical)"
+_PREFIXES = "list(DISTINCT l.prefix ORDER BY l.prefix)"
+_LINE_RANK = "struct_pack(n := length(l.prefix), label := l.label, source := l.source)"
+
 _NAMED = f"""
 SELECT b.shipment_id, CASE f.finding WHEN 'named' THEN 'precursor_named' ELSE f.finding END AS flag,
        NULL::BIGINT AS entity_id, 'goods' AS role, f.chemical,
@@ -121,15 +128,15 @@ SELECT b.shipment_id, 'vague_chemical', NULL::BIGINT, 'goods', NULL,
        f.matched_text, {_weight('vague_chemical')}, {_EVIDENCE}
 FROM tk_flag_base b JOIN tk_findings f ON f.description = b.description
 WHERE f.finding = 'vague' AND (b.hs_code IS NULL OR left(b.hs_code, 2) IN {VAGUE_CHAPTERS})
-QUALIFY row_number() OVER (PARTITION BY b.shipment_id ORDER BY length(f.matched_text) DESC) = 1
+QUALIFY row_number() OVER (PARTITION BY b.shipment_id ORDER BY length(f.matched_text) DESC, f.matched_text) = 1
 """  # noqa: S608 - constants only
 
 _HS_LINE = f"""
-SELECT b.shipment_id, 'precursor_hs', NULL::BIGINT, 'goods', string_agg(DISTINCT l.chemical, ', '),
-       'HS ' || b.hs_code || ' falls in ' || first(l.label) || ', a line specific to '
-       || string_agg(DISTINCT l.chemical, ', '),
+SELECT b.shipment_id, 'precursor_hs', NULL::BIGINT, 'goods', {_CHEMICALS},
+       'HS ' || b.hs_code || ' falls in ' || arg_max(l.label, {_LINE_RANK}) || ', a line specific to '
+       || {_CHEMICALS},
        b.hs_code, {_weight('precursor_hs')},
-       json_object('lines', list(DISTINCT l.prefix), 'list_source', first(l.source))
+       json_object('lines', {_PREFIXES}, 'list_source', arg_max(l.source, {_LINE_RANK}))
 FROM tk_flag_base b JOIN tk_hs_lines l ON starts_with(b.hs_code, l.prefix)
 GROUP BY b.shipment_id, b.hs_code
 """  # noqa: S608 - constants only
@@ -142,15 +149,15 @@ SELECT b.shipment_id, 'misdeclared', NULL::BIGINT, 'goods', f.chemical,
 FROM tk_flag_base b JOIN tk_findings f ON f.description = b.description
 JOIN tk_chemical_hs h ON h.chemical = f.chemical
 WHERE f.finding IN ('named', 'cas') AND b.hs_code IS NOT NULL AND NOT starts_with(b.hs_code, h.hs4)
-QUALIFY row_number() OVER (PARTITION BY b.shipment_id, f.chemical ORDER BY f.finding) = 1
+QUALIFY row_number() OVER (PARTITION BY b.shipment_id, f.chemical ORDER BY f.finding, f.matched_text) = 1
 """  # noqa: S608 - constants only
 
 _MISDECLARED_LINE = f"""
-SELECT b.shipment_id, 'misdeclared', NULL::BIGINT, 'goods', string_agg(DISTINCT l.chemical, ', '),
-       'HS ' || b.hs_code || ' is the line for ' || string_agg(DISTINCT l.chemical, ', ')
+SELECT b.shipment_id, 'misdeclared', NULL::BIGINT, 'goods', {_CHEMICALS},
+       'HS ' || b.hs_code || ' is the line for ' || {_CHEMICALS}
        || ' but the description says "' || left(b.description, 80) || '"',
        left(b.description, 80), {_weight('misdeclared')},
-       json_object('lines', list(DISTINCT l.prefix))
+       json_object('lines', {_PREFIXES})
 FROM tk_flag_base b JOIN tk_hs_lines l ON starts_with(b.hs_code, l.prefix)
 WHERE trim(coalesce(b.description, '')) <> ''
   AND NOT EXISTS (SELECT 1 FROM tk_findings f WHERE f.description = b.description AND f.finding IN ('named', 'cas'))
@@ -265,23 +272,31 @@ RULES: dict[str, str] = {
 def relay_sql(table: str = "tk_flag_rows") -> str:
     """One round of the relay rule over the flag rows found so far (run until it adds nothing)."""
     goods = ", ".join(f"'{g}'" for g in GOODS_FLAGS if g != "unit_value")  # a price alone is too weak to relay
+    # A received shipment's flag and chemical come from its heaviest flag row; on equal weight the flag later
+    # in GOODS_FLAGS, the one saying more about concealment (misdeclared: the description hides the
+    # chemical; then the HS line, then a CAS number, then the name). What a relay reports comes from the
+    # latest receipt (then the larger shipment id), one row for all of it: with ties left to the engine,
+    # flag, chemical and kg could come from different rows, differently each run.
+    telling = " ".join(f"WHEN '{g}' THEN {i}" for i, g in enumerate(GOODS_FLAGS))
+    heaviest = f"struct_pack(w := r.weight, t := CASE r.flag {telling} END, c := r.chemical)"
+    latest = "struct_pack(d := rc.date, s := rc.shipment_id)"
     return f"""
 WITH received AS (
-  SELECT t.dst AS entity_id, t.date, t.shipment_id, t.kg, arg_max(r.flag, r.weight) AS flag,
-         arg_max(r.chemical, r.weight) AS chemical
+  SELECT t.dst AS entity_id, t.date, t.shipment_id, t.kg, arg_max(r.flag, {heaviest}) AS flag,
+         arg_max(r.chemical, {heaviest}) AS chemical
   FROM {table} r JOIN graph_trade t ON t.shipment_id = r.shipment_id
   WHERE r.flag IN ({goods}) AND t.dst IS NOT NULL AND t.date IS NOT NULL
   GROUP BY t.dst, t.date, t.shipment_id, t.kg
 )
-SELECT b.shipment_id, 'relay', b.src, 'shipper', arg_max(rc.chemical, rc.date),
+SELECT b.shipment_id, 'relay', b.src, 'shipper', arg_max(rc.chemical, {latest}),
        'shipper "' || coalesce(b.shipper_name, '?') || '" received flagged goods (' ||
-       arg_max(rc.flag, rc.date) || coalesce(': ' || arg_max(rc.chemical, rc.date), '') ||
-       coalesce(', ' || round(arg_max(rc.kg, rc.date)) || ' kg', '') || ') on ' || max(rc.date) || ', ' ||
+       arg_max(rc.flag, {latest}) || coalesce(': ' || arg_max(rc.chemical, {latest}), '') ||
+       coalesce(', ' || round(arg_max(rc.kg, {latest})) || ' kg', '') || ') on ' || max(rc.date) || ', ' ||
        (b.date - max(rc.date)) || ' days before shipping ' || coalesce(round(b.weight_kg) || ' kg ', '') ||
        'as "' || left(coalesce(b.description, ''), 60) || '" under HS ' || coalesce(b.hs_code, 'none'),
        left(coalesce(b.description, ''), 80), {FLAG_WEIGHTS['relay']}::DOUBLE,
-       json_object('received', list(rc.shipment_id ORDER BY rc.date DESC)[1:5], 'received_on', max(rc.date),
-                   'received_kg', arg_max(rc.kg, rc.date), 'shipped_kg', b.weight_kg)
+       json_object('received', list(rc.shipment_id ORDER BY rc.date DESC, rc.shipment_id DESC)[1:5], 'received_on', max(rc.date),
+                   'received_kg', arg_max(rc.kg, {latest}), 'shipped_kg', b.weight_kg)
 FROM tk_flag_base b JOIN received rc ON rc.entity_id = b.src
   AND b.date > rc.date AND b.date <= rc.date + INTERVAL {RELAY_DAYS} DAY
   AND (b.weight_kg IS NULL OR rc.kg IS NULL OR b.weight_kg <= {RELAY_KG_FACTOR} * rc.kg)

@@ -153,6 +153,11 @@ SELECT DISTINCT p.entity_id, 'flags', p.shipment_id FROM (
 ) p WHERE p.entity_id IS NOT NULL""",
 ]
 
+# The first shipment of a day with several is the one with the smallest id, and the maker or buyer named
+# is that shipment's: by date alone the engine's read order picked, and id and name could disagree.
+_FIRST = "struct_pack(d := date, s := shipment_id)"
+_FIRST_T = "struct_pack(d := t.date, s := t.shipment_id)"
+
 _TRACE_SQL = [
     f"""CREATE OR REPLACE TEMP TABLE tk_risk_trace AS
 WITH received AS (
@@ -160,11 +165,11 @@ WITH received AS (
   FROM graph_trade t WHERE t.dst IS NOT NULL AND t.date IS NOT NULL AND t.shipment_id IN (
     SELECT shipment_id FROM graph_shipment_flags WHERE flag IN {TRACE_FLAGS})
 ), first_in AS (
-  SELECT entity_id, arg_min(shipment_id, date) AS in_id, arg_min(maker, date) AS maker, min(date) AS in_date,
+  SELECT entity_id, arg_min(shipment_id, {_FIRST}) AS in_id, arg_min(maker, {_FIRST}) AS maker, min(date) AS in_date,
          count(*) AS received
   FROM received GROUP BY entity_id
 ), onward AS (
-  SELECT i.entity_id, arg_min(t.shipment_id, t.date) AS out_id, arg_min(t.dst, t.date) AS buyer,
+  SELECT i.entity_id, arg_min(t.shipment_id, {_FIRST_T}) AS out_id, arg_min(t.dst, {_FIRST_T}) AS buyer,
          count(*) AS shipped
   FROM first_in i JOIN graph_trade t ON t.src = i.entity_id AND t.date >= i.in_date
   WHERE t.dst IS NOT NULL AND t.dst <> i.entity_id GROUP BY i.entity_id
@@ -184,7 +189,7 @@ UNION ALL SELECT entity_id, 'trace_position', out_id FROM tk_risk_trace""",
 _NEW_SQL = [
     f"""CREATE OR REPLACE TEMP TABLE tk_risk_new AS
 WITH seen AS (
-  SELECT entity_id, min(date) AS first_seen, arg_min(shipment_id, date) AS first_id FROM (
+  SELECT entity_id, min(date) AS first_seen, arg_min(shipment_id, {_FIRST}) AS first_id FROM (
     SELECT src AS entity_id, date, shipment_id FROM graph_trade UNION ALL SELECT dst, date, shipment_id FROM graph_trade
   ) WHERE entity_id IS NOT NULL AND date IS NOT NULL GROUP BY entity_id
 )

@@ -204,7 +204,7 @@ def place_candidates_sql(addresses: str, contexts: str, into: str) -> list[str]:
       WHERE seg_from_end <= {SEGMENTS_READ}"""
     grams = f"""
       SELECT seg, (len(words) - i - n + 1) AS end_from_seg_end, n, array_to_string(words[i + 1:i + n], ' ') AS key
-      FROM (SELECT seg, {past_street}[-{WORDS_READ}:] AS words FROM (SELECT seg, {words} AS words FROM (SELECT DISTINCT seg FROM {into}_segs)
+      FROM (SELECT seg, {past_street}[-{WORDS_READ}:] AS words FROM (SELECT seg, {words} AS words FROM {into}_dsegs
                  WHERE {country_key_sql('seg')} NOT IN (SELECT key FROM {COUNTRY_TABLE}))
             WHERE NOT {street_segment}),
            LATERAL (SELECT unnest(range(0, len(words))) AS i), LATERAL (SELECT unnest(range(1, {_MAX_WORDS + 1})) AS n)
@@ -222,6 +222,10 @@ def place_candidates_sql(addresses: str, contexts: str, into: str) -> list[str]:
     # rank: smaller is better, one number (segment, word, length) for arg_min
     return [
         f"CREATE OR REPLACE TEMP TABLE {into}_segs AS {segs}",
+        # Distinct segments in a table of their own: read as a subquery, the engine pushed the word
+        # filters below the DISTINCT and split every segment of every address (876k rows for 6k
+        # distinct segments at 1M shipments: 1.8 CPU s of the mentions' 7.8).
+        f"CREATE OR REPLACE TEMP TABLE {into}_dsegs AS SELECT DISTINCT seg FROM {into}_segs",
         f"CREATE OR REPLACE TEMP TABLE {into}_match AS SELECT g.* FROM ({grams}) g "
         f"WHERE g.key IN (SELECT key FROM {GAZETTEER_KEYS})",
         # longest match: a name inside a longer matched name of the same segment is not a place of its
@@ -253,7 +257,7 @@ def place_candidates_sql(addresses: str, contexts: str, into: str) -> list[str]:
         JOIN {GAZETTEER_KEYS} k ON k.key = c.key
         LEFT JOIN {contexts} x ON x.address = c.address)
       GROUP BY address)""",
-        f"DROP TABLE {into}_segs; DROP TABLE {into}_match",
+        f"DROP TABLE {into}_segs; DROP TABLE {into}_dsegs; DROP TABLE {into}_match",
     ]
 
 

@@ -96,8 +96,9 @@ def risk(ws, entity=None, *, top: int | None = None, weights=None) -> RiskResult
         return _one(ws, index, resolve_entity(ws, entity), weights)
     frame = store.df("""
 SELECT r.entity_id, e.name, e.country, r.score,
-       arg_max(c.feature, c.contribution) AS top_feature,
-       list(c.feature || ' ' || round(c.contribution, 3) ORDER BY c.contribution DESC) AS features
+       -- equal contributions in feature-name order (the read order differed between runs and engines)
+       arg_min(c.feature, struct_pack(c := -c.contribution, f := c.feature)) AS top_feature,
+       list(c.feature || ' ' || round(c.contribution, 3) ORDER BY c.contribution DESC, c.feature) AS features
 FROM graph_risk r LEFT JOIN entities e ON e.entity_id = r.entity_id
 JOIN graph_risk_contributions c ON c.entity_id = r.entity_id
 GROUP BY r.entity_id, e.name, e.country, r.score

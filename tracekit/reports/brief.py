@@ -5,9 +5,9 @@ by papermill (nbclient under it) with the parameters ``workspace``, ``entity``, 
 and ``watchlists``; the executed notebook is kept next to the HTML, so every table can be re-read in
 full. The HTML has no code, fetches nothing and runs nothing (:mod:`tracekit.reports.render`).
 
-A workspace is one DuckDB file, and DuckDB lets one process write it or several read it, not both:
-while the kernel reads, the caller's own connection is closed (and reopened afterwards); an in-memory
-workspace is copied to a temporary folder for the kernel to read.
+The kernel opens a folder workspace read-only beside the caller, who keeps their own store open (a
+workspace is shared by processes: many readers, one writer, :mod:`tracekit.store.sessions`); an
+in-memory workspace is copied to a temporary folder for the kernel to read.
 """
 
 from __future__ import annotations
@@ -26,12 +26,12 @@ from pathlib import Path
 import nbformat
 
 import tracekit
-from tracekit.errors import TracekitError, WorkspaceError
+from tracekit.errors import TracekitError
 from tracekit.query.changes import parse_window
 from tracekit.query.entities import entity_name, resolve_entity
 from tracekit.reports.render import print_pdf, render_html, require_chromium
 from tracekit.reports.sections import SUMMARY_MIME
-from tracekit.store.engine import DATABASE_FILE, Store, quote_literal
+from tracekit.store.engine import DATABASE_FILE, quote_literal
 
 __all__ = ["brief", "Brief", "default_template", "check_template", "slug"]
 
@@ -138,26 +138,10 @@ def _readable_by_kernel(ws) -> Iterator[Path]:  # noqa: ANN001
                           "COPY FROM DATABASE memory TO tk_brief_copy; DETACH tk_brief_copy")
             yield folder
         return
-    if store.read_only:  # readers share the file
-        yield store.folder
-        return
-    store.close()
-    try:
-        yield store.folder
-    finally:
-        ws.store = _reopen(store.folder)
-
-
-def _reopen(folder: Path, wait: float = 10.0) -> Store:
-    """Open the workspace read-write again, waiting a little for the kernel's process to let go of it."""
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            return Store(folder, read_only=False, create=False)
-        except WorkspaceError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
+    # A folder workspace is shared by processes (many readers, one writer): the caller's store gives the
+    # file back after each write block or when idle, so the kernel opens it read-only beside it and the
+    # caller's workspace, its temporary tables and its cached index stay as they were.
+    yield store.folder
 
 
 @contextlib.contextmanager

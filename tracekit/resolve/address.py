@@ -178,14 +178,18 @@ def bridge_keys(parsed: dict[str, AddressParts]) -> dict[str, str | None]:
 def _bridge(pending: dict[str, AddressParts], latin) -> dict[str, str]:
     """New keys of the ``pending`` Chinese addresses, from their twins among ``(text, parts)`` pairs."""
     wanted = {parts.signature() for parts in pending.values()}
-    streets: dict[tuple, dict[str, tuple[str, ...]]] = {}
+    # Every way a key's street is written, not the last one read: one key has several ("Fuk Wa",
+    # "Fu Kwa" → "fukwa"), and keeping one made the twin depend on the order the engine returned the
+    # distinct addresses in (the same workspace resolved twice could key a Chinese address two ways).
+    streets: dict[tuple, dict[str, set[tuple[str, ...]]]] = {}
     for text, parts in latin:
         if parts.street and parts.street_no and not _HAN.search(text) and parts.signature() in wanted:
-            streets.setdefault(parts.signature(), {})[parts.key()] = parts.street_words
+            streets.setdefault(parts.signature(), {}).setdefault(parts.key(), set()).add(parts.street_words)
     out = {}
     for text, parts in pending.items():
         twins = streets.get(parts.signature(), {})
-        sounding = [key for key, words in twins.items() if sounds_like(parts.han_name, words)]
+        sounding = [key for key, spellings in twins.items()
+                    if any(sounds_like(parts.han_name, words) for words in spellings)]
         if len(sounding) == 1:
             out[text] = sounding[0]
     return out

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -22,6 +23,7 @@ from tracekit.rendering import Report
 from tracekit.resolve.blocking import BlockingCaps, block_keys_sql, candidate_pairs_sql
 from tracekit.resolve.cluster import Constraints, cluster
 from tracekit.resolve.decisions import DecisionLog, effective
+from tracekit.resolve.engines import ResolutionEngine
 from tracekit.resolve.features import FEATURES_TEMP, NAMED, PROFILES_TEMP, compute_features, compute_profiles
 from tracekit.resolve.model import MatchModel, estimate, stored_model
 from tracekit.resolve.normalize import is_generic_word, word_sound
@@ -30,7 +32,7 @@ from tracekit.resolve.tables import EDGE_FLOOR, ensure_resolve_tables
 from tracekit.resolve.workers import pooled
 from tracekit.store import Store
 
-__all__ = ["ResolveReport", "resolve", "recluster", "profiles_sql"]
+__all__ = ["ResolveReport", "resolve", "recluster", "profiles_sql", "DuckDBResolution"]
 
 
 @dataclass
@@ -98,20 +100,25 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
     """Resolve unresolved mentions (all of them when ``full`` or on the first run).
 
     Match weights are estimated by EM on a full run and reused by incremental ones; pass ``model``
-    to impose weights instead (benchmarks compare against the prior alone this way).
+    to impose weights instead (benchmarks compare against the prior alone this way). One run for
+    both engines: a Spark store scores its pairs on the executors (:mod:`tracekit.resolve.engines`
+    says which steps differ).
     """
-    if getattr(store, "engine", "duckdb") == "spark":  # issue 12: pairs scored on the executors
-        from tracekit.resolve.spark_resolve import resolve_on_spark
+    engine: ResolutionEngine
+    if getattr(store, "engine", "duckdb") == "spark":  # issue 12
+        from tracekit.resolve.spark_resolve import SparkResolution
 
-        return resolve_on_spark(store, full=full, weights=weights, caps=caps, progress=progress, model=model)
+        engine = SparkResolution()
+    else:
+        engine = DuckDBResolution()
     started = time.perf_counter()
     caps = caps or BlockingCaps()
     ensure_resolve_tables(store)
     full = full or store.count("resolve_profiles") == 0
-    clock = _Clock(progress)
+    clock = _Clock(progress, engine.label)
     try:
-        with pooled():  # per-value Python on every core
-            return _run(store, full, weights, caps, progress, model, clock, started)
+        with engine.running():
+            return _run(store, engine, full, weights, caps, progress, model, clock, started)
     finally:
         clock.bar.close()
 
@@ -125,10 +132,10 @@ def _cpu_seconds() -> float:
 class _Clock:
     """Wall and CPU seconds per stage, and the run's progress bar (one tick per stage)."""
 
-    def __init__(self, progress: bool):
+    def __init__(self, progress: bool, label: str = "resolve"):
         # normalise, block, score, cluster, write. A notebook bar that stops short of its total stays
         # on the page, red, as if the run had failed.
-        self.bar = tqdm(total=5, desc="resolve", unit="step", disable=not progress, leave=False)
+        self.bar = tqdm(total=5, desc=label, unit="step", disable=not progress, leave=False)
         self.wall: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
         self._last = (time.perf_counter(), _cpu_seconds())
@@ -143,8 +150,8 @@ class _Clock:
             self.bar.set_postfix_str(next_name)
 
 
-def _run(store: Store, full: bool, weights: Weights, caps: BlockingCaps, progress: bool,
-         imposed: MatchModel | None, clock: _Clock, started: float) -> ResolveReport:
+def _run(store: Store, engine: ResolutionEngine, full: bool, weights: Weights, caps: BlockingCaps,
+         progress: bool, imposed: MatchModel | None, clock: _Clock, started: float) -> ResolveReport:
     bar, step = clock.bar, clock.step
     mentions = f"SELECT * FROM party_mentions WHERE {NAMED}"
     if not full:
@@ -160,29 +167,20 @@ def _run(store: Store, full: bool, weights: Weights, caps: BlockingCaps, progres
     new_profiles = compute_profiles(store, first_id, None if full else "resolve_profiles")
     _stage_profiles(store, full)
     step("normalise", "blocking")
-    with store.registered("tk_res_sounds", _sounds(store.df("SELECT profile_id, core_key FROM tk_res_all"))):
+    with store.registered("tk_res_sounds", engine.sounds(store)):
         store.execute(f"CREATE OR REPLACE TEMP TABLE tk_res_blocks AS "
                       f"{block_keys_sql('tk_res_all', 'tk_res_allkeys', caps, 'tk_res_sounds')}")
-    # Sorted so ties in score are met in the same order every run: same data, same entities.
-    pairs = store.df(f"SELECT * FROM ({candidate_pairs_sql('tk_res_blocks', None if full else 'tk_res_newids')})"
-                     " ORDER BY a, b")  # noqa: S608
+    n_pairs = engine.candidate_pairs(store, full)
     step("block", "scoring")
     profiles = store.df(profiles_sql("tk_res_all", "tk_res_allkeys"))
-    index = pd.Index(profiles["profile_id"])
-    a, b = index.get_indexer(pairs["a"]), index.get_indexer(pairs["b"])
     arrays = ProfileArrays(profiles)
-    levels = pair_levels(arrays, a, b, pairs, weights)
     # Weights are estimated afresh on a full run (on every candidate pair, the workspace's own data)
     # and reused by incremental runs, so old and new pairs are scored alike.
-    model = imposed or (None if full else stored_model(store))
-    estimated = model is None
-    if estimated:
-        model = estimate(levels[1])
-    scored = score_pairs(arrays, a, b, pairs, weights, model=model, levels=levels)
-    scored.insert(0, "b", pairs["b"].to_numpy())
-    scored.insert(0, "a", pairs["a"].to_numpy())
+    given = imposed or (None if full else stored_model(store))
+    model = engine.score(store, profiles, arrays, weights, given)
+    estimated = given is None
     step("score", "clustering")
-    edges = scored if full else pd.concat([store.df("SELECT * FROM resolve_edges ORDER BY a, b"), scored])
+    edges = engine.clustering_edges(store, profiles, weights.threshold, full)
     assignment, conflicts = _cluster(store, profiles, edges, weights, model, arrays)
     step("cluster", "writing")
     with store.transaction():
@@ -190,12 +188,57 @@ def _run(store: Store, full: bool, weights: Weights, caps: BlockingCaps, progres
             store.execute("DELETE FROM resolve_model")
             with store.registered("tk_res_model", model.to_frame()):
                 store.execute("INSERT INTO resolve_model SELECT * FROM tk_res_model")
-        _write_run(store, full, scored[scored["score"] >= EDGE_FLOOR])
+        _write_run(store, full, engine.stored_edges())
         _write_assignment(store, assignment)
     step("write")
-    return ResolveReport(full, n_new, new_profiles, len(profiles), len(pairs), store.count("entities"),
+    return ResolveReport(full, n_new, new_profiles, len(profiles), n_pairs, store.count("entities"),
                          time.perf_counter() - started, conflicts, model.pairs if estimated else 0, clock.wall,
                          clock.cpu)
+
+
+class DuckDBResolution(ResolutionEngine):
+    """The engine steps of a resolution on DuckDB: the pairs come here and are scored in this process."""
+
+    def __init__(self) -> None:
+        self.pairs = pd.DataFrame()
+        self.scored = pd.DataFrame()
+
+    def running(self) -> AbstractContextManager[None]:
+        return pooled()  # per-value Python on every core
+
+    def sounds(self, store: Store) -> pd.DataFrame:
+        return _sounds(store.df("SELECT profile_id, core_key FROM tk_res_all"))
+
+    def candidate_pairs(self, store: Store, full: bool) -> int:
+        # Sorted so ties in score are met in the same order every run: same data, same entities.
+        self.pairs = store.df(f"SELECT * FROM ({candidate_pairs_sql('tk_res_blocks', None if full else 'tk_res_newids')})"
+                              " ORDER BY a, b")  # noqa: S608
+        return len(self.pairs)
+
+    def score(self, store: Store, profiles: pd.DataFrame, arrays: ProfileArrays, weights: Weights,
+              model: MatchModel | None) -> MatchModel:
+        pairs = self.pairs
+        index = pd.Index(profiles["profile_id"])
+        a, b = index.get_indexer(pairs["a"]), index.get_indexer(pairs["b"])
+        levels = pair_levels(arrays, a, b, pairs, weights)
+        if model is None:
+            model = estimate(levels[1])
+        scored = score_pairs(arrays, a, b, pairs, weights, model=model, levels=levels)
+        scored.insert(0, "b", pairs["b"].to_numpy())
+        scored.insert(0, "a", pairs["a"].to_numpy())
+        self.scored = scored
+        return model
+
+    def clustering_edges(self, store: Store, profiles: pd.DataFrame, threshold: float, full: bool) -> pd.DataFrame:
+        if full:
+            return self.scored  # already in (a, b) order: the candidate pairs were read so
+        # The stored pairs and this run's never overlap (every new pair touches a new profile): one (a, b)
+        # order over both, the order recluster() reads them in.
+        edges = pd.concat([store.df("SELECT * FROM resolve_edges"), self.scored], ignore_index=True)
+        return edges.sort_values(["a", "b"], kind="stable", ignore_index=True)
+
+    def stored_edges(self) -> pd.DataFrame:
+        return self.scored[self.scored["score"] >= EDGE_FLOOR]
 
 
 def profiles_sql(profiles: str, keys: str) -> str:
@@ -375,7 +418,11 @@ def recluster(store: Store, weights: Weights = WEIGHTS) -> list[str]:
                                       "resolve_profile_keys"))
     if profiles.empty:
         return []
-    edges = store.df("SELECT * FROM resolve_edges")
+    # In (a, b) order, the order every run hands clustering its pairs: clustering meets tied scores in
+    # its input order, and the table's stored order is the engine's to choose (DuckDB's changes with
+    # deletes and threads, Spark's with files): read as stored, a decision re-clustered the same
+    # pairs into other entities (797 entities became 798 on a 4,000-row demo world).
+    edges = store.df("SELECT * FROM resolve_edges ORDER BY a, b")
     assignment, conflicts = _cluster(store, profiles, edges, weights, stored_model(store))
     with store.transaction():
         _write_assignment(store, assignment)

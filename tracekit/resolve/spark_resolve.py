@@ -1,5 +1,5 @@
-"""``resolve`` on a Spark store: the same stages as :func:`tracekit.resolve.pipeline.resolve`, with the
-pair work on the executors.
+"""``resolve`` on a Spark store: :func:`tracekit.resolve.pipeline.resolve`'s own run, with the pair work
+on the executors (the engine hook, :class:`SparkResolution`: :mod:`tracekit.resolve.engines`).
 
 What runs where, and why (docs/SCALING.md has the measured cost):
 
@@ -24,109 +24,63 @@ Same answers as DuckDB on the demo world (tests/spark/test_score_spark.py).
 
 from __future__ import annotations
 
-import time
+from typing import Any
 
 import igraph
 import numpy as np
 import pandas as pd
-from tqdm.auto import tqdm
 
-from tracekit.resolve.blocking import BlockingCaps, block_keys_sql, candidate_pairs_sql
-from tracekit.resolve.features import NAMED, compute_features, compute_profiles
-from tracekit.resolve.model import MatchModel, stored_model
-from tracekit.resolve.pipeline import (
-    ResolveReport,
-    _cluster,
-    _sounds,
-    _stage_profiles,
-    _write_assignment,
-    _write_run,
-    profiles_sql,
-)
-from tracekit.resolve.scoring import WEIGHTS, ProfileArrays, Weights
+from tracekit.resolve.blocking import candidate_pairs_sql
+from tracekit.resolve.engines import ResolutionEngine
+from tracekit.resolve.model import MatchModel
+from tracekit.resolve.pipeline import _sounds, profiles_sql
+from tracekit.resolve.scoring import ProfileArrays, Weights
 from tracekit.resolve.spark_score import (
     estimate_on_executors,
     levels_on_executors,
     pairs_with_profiles,
     score_on_executors,
 )
-from tracekit.resolve.tables import EDGE_FLOOR, ensure_resolve_tables
+from tracekit.resolve.tables import EDGE_FLOOR
 
-__all__ = ["resolve_on_spark", "inside_strong_components", "strong_components"]
+__all__ = ["SparkResolution", "inside_strong_components", "strong_components"]
 
 
-def resolve_on_spark(store, *, full: bool = False, weights: Weights = WEIGHTS,  # noqa: ANN001 - a SparkStore
-                     caps: BlockingCaps | None = None, progress: bool = True,
-                     model: MatchModel | None = None) -> ResolveReport:
-    """:func:`tracekit.resolve.pipeline.resolve` for a :class:`~tracekit.store.spark.SparkStore`."""
-    imposed = model
-    started = time.perf_counter()
-    caps = caps or BlockingCaps()
-    ensure_resolve_tables(store)
-    full = full or store.count("resolve_profiles") == 0
-    bar = tqdm(total=5, desc="resolve (spark)", unit="step", disable=not progress, leave=False)
-    stages: dict[str, float] = {}
-    clock = [time.perf_counter()]
+class SparkResolution(ResolutionEngine):
+    """The engine steps of :func:`tracekit.resolve.pipeline.resolve` on a :class:`~tracekit.store.spark.SparkStore`:
+    the pairs stay on the cluster; the driver gets the strong pairs' components."""
 
-    def step(name: str, next_name: str | None = None) -> None:
-        now = time.perf_counter()
-        stages[name] = round(now - clock[0], 3)
-        clock[0] = now
-        bar.update()
-        if next_name:
-            bar.set_postfix_str(next_name)
+    label = "resolve (spark)"
 
-    try:
-        mentions = f"SELECT * FROM party_mentions WHERE {NAMED}"
-        if not full:
-            mentions += " AND mention_id NOT IN (SELECT mention_id FROM mention_features)"
-        bar.set_postfix_str("normalising")
-        n_new = compute_features(store, mentions)
-        if n_new == 0 and not full:
-            bar.update(bar.total - bar.n)
-            return ResolveReport(False, 0, 0, store.count("resolve_profiles"), 0, store.count("entities"),
-                                 time.perf_counter() - started)
-        first_id = 1 if full else int(store.scalar("SELECT coalesce(max(profile_id), 0) + 1 "
-                                                   "FROM resolve_profiles"))
-        new_profiles = compute_profiles(store, first_id, None if full else "resolve_profiles")
-        _stage_profiles(store, full)
-        step("normalise", "blocking")
-        with store.registered("tk_res_sounds", _sounds_on_executors(store)):
-            store.execute(f"CREATE OR REPLACE TEMP TABLE tk_res_blocks AS "
-                          f"{block_keys_sql('tk_res_all', 'tk_res_allkeys', caps, 'tk_res_sounds')}")
+    def __init__(self) -> None:
+        self.scored: Any = None  # a Spark DataFrame of the scored pairs, checkpointed
+
+    def sounds(self, store) -> Any:  # noqa: ANN001 - a SparkStore
+        return _sounds_on_executors(store)
+
+    def candidate_pairs(self, store, full: bool) -> int:  # noqa: ANN001
         store.execute("CREATE OR REPLACE TEMP TABLE tk_res_pairs AS "
                       f"{candidate_pairs_sql('tk_res_blocks', None if full else 'tk_res_newids')}")
-        n_pairs = store.count("tk_res_pairs")
-        step("block", "scoring")
-        profiles = store.df(profiles_sql("tk_res_all", "tk_res_allkeys"))
-        arrays = ProfileArrays(profiles)  # the driver's, for clustering's on-demand pairs and the word counts
+        return store.count("tk_res_pairs")
+
+    def score(self, store, profiles: pd.DataFrame, arrays: ProfileArrays, weights: Weights,  # noqa: ANN001
+              model: MatchModel | None) -> MatchModel:
+        # the driver's arrays give the word counts; the executors compare each pair
         joined = pairs_with_profiles(store.table("tk_res_pairs"), store.spark(profiles_sql("tk_res_all",
                                                                                            "tk_res_allkeys")))
         levels = levels_on_executors(joined, arrays.word_uses(), weights).localCheckpoint()
-        model = imposed or (None if full else stored_model(store))
-        estimated = model is None
-        if estimated:
+        if model is None:
             model = estimate_on_executors(levels)
-        scored = score_on_executors(levels, model, weights).localCheckpoint()
-        step("score", "clustering")
-        edges = inside_strong_components(store, profiles, scored, weights.threshold, full)
-        assignment, conflicts = _cluster(store, profiles, edges, weights, model, arrays)
-        step("cluster", "writing")
-        with store.transaction():
-            if estimated:
-                store.execute("DELETE FROM resolve_model")
-                with store.registered("tk_res_model", model.to_frame()):
-                    store.execute("INSERT INTO resolve_model SELECT * FROM tk_res_model")
-            # One file in (a, b) order: reclustering after a decision reads `SELECT * FROM resolve_edges`
-            # and breaks score ties in that order, as DuckDB's table (written in that order) does.
-            kept = scored.where(scored["score"] >= EDGE_FLOOR).orderBy("a", "b").coalesce(1)
-            _write_run(store, full, kept)
-            _write_assignment(store, assignment)
-        step("write")
-    finally:
-        bar.close()
-    return ResolveReport(full, n_new, new_profiles, len(profiles), n_pairs, store.count("entities"),
-                         time.perf_counter() - started, conflicts, model.pairs if estimated else 0, stages)
+        self.scored = score_on_executors(levels, model, weights).localCheckpoint()
+        return model
+
+    def clustering_edges(self, store, profiles: pd.DataFrame, threshold: float,  # noqa: ANN001
+                         full: bool) -> pd.DataFrame:
+        return inside_strong_components(store, profiles, self.scored, threshold, full)
+
+    def stored_edges(self) -> Any:
+        # (a, b) order and one file, though recluster() sorts what it reads: a file per run, not per task.
+        return self.scored.where(self.scored["score"] >= EDGE_FLOOR).orderBy("a", "b").coalesce(1)
 
 
 def _sounds_on_executors(store):  # noqa: ANN001, ANN202 - SparkStore in, Spark DataFrame out
@@ -159,15 +113,14 @@ def strong_components(n: int, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray,
 
 def inside_strong_components(store, profiles: pd.DataFrame, scored, threshold: float,  # noqa: ANN001
                              full: bool) -> pd.DataFrame:
-    """The scored pairs (``a, b, score``) whose two profiles share a component of strong pairs, in the
-    order the DuckDB pipeline hands clustering its pairs (stored edges first on an incremental run, each
-    part by ``a, b``): the only pairs :func:`tracekit.resolve.cluster.cluster` ever weighs."""
+    """The scored pairs (``a, b, score``) whose two profiles share a component of strong pairs, in ``a, b``
+    order as the DuckDB run hands clustering its pairs (stored and new alike on an incremental run): the
+    only pairs :func:`tracekit.resolve.cluster.cluster` ever weighs."""
     from pyspark.sql import functions as F
 
-    edges = scored.select("a", "b", "score").withColumn("run", F.lit(1))
+    edges = scored.select("a", "b", "score")
     if not full:
-        edges = store.table("resolve_edges").select("a", "b", F.col("score").cast("float")) \
-            .withColumn("run", F.lit(0)).unionByName(edges)
+        edges = store.table("resolve_edges").select("a", "b", F.col("score").cast("float")).unionByName(edges)
     strong = edges.where((F.col("score") >= threshold) & (F.col("a") != F.col("b"))).select("a", "b").toPandas()
     index = pd.Index(profiles["profile_id"])
     membership, grouped = strong_components(len(index), index.get_indexer(strong["a"]),
@@ -181,6 +134,6 @@ def inside_strong_components(store, profiles: pd.DataFrame, scored, threshold: f
     component = store.session.createDataFrame(members)
     inside = (edges.join(component.withColumnRenamed("profile_id", "a").withColumnRenamed("component", "ca"), "a")
               .join(component.withColumnRenamed("profile_id", "b").withColumnRenamed("component", "cb"), "b")
-              .where(F.col("ca") == F.col("cb")).select("run", "a", "b", "score").toPandas())
-    inside = inside.sort_values(["run", "a", "b"], kind="stable").reset_index(drop=True)
+              .where(F.col("ca") == F.col("cb")).select("a", "b", "score").toPandas())
+    inside = inside.sort_values(["a", "b"], kind="stable").reset_index(drop=True)
     return inside[["a", "b", "score"]].astype({"a": np.int64, "b": np.int64, "score": np.float32})

@@ -97,6 +97,8 @@ class Store(Sessions, Transactions):
         self._last_used = 0.0
         self._idle_watcher: threading.Thread | None = None
         self._generation = 0  # writes in an in-memory store
+        self._mentions_paused = 0  # >0 while the party-mentions hook runs (or a caller needs it off)
+        self.mentions_temp_generation: int | None = None  # read-only: generation of the temporary mentions
         self.connects = 0  # connections opened (tests, benchmarks)
         self.upgrades = 0  # reads that turned into writes
         self._con: duckdb.DuckDBPyConnection | None = None
@@ -151,6 +153,30 @@ class Store(Sessions, Transactions):
             raise WorkspaceError(f"cannot create workspace folder {folder}: {exc.strerror or exc}") from exc
         return database
 
+    # -- the party-mentions hook ---------------------------------------------------------------------
+    @property
+    def mentions_hook_off(self) -> bool:
+        return self._mentions_paused > 0
+
+    @contextlib.contextmanager
+    def mentions_hook_paused(self) -> Iterator[None]:
+        """Statements in the block naming ``party_mentions`` do not write pending mentions first."""
+        self._mentions_paused += 1
+        try:
+            yield
+        finally:
+            self._mentions_paused -= 1
+
+    def _mentions_first(self, sql: str) -> None:
+        """Before a statement that names ``party_mentions``: write the mentions a load left pending
+        (:func:`tracekit.store.mentions.ensure_party_mentions`, the one materialisation hook)."""
+        if self._mentions_paused or self._closed:
+            return
+        from tracekit.store.mentions import ensure_party_mentions, names_mentions
+
+        if names_mentions(sql):
+            ensure_party_mentions(self)
+
     # -- executing -------------------------------------------------------------------------------
     def _call(self, run: Callable[[duckdb.DuckDBPyConnection], Any]) -> Any:
         """Run ``run(connection)`` with engine errors explained; a statement refused because the
@@ -169,6 +195,7 @@ class Store(Sessions, Transactions):
 
     def execute(self, sql: str, params: Sequence[Any] | dict | None = None) -> None:
         """Run one statement (or several separated by ';' when ``params`` is None) for its effect."""
+        self._mentions_first(sql)
         setting = setting_of(sql) if params is None else None
         if params is None:
             self._call(lambda con: con.execute(sql))
@@ -188,16 +215,19 @@ class Store(Sessions, Transactions):
         beyond 2^53); an id column (``*_id``, ``src``, ``dst``, ``via``) that arrives as floats anyway is
         an error here rather than a wrong id later (see :mod:`tracekit.store.ids`).
         """
+        self._mentions_first(sql)
         frame = self._call(lambda con: con.execute(sql, params).df() if params is not None else con.sql(sql).df())
         check_id_columns(frame)
         return frame
 
     def arrow(self, sql: str, params: Sequence[Any] | dict | None = None) -> pa.Table:
         """Run a query and return its result as an Arrow table."""
+        self._mentions_first(sql)
         return self._call(lambda con: arrow_of(con, sql, params))
 
     def rows(self, sql: str, params: Sequence[Any] | dict | None = None) -> list[tuple]:
         """Run a query and return its rows as tuples (for small results only)."""
+        self._mentions_first(sql)
         return self._call(lambda con: con.execute(sql, params).fetchall())
 
     def scalar(self, sql: str, params: Sequence[Any] | dict | None = None) -> Any:

@@ -49,6 +49,7 @@ from tracekit.store.direct import (
     scan_direct,
 )
 from tracekit.store.engine import Store, quote_literal
+from tracekit.store.mentions import defer, forget_pending
 from tracekit.store.report import LoadReport, SourceReport
 from tracekit.store.scan import (
     Fingerprinter,
@@ -164,12 +165,18 @@ def delete_source(store: Store, source_id: int) -> None:
     Resolution rows of its mentions go too, so nothing points at a mention that is gone; the caller
     redoes the resolution (the graph tables rebuild themselves when shipments and resolution change).
     """
-    for table in ("mention_features", "mention_entities"):
-        if store.table_exists(table):
-            store.execute(f"DELETE FROM {table} WHERE mention_id IN "  # noqa: S608
-                          "(SELECT mention_id FROM party_mentions WHERE source_id = ?)", [source_id])
-    for table in ("shipments", "party_mentions", "quarantine", "sources"):
-        store.execute(f"DELETE FROM {table} WHERE source_id = ?", [source_id])  # noqa: S608
+    # Other sources' pending mentions need not be written to delete this one's (its own pending row goes).
+    # (A SparkStore, whose load writes mentions at once, has no hook and nothing pending.)
+    hooked = hasattr(store, "mentions_hook_paused")
+    with store.mentions_hook_paused() if hooked else contextlib.nullcontext():
+        if hooked:
+            forget_pending(store, source_id)
+        for table in ("mention_features", "mention_entities"):
+            if store.table_exists(table):
+                store.execute(f"DELETE FROM {table} WHERE mention_id IN "  # noqa: S608
+                              "(SELECT mention_id FROM party_mentions WHERE source_id = ?)", [source_id])
+        for table in ("shipments", "party_mentions", "quarantine", "sources"):
+            store.execute(f"DELETE FROM {table} WHERE source_id = ?", [source_id])  # noqa: S608
     if store.table_exists(SOURCE_FILES):
         store.execute(f"DELETE FROM {SOURCE_FILES} WHERE source_id = ?", [source_id])  # noqa: S608
     store.execute(f"DROP TABLE IF EXISTS {raw_table_name(source_id)}")
@@ -177,7 +184,7 @@ def delete_source(store: Store, source_id: int) -> None:
 
 def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path,
               step: Callable[[str], None] = lambda _: None, decl: Declaration | None = None,
-              on_change: str | None = None) -> SourceReport:
+              on_change: str | None = None, mentions: str = "auto") -> SourceReport:
     started = time.perf_counter()
     source = prepared.source
     report = SourceReport(source.name, "loaded", mapping=prepared.mapping, notes=list(prepared.notes),
@@ -202,12 +209,12 @@ def _load_one(store: Store, prepared: _Prepared, *, replace: bool, workdir: Path
             state = _read_source(store, prepared, source_id, workdir, step, direct)
             replace = _check_versions(store, state.content_hash, source, replace, on_change, report)
             if not direct:
-                _finish_source(store, prepared, state, source_id, report, replace, step, decl)
+                _finish_source(store, prepared, state, source_id, report, replace, step, decl, mentions)
         if direct:
             with rows_unrecorded(store) as settled:
                 try:
                     with store.transaction():
-                        _finish_source(store, prepared, state, source_id, report, replace, step, decl)
+                        _finish_source(store, prepared, state, source_id, report, replace, step, decl, mentions)
                 except BaseException:
                     _forget_rows(store, source_id)
                     settled()
@@ -275,7 +282,8 @@ def _check_versions(store: Store, content_hash: str, source: Source, replace: bo
 
 
 def _finish_source(store: Store, prepared: _Prepared, state: _Read, source_id: int, report: SourceReport,
-                   replace: bool, step: Callable[[str], None], decl: Declaration | None) -> None:
+                   replace: bool, step: Callable[[str], None], decl: Declaration | None,
+                   mentions: str = "auto") -> None:
     """Replace earlier versions, number, quarantine, write mentions and the ``sources`` row."""
     source, layout = prepared.source, prepared.layout
     delimiter = layout.delimiter if layout else ","
@@ -296,7 +304,7 @@ def _finish_source(store: Store, prepared: _Prepared, state: _Read, source_id: i
                                                                  delimiter))  # plan: countries joined
         finish_rows(store, mapping=prepared.mapping, source_id=source_id, source_name=source.name,
                     rejects=rejects, reject_physical={}, report=report, step=step, declaration=decl,
-                    rows_read=state.scan.accepted + len(rejects))
+                    rows_read=state.scan.accepted + len(rejects), mentions=mentions)
         record_source_file(store, source_id, source, layout, state.scan.fingerprint)
     else:
         if source.kind == "text":
@@ -312,7 +320,7 @@ def _finish_source(store: Store, prepared: _Prepared, state: _Read, source_id: i
             create_raw_from_table(store, raw, prepared.table)
         write_rows(store, source_id=source_id, raw=raw, mapping=prepared.mapping, source_name=source.name,
                    excel_serials=source.kind == "xlsx", delimiter=delimiter, rejects=rejects,
-                   reject_physical={}, report=report, step=step, declaration=decl)
+                   reject_physical={}, report=report, step=step, declaration=decl, mentions=mentions)
     store.execute(
         "INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, current_timestamp)",
         [source_id, str(source.path) if source.path else None, source.name, state.content_hash, report.format,
@@ -410,10 +418,11 @@ def _prepare_readable(store: Store, source: Source, mapping: Any, encoding: str 
 def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = False,
          encoding: str | None = None, delimiter: str | None = None, progress: bool = True,
          declaring_country: str | None = None, declaration_kind: str | None = None,
-         on_change: str | None = None) -> LoadReport:
+         on_change: str | None = None, mentions: str = "auto") -> LoadReport:
     """Load sources into the workspace; see :meth:`tracekit.Workspace.load`."""
     started = time.perf_counter()
     check_on_change(on_change)
+    defer(mentions, 0)  # a wrong value stops the load before anything is read
     if store.read_only:
         raise WorkspaceError(f"the workspace {store.folder} was opened read-only (--read-only) and a load "
                              "changes it; run it without --read-only")
@@ -430,7 +439,8 @@ def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = F
     ensure_source_files(store)
     report = LoadReport()
     bar = tqdm(prepared, desc="loading", unit="source", disable=not progress or len(prepared) == 0)
-    with _workdir(store) as workdir:
+    # Sources whose mentions are pending stay pending: a load writes only its own (or defers them too).
+    with _workdir(store) as workdir, store.mentions_hook_paused():
         for item in bar:
             name = item.source.name[-40:]
             bar.set_postfix_str(name)
@@ -439,7 +449,7 @@ def load(store: Store, sources: Any, mapping: Any = "auto", *, replace: bool = F
                 bar.set_postfix_str(f"{name}: {what}")
             try:
                 report.sources.append(_load_retrying(store, item, replace=replace, workdir=workdir, step=step,
-                                                     decl=decl, on_change=on_change))
+                                                     decl=decl, on_change=on_change, mentions=mentions))
             except _AlreadyLoaded as done:
                 row = store.rows("SELECT rows_read, rows_loaded, rows_quarantined FROM sources "
                                  "WHERE source_id = ?", [done.source_id])[0]

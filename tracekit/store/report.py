@@ -55,9 +55,14 @@ class SourceReport:
     country_sources: dict[str, int] = field(default_factory=dict)  # mentions per party_mentions.country_source
     country_conflicts: dict[str, int] = field(default_factory=dict)  # weaker evidence naming another country
     localities: int = 0  # mentions whose address named a recognised city or locality
+    mentions_pending: bool = False  # party mentions deferred: written at first use (tracekit.store.mentions)
 
     def evidence_text(self) -> str:
         """One line: where party countries came from, the conflicts, the localities found."""
+        if self.mentions_pending:
+            return ("party mentions: pending, written (with their countries and localities) at the first verb "
+                    "that reads them (resolve, info, flags, exports, sql), or now with mentions='now' "
+                    "(--mentions now)")
         sources = ", ".join(f"{k} {v:,}" for k, v in self.country_sources.items()) or "none"
         text = f"party countries from: {sources}; localities recognised: {self.localities:,}"
         if self.country_conflicts:
@@ -76,7 +81,7 @@ class SourceReport:
             "field_warnings": list(self.field_warnings),
             "declaration": dict(self.declaration) if self.declaration else None,
             "country_sources": dict(self.country_sources), "country_conflicts": dict(self.country_conflicts),
-            "localities": self.localities,
+            "localities": self.localities, "mentions_pending": self.mentions_pending,
         }
 
 

@@ -29,18 +29,26 @@ class Transactions:
         with self._lock, self.writing():
             with engine_errors(self):
                 self._connection().execute("BEGIN TRANSACTION")
+            self._transactions = getattr(self, "_transactions", 0) + 1
             try:
                 yield self
             except BaseException:
+                self._transactions -= 1
                 self._rollback()
                 raise
             else:
+                self._transactions -= 1
                 self._committing = True
                 try:
                     with engine_errors(self):
                         self._con.execute("COMMIT")
                 finally:
                     self._committing = False
+
+    @property
+    def in_transaction(self) -> bool:
+        """Whether a :meth:`transaction` block is open (its statements commit together)."""
+        return getattr(self, "_transactions", 0) > 0
 
     def _rollback(self) -> None:
         """Roll back, again if a Ctrl-C (or the interrupt watcher) cut the ROLLBACK itself short."""

@@ -74,7 +74,7 @@ class StoreVerbs:
 
     def load(self, source: Any, mapping: Any = "auto", *, replace: bool = False, encoding: str | None = None,
              delimiter: str | None = None, progress: bool = True, declaring_country: str | None = None,
-             declaration: str | None = None, on_change: str | None = None):
+             declaration: str | None = None, on_change: str | None = None, mentions: str = "auto"):
         """Load trade records; every row ends up loaded or quarantined, never dropped.
 
         Parameters
@@ -102,6 +102,13 @@ class StoreVerbs:
             country, an export declaration's exporter (the shipper) is: their mentions get it as
             their country (``country_source = 'declaration'``) unless a country column says otherwise.
             Recorded with the source.
+        mentions : "auto", "now" or "deferred"
+            When the party mentions (each party's name, address, identifiers, country from the strongest
+            evidence, locality) are written. They cost about as much as the rest of the load. "now": in
+            the load, with the country evidence counted in the report. "deferred": the load records them
+            as pending and the first verb that reads them (resolve, info, flags, exports, ``ws.sql``)
+            writes them, in one transaction (a read-only session computes them for itself). "auto" (the
+            default): "now" for a source of under 1,000,000 rows, else "deferred".
 
         Returns
         -------
@@ -128,14 +135,16 @@ class StoreVerbs:
         >>> r.rows_read, r.rows_loaded, r.quarantine_reasons
         (2, 1, {'no_party': 1})
         """
+        extra = {}
         if getattr(self.store, "engine", "duckdb") == "spark":  # sparkload: read by Spark (store/spark_load.py)
-            from tracekit.store.spark_load import spark_load as load
+            from tracekit.store.spark_load import spark_load as load  # writes the mentions in its own jobs
         else:
             from tracekit.store.load import load
 
+            extra["mentions"] = mentions
         return load(self.store, source, mapping, replace=replace, encoding=encoding, delimiter=delimiter,
                     progress=progress, declaring_country=declaring_country, declaration_kind=declaration,
-                    on_change=on_change)
+                    on_change=on_change, **extra)
 
     def preview(self, source: Any, mapping: Any = "auto", *, encoding: str | None = None,
                 delimiter: str | None = None, sample_rows: int | None = None):

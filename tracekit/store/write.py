@@ -18,25 +18,9 @@ import pyarrow as pa
 
 from tracekit.ingest.codes import COUNTRY_TABLE, country_table
 from tracekit.ingest.dates import DayOrder, choose_day_order, date_forms_probe_sql, describe_date_forms
-from tracekit.ingest.evidence import (
-    COUNTRY_SOURCES,
-    Declaration,
-    addresses_sql,
-    base_mentions_sql,
-    contexts_sql,
-    evidence_counts_sql,
-    final_mentions_sql,
-    places_sql,
-    port_countries_sql,
-    tail_countries_sql,
-)
+from tracekit.ingest.evidence import Declaration
 from tracekit.ingest.fields import PARTY_ATTRIBUTES, PARTY_ROLES, field_names
-from tracekit.ingest.gazetteer import (
-    GAZETTEER_KEYS,
-    gazetteer_file,
-    gazetteer_read_sql,
-    place_candidates_sql,
-)
+from tracekit.ingest.gazetteer import GAZETTEER_KEYS, gazetteer_file, gazetteer_read_sql
 from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.plan import (
     WARNING_FLAGS,
@@ -49,6 +33,7 @@ from tracekit.ingest.plan import (
     warning_counts_sql,
 )
 from tracekit.store.engine import Store, quote_literal
+from tracekit.store.mentions import defer, mark_pending, write_mentions
 from tracekit.store.report import SourceReport
 
 __all__ = ["write_rows", "finish_rows", "quarantine_left_out", "ensure_country_table", "ensure_gazetteer_table", "load_settings"]
@@ -168,7 +153,8 @@ def _duplicates(store: Store, plan: StagePlan) -> None:
 
 def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, source_name: str, excel_serials: bool,
                delimiter: str, rejects: list[tuple], reject_physical: dict[int, int], report: SourceReport,
-               step: Callable[[str], None] = lambda _: None, declaration: Declaration | None = None) -> None:
+               step: Callable[[str], None] = lambda _: None, declaration: Declaration | None = None,
+               mentions: str = "auto") -> None:
     """Normalise, quarantine and write one source's rows (inside its transaction).
 
     One pass normalises the raw rows straight into ``shipments`` (no staging copy); the rows it left
@@ -199,7 +185,7 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
     store.execute("DROP TABLE tk_left_out; DROP TABLE tk_dups")
     finish_rows(store, mapping=mapping, source_id=source_id, source_name=source_name, rejects=rejects,
                 reject_physical=reject_physical, report=report, step=step, declaration=declaration,
-                rows_read=int(store.count(raw)) + len(rejects))
+                rows_read=int(store.count(raw)) + len(rejects), mentions=mentions)
 
 
 def quarantine_left_out(store: Store, plan: StagePlan, source_id: int, source_name: str, raw_cols: list[str],
@@ -218,14 +204,19 @@ def quarantine_left_out(store: Store, plan: StagePlan, source_id: int, source_na
 
 def finish_rows(store: Store, *, mapping: Mapping, source_id: int, source_name: str, rejects: list[tuple],
                 reject_physical: dict[int, int], report: SourceReport, rows_read: int,
-                step: Callable[[str], None] = lambda _: None, declaration: Declaration | None = None) -> None:
-    """After ``shipments`` holds the source's loaded rows: party mentions, the reader's rejects, notes, and
+                step: Callable[[str], None] = lambda _: None, declaration: Declaration | None = None,
+                mentions: str = "auto") -> None:
+    """After ``shipments`` holds the source's loaded rows: party mentions (written now, or recorded as
+    pending under ``mentions``: :func:`tracekit.store.mentions.defer`), the reader's rejects, notes, and
     the check that read = loaded + quarantined."""
     roles = [r for r in PARTY_ROLES
              if any(f"{r}_{a}" in mapping.columns for a in (*PARTY_ATTRIBUTES, "contact", "name_address"))]
-    step("party mentions")
-    if roles:
-        _write_mentions(store, mapping, source_id, roles, declaration, report)
+    if roles and defer(mentions, rows_read):
+        mark_pending(store, source_id, roles, country_sources(mapping), declaration)
+        report.mentions_pending = True
+    elif roles:
+        step("party mentions")
+        write_mentions(store, source_id, roles, country_sources(mapping), declaration, report)
     _insert_rejects(store, source_id, quote_literal(source_name), rejects, reject_physical)
     if notes := _derived_country_notes(store, mapping, source_id):
         report.notes.extend(notes)
@@ -237,37 +228,6 @@ def finish_rows(store: Store, *, mapping: Mapping, source_id: int, source_name: 
     if report.rows_read != report.rows_loaded + report.rows_quarantined:  # a bug, never the user's data
         raise RuntimeError(f"{source_name}: rows read {report.rows_read} != loaded "
                            f"{report.rows_loaded} + quarantined {report.rows_quarantined}")
-
-
-_MENTION_TEMPS = ("tk_maddr", "tk_mtail", "tk_mctx", "tk_mcand", "tk_mplace", "tk_mport")
-
-
-def _write_mentions(store: Store, mapping: Mapping, source_id: int, roles: list[str],
-                    declaration: Declaration | None, report: SourceReport) -> None:
-    """Party mentions of the new shipments, each with its country from the strongest evidence and its locality.
-
-    Set-based throughout (:mod:`tracekit.ingest.evidence`): addresses, address endings, segments and
-    ports are read once per distinct text, then joined back to the mentions.
-    """
-    base = base_mentions_sql(mapping, source_id, roles, country_sources(mapping), declaration)
-    base = f"({base})"  # read from shipments each time: cheaper than a copy (only the columns used are read)
-    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_maddr AS {addresses_sql(base)}")
-    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mtail AS {tail_countries_sql('tk_maddr')}")
-    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mctx AS {contexts_sql('tk_maddr', 'tk_mtail')}")
-    for statement in place_candidates_sql("tk_maddr", "tk_mctx", "tk_mcand"):
-        store.execute(statement)
-    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mplace AS {places_sql('tk_mctx', 'tk_mcand')}")
-    store.execute(f"CREATE OR REPLACE TEMP TABLE tk_mport AS {port_countries_sql(base)}")
-    store.execute("INSERT INTO party_mentions BY NAME "
-                  + final_mentions_sql(base, "tk_mplace", "tk_mport", attributes=True))
-    counts = store.rows(evidence_counts_sql(f"({final_mentions_sql(base, 'tk_mplace', 'tk_mport')})"))[0]
-    n = len(COUNTRY_SOURCES)
-    report.country_sources = {s: int(c) for s, c in zip(COUNTRY_SOURCES, counts[:n], strict=True) if c}
-    report.localities = int(counts[n])
-    conflicts = dict(zip(COUNTRY_SOURCES[1:], (int(c) for c in counts[n + 1:2 * n]), strict=True))
-    conflicts["address"] += int(counts[2 * n])  # the address's country words against its city
-    report.country_conflicts = {s: c for s, c in conflicts.items() if c}
-    store.execute("; ".join(f"DROP TABLE {t}" for t in _MENTION_TEMPS))
 
 
 def _insert_rejects(store: Store, source_id: int, name: str, rejects: list[tuple],

@@ -157,6 +157,23 @@ def test_a_trace_reads_at_first_sight(lab, browser):
                     overflow: getComputedStyle(s).overflowX}; }""")
         assert scroll["inside"] and scroll["overflow"] == "auto", scroll
         assert scroll["wide"] and scroll["moved"], scroll  # the evidence table is wide: it scrolls to its end
+
+        # zoomed far out the columns crowd together: the headings left stand apart, the seed's among them
+        def headings_at(zoom: float) -> list:
+            for _ in range(5):  # the panel opened above may still refit the view once: zoom until it holds
+                page.evaluate(f"() => {{ const cy = {CY}; cy.zoom({{level: {zoom}, renderedPosition:"
+                              f" {{x: cy.width() / 2, y: cy.height() / 2}}}}); }}")
+                page.wait_for_timeout(300)
+                if abs(page.evaluate(f"() => {CY}.zoom()") - zoom) < 1e-6:
+                    break
+            return page.evaluate("""() => Array.from(document.querySelectorAll('.tk-tier-heading')).map(h => {
+                const r = h.getBoundingClientRect(); return [h.textContent, r.left, r.right]; })""")
+        for zoom in (0.1, 0.05):
+            shown = headings_at(zoom)
+            assert "seed" in [text for text, _, _ in shown] and len(shown) < 4, (zoom, shown)
+            for (_, _, right), (_, left, _) in zip(shown, shown[1:], strict=False):
+                assert right <= left, (zoom, shown)  # in page order, left to right, none over another
+        assert len(headings_at(0.6)) == 4  # zoomed back in, every tier is headed again
         assert errors == []
     finally:
         screenshot(page, "readable-trace.png")
