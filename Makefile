@@ -60,9 +60,11 @@ demo: $(STAMP)
 	@echo "  $(TK) brief '<a company>' --out $(DEMO_REPORTS)/ --workspace $(DEMO_WS) [--pdf]   # another brief"
 	@echo "  make lab        # JupyterLab; open notebooks/01-getting-started.ipynb"
 
+# --durations: the slowest tests and fixtures in every CI log, so the suite's time can be watched (budget:
+# 20 min from a fresh clone on 2 cores, venv included).
 test: $(STAMP) browser
 	$(VENV)/bin/ruff check tracekit tests
-	$(PY) -m pytest -q
+	$(PY) -m pytest -q --durations=30
 
 bench: $(STAMP)
 	$(PY) -m tests.benchmarks.run $(BENCH_ARGS)

@@ -22,20 +22,17 @@ def _frame(store, sql: str) -> pd.DataFrame:
 
 
 @pytest.fixture(scope="module")
-def engines(spark, duck_world, tmp_path_factory):
+def engines(spark, duck_copy, tmp_path_factory):
     """(DuckDB workspace, Spark workspace), both resolved from the same loaded mentions."""
     import tracekit
 
     root = tmp_path_factory.mktemp("spark-resolve")
-    duck = tracekit.Workspace(root / "duck")  # its own copy: decisions below must not touch duck_world
-    duck.load(str(duck_world.path.parent / "data" / "shipments-*.csv"), progress=False)
-    duck.resolve(progress=False)
+    duck = duck_copy()  # the session's resolved world, its own copy: decisions below must not touch duck_world
     on_spark = tracekit.Workspace.spark(spark, root / "spark")
     on_spark.store.copy_from(duck.store, ["shipments", "party_mentions"])
     report = resolve(on_spark.store, progress=False)
     yield duck, on_spark, report
     on_spark.close()
-    duck.close()
 
 
 def test_resolve_on_spark_gives_duckdb_entities(engines):

@@ -24,7 +24,7 @@ from tracekit.store.folders import DATABASE_FILE, LEFTOVER_PREFIX, is_ours, remo
 from tracekit.store.ids import check_id_columns
 from tracekit.store.locking import WorkspaceLock
 from tracekit.store.reconnect import TempState, arrow_of, refused_as_write, setting_of
-from tracekit.store.sessions import IDLE_RELEASE, WRITER_POLL, Sessions
+from tracekit.store.sessions import IDLE_RELEASE, WRITER_POLL, Sessions, quiet
 from tracekit.store.sqltext import quote_identifier, quote_literal
 from tracekit.store.transactions import Transactions
 
@@ -107,7 +107,7 @@ class Store(Sessions, Transactions):
             self._database = ":memory:"
             self._workspace_lock: WorkspaceLock | None = None
             try:
-                self._con = duckdb.connect(":memory:")
+                self._con = quiet(duckdb.connect(":memory:"))
             except duckdb.Error as exc:
                 raise WorkspaceError(connect_failure(None, ":memory:", exc, False)) from exc
             self._mode = "write"

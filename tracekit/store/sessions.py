@@ -26,7 +26,7 @@ from tracekit.store.reconnect import TempState, foreign_holder
 if TYPE_CHECKING:
     from tracekit.store.engine import Store
 
-__all__ = ["Sessions", "IDLE_RELEASE", "WRITER_POLL"]
+__all__ = ["Sessions", "IDLE_RELEASE", "WRITER_POLL", "quiet"]
 
 IDLE_RELEASE = 1.0
 """Seconds without statements after which a connection no reading()/writing() block holds is closed:
@@ -35,6 +35,15 @@ waits) or one opened by statements outside any block."""
 WRITER_POLL = 0.02
 """Seconds between the idle watcher's looks for a waiting writer."""
 
+
+def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+    """``con`` with the engine's own progress bar off: on by default, it prints to stdout (a notebook
+    cell, a CLI's ``--json``, a test's captured output) under any statement past two seconds. Verbs show
+    their own tqdm bars instead. Printing is turned off too: ``SET progress_bar_time`` turns the bar
+    itself back on. Both are per-connection settings (DuckDB refuses them in ``connect``'s config), so
+    every connection opened gets them; a ``SET`` the user ran is replayed after them."""
+    con.execute("SET enable_progress_bar = false; SET enable_progress_bar_print = false")
+    return con
 
 
 class Sessions:
@@ -173,7 +182,7 @@ class Sessions:
         announced = False
         while True:
             try:
-                return duckdb.connect(self._database, read_only=mode == "read")
+                return quiet(duckdb.connect(self._database, read_only=mode == "read"))
             except duckdb.Error as exc:
                 text = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
                 if not (isinstance(exc, duckdb.IOException) and "lock" in text.lower()):
