@@ -162,8 +162,8 @@ def _baseline(ws) -> dict:
     labels = {}
     for name, fn in (("cluster_s", cluster), ("previous_cluster_today_scorer_s", reference),
                      ("baseline_cluster_s", reference)):
-        with mock.patch.object(scoring, "_differ", previous_differ if name == "baseline_cluster_s"
-                               else scoring._differ):
+        with mock.patch.object(scoring, "differ", previous_differ if name == "baseline_cluster_s"
+                               else scoring.differ):
             t = time.perf_counter()
             labels[name], _ = fn(len(profiles), a, b, edges["score"].to_numpy(), threshold=WEIGHTS.threshold,
                                  margin=WEIGHTS.link_margin, pair_scorer=scorer)
