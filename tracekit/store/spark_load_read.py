@@ -14,7 +14,8 @@ The Spark twin of :mod:`tracekit.store.scan`, for :mod:`tracekit.store.spark_loa
   byte (UTF-8, Latin-1, cp1252, GB18030) is decoded on the executors with the sniffed codec, and
   a line that does not decode is quarantined as ``bad_encoding`` as the local reader does. Each record is
   split with Python's ``csv`` (the delimiter and quote the sniffer found); a record with more or fewer
-  fields than the header is ``ragged_line``, quoting that cannot be followed is ``malformed_line``; a
+  fields than the header is ``ragged_line`` (surplus fields that are all empty are padding, dropped as
+  DuckDB's reader drops them: ``tests/ingest/test_spark_records_like_duckdb.py``), quoting that cannot be followed is ``malformed_line``; a
   quoted field holding line breaks joins the following lines.
 * **Physical line numbers, exactly, without a sort.** Spark splits a file into byte ranges read in
   parallel; every physical line belongs to exactly one split. Each split counts its lines as it parses
@@ -244,6 +245,10 @@ class _Records:
             fields = next(csv.reader([text], delimiter=self.delimiter, quotechar='"', doublequote=True, strict=True))
         except (csv.Error, StopIteration) as exc:
             return self._set_aside(block, k, n, "malformed_line", str(exc), text)
+        if len(fields) > self.width and not any(fields[self.width:]):
+            # DuckDB's reader (the local load) takes a line whose surplus fields are all empty (`a,b,c,,,`,
+            # spreadsheet exports pad rows so) as the row it holds: nothing is in the surplus to lose
+            fields = fields[:self.width]
         if len(fields) != self.width:
             return self._ragged(block, k, n, len(fields), text)
         return (*block, k, n, "row", *[f if f != "" else None for f in fields], None, None, None, None)
