@@ -157,6 +157,21 @@ def test_spark_trace_is_the_duckdb_result_object(spark_world, duck_world, truth,
     assert str(spark) == str(duck)
 
 
+def test_the_explorers_timeline_on_spark_pulls_only_the_shown_shipments(spark_world, duck_world, truth, hub):
+    """The timeline's counts per month and its time-respecting flows, from the shipments among the companies
+    shown (the guard below fails the test on a whole-graph pull): the same payload as on DuckDB."""
+    from tracekit.views.explorer import Explorer
+
+    payloads = []
+    for ws, engine in ((spark_world, "spark"), (duck_world, "duckdb")):
+        result = traced(ws, engine, "time-respecting", truth, hub)
+        explorer = Explorer(result.graph, ws=ws, seeds=[result.seed])
+        payloads.append(json.loads(explorer.timeline.bar.payload))
+    spark, duck = payloads
+    assert duck["counts"] and duck["flow_edges"] and duck["dated_by"] == "shipments"
+    assert spark == duck
+
+
 @pytest.fixture(scope="session")
 def flagged(world, engine):
     key = (engine, "flags")

@@ -167,7 +167,7 @@ def test_a_workspace_error_leaves_the_explorer_working_with_edge_dates(world, mo
 
     ws, ids = world
 
-    def broken(self):
+    def broken(self, graph=None):
         raise TracekitError("workspace is closed")
 
     monkeypatch.setattr(Timeline, "index", broken)

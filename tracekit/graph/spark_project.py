@@ -87,15 +87,16 @@ def id_frame(store, ids: Iterable[int], column: str = "node"):
     return store.session.createDataFrame([(v,) for v in values], f"{column} BIGINT")
 
 
-def rows_among(store, ids, flt: TradeFilter | None = None) -> pa.Table:
+def rows_among(store, ids, flt: TradeFilter | None = None, *, facts: bool = False) -> pa.Table:
     """The trade rows passing ``flt`` whose shipper AND consignee are both in ``ids`` (entity ids, or a
-    Spark DataFrame with a ``node`` column): the only rows pulled, the whole table stays on the cluster."""
+    Spark DataFrame with a ``node`` column): the only rows pulled, the whole table stays on the cluster.
+    ``facts``: one row per shipment (with its id and date), as a dated filter gives."""
     flt = flt or TradeFilter()
     nodes = ids if hasattr(ids, "createOrReplaceTempView") else id_frame(store, ids)
-    rows = trade_rows(store, flt)
+    rows = trade_rows(store, flt, facts=facts)
     rows = rows.join(nodes.withColumnRenamed("node", "src"), on="src", how="left_semi") \
         .join(nodes.withColumnRenamed("node", "dst"), on="dst", how="left_semi")
-    return pull_rows([rows], shipments=flt.dated)
+    return pull_rows([rows], shipments=flt.dated or facts)
 
 
 def rows_around(store, entity_id: int, limit: int) -> pa.Table:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import json
+import numbers
 from collections.abc import Hashable
 from importlib.resources import files
 
@@ -107,6 +108,7 @@ class Timeline:
         self._flows: FlowOrder | None = None
         self._flows_key: tuple | None = None
         self._index = None
+        self._index_ids: set[int] = set()
 
     # -- hooks the explorer calls -----------------------------------------------------------------
     @classmethod
@@ -137,7 +139,21 @@ class Timeline:
         self.chart.value = self.chart_html(explorer.full, element)
 
     # -- data -------------------------------------------------------------------------------------
-    def index(self):
+    def index(self, graph: nx.DiGraph | None = None):
+        """The trade index the counts and flows read. On DuckDB the workspace's; on Spark an index of the
+        shipments among the companies shown (``graph``'s), pulled again only when the explorer shows a
+        company it does not hold: the whole trade graph never comes to the driver (docs/SCALING.md)."""
+        from tracekit.query.subgraphs import on_spark
+
+        if self.ws is not None and on_spark(self.ws):
+            shown = {int(n) for n in (graph if graph is not None else ()) if isinstance(n, numbers.Integral)}
+            if self._index is None or not shown <= self._index_ids:
+                from tracekit.graph.spark_project import rows_among, subgraph_index
+
+                wanted = shown | self._index_ids
+                rows = rows_among(self.ws.store, sorted(wanted), facts=True)
+                self._index, self._index_ids = subgraph_index(self.ws.store, rows, wanted), wanted
+            return self._index
         if self._index is None:
             from tracekit.query.prepared import graph_index
 
@@ -150,7 +166,7 @@ class Timeline:
         fresh = [(u, v) for u, v, d in pairs
                  if d.get("kind", "trade") == "trade" and (u, v) not in self._counted]
         if fresh:
-            self._counts.counts.update(monthly_counts(self.index(), G, fresh).counts)
+            self._counts.counts.update(monthly_counts(self.index(G), G, fresh).counts)
             self._counted.update(fresh)
         return self._counts
 
@@ -158,7 +174,7 @@ class Timeline:
         key = (full.number_of_nodes(), full.number_of_edges(), tuple(sorted(map(str, seeds))))
         if self._flows is None or key != self._flows_key:
             if self.ws is not None:
-                self._flows = flow_order(self.index(), full, seeds, max_lag_days=self.max_lag_days)
+                self._flows = flow_order(self.index(full), full, seeds, max_lag_days=self.max_lag_days)
             else:
                 self._flows = flows_from_spans(full, seeds)
             self._flows_key = key
