@@ -39,10 +39,12 @@ WRITER_POLL = 0.02
 def quiet(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
     """``con`` with the engine's own progress bar off: on by default, it prints to stdout (a notebook
     cell, a CLI's ``--json``, a test's captured output) under any statement past two seconds. Verbs show
-    their own tqdm bars instead. Printing is turned off too: ``SET progress_bar_time`` turns the bar
-    itself back on. Both are per-connection settings (DuckDB refuses them in ``connect``'s config), so
-    every connection opened gets them; a ``SET`` the user ran is replayed after them."""
-    con.execute("SET enable_progress_bar = false; SET enable_progress_bar_print = false")
+    their own tqdm bars instead. Only its *printing* is turned off, not the bar: with the bar disabled,
+    DuckDB's Python client let a Ctrl-C arriving mid-load go unanswered (the load ran to the end and
+    exited 0: tests/hardening/test_interrupt.py), and ``SET progress_bar_time`` would turn it back on
+    anyway. A per-connection setting (DuckDB refuses it in ``connect``'s config), so every connection
+    opened gets it; a ``SET`` the user ran is replayed after it."""
+    con.execute("SET enable_progress_bar_print = false")
     return con
 
 
