@@ -20,7 +20,7 @@ import igraph as ig
 import numpy as np
 
 from tracekit.errors import TracekitError
-from tracekit.graph.whole import COMMUNITY_METHODS, LEIDEN_ITERATIONS
+from tracekit.graph.whole import COMMUNITY_METHODS, LEIDEN_ITERATIONS, number_by_size
 
 __all__ = ["component_of", "communities_by_component"]
 
@@ -76,11 +76,4 @@ def communities_by_component(u: np.ndarray, v: np.ndarray, weight: np.ndarray, *
         labels = np.asarray(parts.membership, dtype=np.int64)
         raw[members] = labels + next_label
         next_label += int(labels.max()) + 1
-    _labels, dense = np.unique(raw, return_inverse=True)
-    sizes = np.bincount(dense)
-    first_member = np.full(len(sizes), len(ids), dtype=np.int64)
-    np.minimum.at(first_member, dense, np.arange(len(ids)))
-    order = np.lexsort((first_member, -sizes))
-    relabel = np.empty_like(order)
-    relabel[order] = np.arange(len(order))
-    return ids, relabel[dense]
+    return ids, number_by_size(raw)

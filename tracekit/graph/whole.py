@@ -64,11 +64,21 @@ def community_membership(index: TradeIndex, flt: TradeFilter, *, method: str = "
                                        resolution=resolution, n_iterations=LEIDEN_ITERATIONS)
     else:
         parts = graph.community_multilevel(weights=weight, resolution=resolution)
-    _labels, raw = np.unique(np.asarray(parts.membership, dtype=np.int64)[nodes], return_inverse=True)
-    sizes = np.bincount(raw)
-    first_member = np.full(len(sizes), len(nodes), dtype=np.int64)
-    np.minimum.at(first_member, raw, np.arange(len(nodes)))
+    return nodes, number_by_size(np.asarray(parts.membership, dtype=np.int64)[nodes])
+
+
+def number_by_size(labels: np.ndarray) -> np.ndarray:
+    """``labels`` renumbered 0, 1, … from the largest community down, equal sizes by their first member,
+    so the numbering does not depend on the algorithm's own (run-dependent) label values.
+
+    >>> number_by_size(np.array([7, 3, 3, 9, 9, 9])).tolist()
+    [2, 1, 1, 0, 0, 0]
+    """
+    _values, dense = np.unique(labels, return_inverse=True)
+    sizes = np.bincount(dense)
+    first_member = np.full(len(sizes), len(labels), dtype=np.int64)
+    np.minimum.at(first_member, dense, np.arange(len(labels)))
     order = np.lexsort((first_member, -sizes))
     relabel = np.empty_like(order)
     relabel[order] = np.arange(len(order))
-    return nodes, relabel[raw]
+    return relabel[dense]
