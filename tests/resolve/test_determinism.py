@@ -17,7 +17,7 @@ import pytest
 
 import tracekit
 from tracekit.demo import generate
-from tracekit.resolve import workers
+from tracekit.resolve import scoring_run, workers
 from tracekit.resolve.address import address_keys, bridge_keys, parse_address
 from tracekit.resolve.pipeline import recluster
 
@@ -113,14 +113,40 @@ def test_worker_processes_do_not_change_the_entities(world, first, monkeypatch, 
     # The demo world has fewer distinct values than the pool's threshold: lower it so the names,
     # addresses and profile facts really are keyed in chunks by ``count`` processes.
     monkeypatch.setitem(workers.map_chunks.__kwdefaults__, "parallel_from", 200)
+    # Its candidate pairs fit in one chunk: smaller chunks, so pass 1 of the scoring runs on the workers too.
+    monkeypatch.setattr(scoring_run, "CHUNK_PAIRS", 3_000)
     monkeypatch.setenv("TRACEKIT_WORKERS", count)
-    pooled_calls = []
-    in_pool = workers._in_pool
+    pooled_calls, forked_calls = [], []
+    in_pool, forked_pool = workers._in_pool, workers._forked_pool
     monkeypatch.setattr(workers, "_in_pool", lambda *args: pooled_calls.append(1) or in_pool(*args))
+    monkeypatch.setattr(workers, "_forked_pool", lambda *args: forked_calls.append(1) or forked_pool(*args))
     got = _resolve(world)
     if count != "1" and workers._can_fork():
         assert pooled_calls, "the run never used the worker pool"
+        assert forked_calls, "the run never scored its pairs on the worker processes"
     _assert_same(got, first, f"TRACEKIT_WORKERS={count}")
+
+
+def test_ctrl_c_while_the_workers_score_leaves_the_resolution_as_it_was(world, first, monkeypatch):
+    import multiprocessing
+
+    monkeypatch.setattr(scoring_run, "CHUNK_PAIRS", 3_000)
+    monkeypatch.setenv("TRACEKIT_WORKERS", "2")
+    forked_pool = workers._forked_pool
+
+    def interrupted(fn, tasks, context, receive, count):  # noqa: ANN001, ANN202
+        def receive_then_interrupt(k, result):  # noqa: ANN001, ANN202
+            if k == 1:  # the second chunk's result: the workers are busy with the next ones
+                raise KeyboardInterrupt
+            receive(k, result)
+
+        return forked_pool(fn, tasks, context, receive_then_interrupt, count)
+
+    monkeypatch.setattr(workers, "_forked_pool", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        world.resolve(full=True, progress=False)
+    assert not multiprocessing.active_children(), "worker processes left running"
+    _assert_same(_entities(world), first, "after an interrupted run")
 
 
 def _store_edges_in_another_order(ws: tracekit.Workspace, shuffle: int) -> None:

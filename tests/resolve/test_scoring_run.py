@@ -87,3 +87,26 @@ def test_no_pairs():
                           "shared_address": pd.Series(dtype=bool)})
     got = score_candidates(pairs, profiles, ProfileArrays(profiles))
     assert len(got.score) == 0 and got.stored.empty and list(got.stored.columns) == ["a", "b", *STORED_COLUMNS]
+
+
+def test_chunks_scored_by_worker_processes_equal_scoring_all_pairs_at_once(world, monkeypatch):
+    """Inside a resolve run the chunks of pass 1 go to forked workers: same model, scores and stored edges."""
+    from tracekit.resolve import workers
+
+    profiles, pairs = world
+    expected, model = _all_at_once(profiles, pairs)
+    monkeypatch.setenv("TRACEKIT_WORKERS", "2")
+    forked = []
+    real = workers._forked_pool
+    monkeypatch.setattr(workers, "_forked_pool", lambda *args: forked.append(1) or real(*args))
+    with workers.pooled():
+        got = score_candidates(pairs, profiles, ProfileArrays(profiles), chunk=211)
+    if workers._can_fork():
+        assert forked, "the chunks never left this process"
+    assert got.model.pairs == model.pairs and got.model.prior == model.prior
+    for mine, theirs in zip(got.model.m + got.model.u, model.m + model.u, strict=True):
+        np.testing.assert_array_equal(mine, theirs)
+    np.testing.assert_array_equal(got.score, expected["score"].to_numpy())
+    kept = expected["score"].to_numpy() >= EDGE_FLOOR
+    want = expected[kept].assign(a=pairs["a"].to_numpy()[kept], b=pairs["b"].to_numpy()[kept]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(got.stored, want[["a", "b", *STORED_COLUMNS]], check_dtype=False)

@@ -50,3 +50,53 @@ def test_a_failing_chunk_raises_in_the_caller(two_workers):
 
 def _divide(values: list[int]) -> list[float]:
     return [1 / (v - 1_500) for v in values]
+
+
+# map_forked: large read-only data reach the workers by the fork (never pickled); results in task order.
+
+def _sum_slice(context: list[int], bounds: tuple[int, int]) -> tuple[int, int, bool]:
+    return sum(context[bounds[0]:bounds[1]]), os.getpid(), workers.in_worker()
+
+
+def test_map_forked_gives_every_result_in_order_from_other_processes(two_workers):
+    data = list(range(100_000))
+    tasks = [(k, k + 1_000) for k in range(0, len(data), 1_000)]
+    got: list[tuple[int, tuple[int, int, bool]]] = []
+    with workers.pooled():
+        workers.map_forked(_sum_slice, tasks, data, lambda k, result: got.append((k, result)))
+    assert [k for k, _ in got] == list(range(len(tasks)))
+    assert [s for _, (s, _, _) in got] == [sum(data[a:b]) for a, b in tasks]
+    if workers._can_fork():
+        pids = {pid for _, (_, pid, _) in got}
+        assert os.getpid() not in pids and len(pids) == 2
+        assert all(inside for _, (_, _, inside) in got)  # no nested pool, no rapidfuzz threads there
+    assert not workers.in_worker() and workers._CONTEXT is None
+
+
+def test_map_forked_outside_a_resolve_run_stays_in_this_process(two_workers):
+    got = []
+    workers.map_forked(_sum_slice, [(0, 3), (3, 6)], [1, 2, 3, 4, 5, 6], lambda k, result: got.append(result))
+    assert [(s, pid) for s, pid, _ in got] == [(6, os.getpid()), (15, os.getpid())]
+
+
+def _sleepy(context: None, k: int) -> int:
+    import time
+
+    time.sleep(0.05 if k < 2 else 30)  # the later tasks would keep a worker busy for half a minute
+    return k
+
+
+def test_ctrl_c_during_map_forked_ends_the_workers_at_once(two_workers):
+    import multiprocessing
+    import time
+
+    def receive(k: int, result: int) -> None:
+        if k == 1:
+            raise KeyboardInterrupt
+
+    started = time.perf_counter()
+    with workers.pooled(), pytest.raises(KeyboardInterrupt):
+        workers.map_forked(_sleepy, list(range(8)), None, receive)
+    assert time.perf_counter() - started < 10, "the interrupt waited for the tasks in progress"
+    assert not multiprocessing.active_children()
+    assert workers._CONTEXT is None

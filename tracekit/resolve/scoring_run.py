@@ -9,6 +9,12 @@ about 10 GB at 3M mentions. Here the pairs go through in chunks of ``CHUNK_PAIRS
 2. once the model is known (estimated from those counts, or given), each chunk's score and rule;
    only the chunk's stored edges keep their features.
 
+Pass 1 is most of the work (rapidfuzz, word-by-word comparison in Python): inside a resolve run its chunks
+go to forked worker processes, one per core (:func:`tracekit.resolve.workers.map_forked`): the profile
+arrays and the pairs' positions reach them by the fork, only a chunk's bounds go out and only its levels,
+kept features and pattern counts (~30 MB per million pairs) come back, in chunk order. Pass 2 is a few
+vectorised steps and stays here.
+
 What clustering needs of every pair — the two profile ids and the score — is kept for all of them;
 nothing else is. A pair's levels, features and score depend on that pair alone (:func:`pair_levels`
 compares each pair on its own), so chunking changes no score: ``tests/resolve/test_scoring_run.py``
@@ -25,10 +31,11 @@ import pandas as pd
 from tracekit.resolve.model import COMPARISONS, MatchModel, estimate
 from tracekit.resolve.scoring import WEIGHTS, ProfileArrays, Weights, _hard_rules, pair_levels
 from tracekit.resolve.tables import EDGE_FLOOR
+from tracekit.resolve.workers import map_forked
 
 __all__ = ["CHUNK_PAIRS", "ScoredPairs", "score_candidates", "STORED_COLUMNS"]
 
-CHUNK_PAIRS = 1_000_000  # ~150 MB of transient arrays per chunk; the chunk count is pairs / this
+CHUNK_PAIRS = 500_000  # ~75 MB of transient arrays per chunk (per worker); the chunk count is pairs / this
 
 # What ``resolve_edges`` keeps of a pair (besides its ids): explain and recluster read them back.
 STORED_COLUMNS = ("score", "name_sim", "address_sim", "country", "tax_id", "shared_phone", "shared_email",
@@ -59,13 +66,14 @@ class ScoredPairs:
 
 def score_candidates(pairs: pd.DataFrame, profiles: pd.DataFrame, arrays: ProfileArrays,
                      weights: Weights = WEIGHTS, model: MatchModel | None = None,
-                     chunk: int = CHUNK_PAIRS) -> ScoredPairs:
+                     chunk: int | None = None) -> ScoredPairs:
     """Score candidate ``pairs`` (profile ids ``a, b`` and the ``shared_*`` flags blocking found).
 
     ``profiles`` gives the positions (its ``profile_id`` column, in the order ``arrays`` were built);
     ``model`` imposes the weights, else they are estimated by EM on every pair's levels.
     """
     n = len(pairs)
+    chunk = chunk or CHUNK_PAIRS
     ids_a = pairs["a"].to_numpy(dtype=np.int64)
     ids_b = pairs["b"].to_numpy(dtype=np.int64)
     index = pd.Index(profiles["profile_id"])
@@ -75,15 +83,18 @@ def score_candidates(pairs: pd.DataFrame, profiles: pd.DataFrame, arrays: Profil
     levels = np.empty((n, len(COMPARISONS)), dtype=np.int8)
     kept = {name: np.empty(n, dtype=dtype) for name, dtype in _KEPT.items()}
     pattern_counts: list[tuple[np.ndarray, np.ndarray]] = []
-    for start in range(0, n, chunk):
-        part = slice(start, min(start + chunk, n))
-        flags = pd.DataFrame({c: shared[c][part] for c in _SHARED})
-        features, matrix = pair_levels(arrays, pos_a[part], pos_b[part], flags, weights)
+    bounds = [(start, min(start + chunk, n)) for start in range(0, n, chunk)]
+
+    def receive(k: int, result: tuple[np.ndarray, dict[str, np.ndarray], tuple | None]) -> None:
+        matrix, features, counts = result
+        part = slice(*bounds[k])
         levels[part] = matrix
         for name in _KEPT:
             kept[name][part] = features[name]
-        if model is None:
-            pattern_counts.append(np.unique(_pattern_codes(matrix), return_counts=True))
+        if counts is not None:
+            pattern_counts.append(counts)
+
+    map_forked(_chunk_levels, bounds, _Pass1(arrays, pos_a, pos_b, shared, weights, model is None), receive)
     estimated = model is None
     if estimated:
         model = _estimate_from_counts(pattern_counts)
@@ -101,6 +112,28 @@ def score_candidates(pairs: pd.DataFrame, profiles: pd.DataFrame, arrays: Profil
         stored.append(pd.DataFrame(columns)[["a", "b", *STORED_COLUMNS]])
     edges = pd.concat(stored, ignore_index=True) if stored else _empty_stored()
     return ScoredPairs(ids_a, ids_b, score, edges, model, estimated)
+
+
+@dataclass
+class _Pass1:
+    """What every chunk of pass 1 reads (in a worker: by the fork, not pickled)."""
+
+    arrays: ProfileArrays
+    pos_a: np.ndarray
+    pos_b: np.ndarray
+    shared: dict[str, np.ndarray]
+    weights: Weights
+    count_patterns: bool
+
+
+def _chunk_levels(run: _Pass1, bounds: tuple[int, int]) -> tuple[np.ndarray, dict[str, np.ndarray], tuple | None]:
+    """One chunk's levels, the features kept between the passes, and (for EM) its pattern counts."""
+    part = slice(*bounds)
+    flags = pd.DataFrame({c: run.shared[c][part] for c in _SHARED})
+    features, matrix = pair_levels(run.arrays, run.pos_a[part], run.pos_b[part], flags, run.weights)
+    kept = {name: np.ascontiguousarray(features[name], dtype=dtype) for name, dtype in _KEPT.items()}
+    counts = np.unique(_pattern_codes(matrix), return_counts=True) if run.count_patterns else None
+    return matrix, kept, counts
 
 
 def _pattern_codes(levels: np.ndarray) -> np.ndarray:

@@ -13,6 +13,8 @@ from functools import lru_cache
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from tracekit.resolve.workers import in_worker
+
 __all__ = ["name_similarity", "distinct_pairs", "numbers", "differ", "share_word", "similarity"]
 
 
@@ -81,7 +83,9 @@ _PARALLEL_FROM = 20_000
 def similarity(a: np.ndarray, b: np.ndarray, scorer) -> np.ndarray:
     if not len(a):
         return np.zeros(0, dtype=np.float32)
-    workers = 2 if len(a) >= _PARALLEL_FROM else 1
+    # In one of resolution's worker processes every core already has a worker: no threads (and no
+    # thread pool in a forked process).
+    workers = 2 if len(a) >= _PARALLEL_FROM and not in_worker() else 1
     return process.cpdist(a.tolist(), b.tolist(), scorer=scorer, workers=workers, dtype=np.float32) / 100.0
 
 
