@@ -7,8 +7,9 @@ countries, look-alike traps) with its spelling noise; which company a mention na
 heavy-tailed distribution (a few big traders, many small ones), and a third of the mentions carry no
 country. Mentions are written straight into ``party_mentions`` (loading is measured by bench_ingest).
 
-Each size prints one JSON line: total and per-stage resolve time, peak RSS of a fresh process, the
-clustering's own time, and the baseline measured in the same run: the previous clusterer
+Each size prints one JSON line: total and per-stage resolve time, peak RSS of a fresh process and the
+peak memory of it and its worker processes together during resolution (``peak_tree_pss_mb``, sampled
+PSS: shared pages counted once), the clustering's own time, and the baseline measured in the same run: the previous clusterer
 (``tests.resolve.reference_cluster``) on the very same stored pairs, at 30k and 60k mentions (it grows
 quadratically: every on-demand scoring call costs time proportional to all profiles). Above those sizes
 it is not run; its time is extrapolated from them on a log-log fit of time against pairs, and says so.
@@ -26,6 +27,7 @@ import random
 import resource
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -112,8 +114,13 @@ def run_one(n_mentions: int, baseline: bool) -> dict:
     frame = world_mentions(n_mentions)
     ws = workspace_with(frame)
     rss_before_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # the world and its workspace
+    tree = _TreeMemory()
+    tree.start()
     started, cpu = time.perf_counter(), _cpu_seconds()
-    report = ws.resolve(progress=False)
+    try:
+        report = ws.resolve(progress=False)
+    finally:
+        tree.stop()
     wall = time.perf_counter() - started
     cpu = _cpu_seconds() - cpu  # all threads of this process: less sensitive than wall time to other jobs
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -125,14 +132,63 @@ def run_one(n_mentions: int, baseline: bool) -> dict:
               "pairs": report.candidate_pairs, "entities": report.entities, "resolve_s": round(wall, 2),
               "resolve_cpu_s": round(cpu, 2),
               "stages": report.stage_seconds, "stage_cpu_s": report.stage_cpu_seconds,
+              "stage_own_cpu_s": report.stage_own_cpu_seconds,
               "peak_rss_mb": round(rss_mb), "peak_rss_before_resolve_mb": round(rss_before_mb),
               "stage_peak_rss_mb": report.stage_peak_rss_mb, "worker_peak_rss_mb": round(worker_rss_mb),
+              "peak_tree_pss_mb": tree.peak_mb, "peak_tree_rss_mb": tree.peak_rss_mb,
               "f1": round(accuracy["f1"], 4),
               "precision": round(accuracy["precision"], 4), "recall": round(accuracy["recall"], 4)}
     if baseline:
         figure.update(_baseline(ws))
     ws.close()
     return figure
+
+
+class _TreeMemory(threading.Thread):
+    """Peak memory of this process and its worker processes *together*, sampled twice a second.
+
+    ``ru_maxrss`` is one process's own peak; the resolve run's workers are forks sharing most of their
+    pages with it, so adding their RSS would count those pages twice. The proportional set size (PSS)
+    splits each shared page among its sharers: summed over the tree it is the memory the run occupies.
+    Also the plain sum of RSS (an upper bound). Linux only (``/proc``); elsewhere both stay 0.
+    """
+
+    def __init__(self, interval: float = 0.5):
+        super().__init__(daemon=True)
+        self.interval = interval
+        self.peak_mb = 0
+        self.peak_rss_mb = 0
+        self._done = threading.Event()
+
+    def run(self) -> None:
+        while True:
+            pss, rss = _tree_kb("Pss:"), _tree_kb("Rss:")
+            self.peak_mb, self.peak_rss_mb = max(self.peak_mb, round(pss / 1024)), max(self.peak_rss_mb, round(rss / 1024))
+            if self._done.wait(self.interval):
+                return
+
+    def stop(self) -> None:
+        self._done.set()
+        self.join()
+
+
+def _tree_kb(field: str) -> int:
+    """``field`` of /proc/<pid>/smaps_rollup summed over this process and its children (kB)."""
+    pids = [os.getpid()]
+    try:
+        for task in os.listdir(f"/proc/{os.getpid()}/task"):
+            with open(f"/proc/{os.getpid()}/task/{task}/children") as f:
+                pids += [int(x) for x in f.read().split()]
+    except OSError:
+        pass
+    total = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/smaps_rollup") as f:
+                total += next((int(line.split()[1]) for line in f if line.startswith(field)), 0)
+        except OSError:  # a worker that just ended
+            continue
+    return total
 
 
 def _cpu_seconds() -> float:
@@ -211,7 +267,8 @@ def main(argv=None) -> None:
              baseline="previous clusterer (tests/resolve/reference_cluster.py), cluster stage only",
              baseline_value=base, baseline_note=note, load_avg=round(os.getloadavg()[0], 2),
              target="3M mentions of >= 300k companies <= 180 s, peak <= 8 GB",
-             met=r["resolve_s"] <= 180 * max(r["mentions"], 3e6) / 3e6 and r["peak_rss_mb"] <= 8192)
+             met=r["resolve_s"] <= 180 * max(r["mentions"], 3e6) / 3e6
+             and max(r["peak_rss_mb"], r["peak_tree_pss_mb"]) <= 8192)
     if len(results) >= 2:
         first, last = results[-3] if len(results) >= 3 else results[0], results[-1]
         growth = np.log(last["resolve_s"] / first["resolve_s"]) / np.log(last["mentions"] / first["mentions"])

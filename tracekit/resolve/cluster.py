@@ -217,7 +217,8 @@ def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Connected component of every profile over the pairs ``a``–``b``."""
     if n == 0:
         return np.zeros(0, dtype=np.int64)
-    graph = igraph.Graph(n=n, edges=np.column_stack([a, b]), directed=False)
+    # A list of tuples: igraph reads it several times faster than a two-column numpy array.
+    graph = igraph.Graph(n=n, edges=list(zip(a.tolist(), b.tolist(), strict=True)), directed=False)
     return np.asarray(graph.connected_components().membership, dtype=np.int64)
 
 

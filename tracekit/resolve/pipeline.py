@@ -54,6 +54,9 @@ class ResolveReport(Report):
     # CPU seconds per stage, of this process (all threads: DuckDB's and rapidfuzz's too) and its worker
     # processes: on a shared machine wall time measures the other jobs as much as this one.
     stage_cpu_seconds: dict[str, float] = field(default_factory=dict)
+    # … of which this process alone (the rest is the worker processes'): on two free cores a stage takes
+    # about max(this, all / 2) seconds of wall time.
+    stage_own_cpu_seconds: dict[str, float] = field(default_factory=dict)
     # This process's peak resident memory (MB) at the end of each stage: where the run's peak was reached.
     stage_peak_rss_mb: dict[str, int] = field(default_factory=dict)
 
@@ -84,7 +87,7 @@ class ResolveReport(Report):
 
     def to_frame(self) -> pd.DataFrame:
         return pd.DataFrame([{k: v for k, v in self.to_json().items() if k not in ("conflicts", "stage_seconds", "stage_cpu_seconds",
-                                                                             "stage_peak_rss_mb")}])
+                                                                             "stage_own_cpu_seconds", "stage_peak_rss_mb")}])
 
 
 def entity_id_for(profile_key: str) -> int:
@@ -128,10 +131,11 @@ def resolve(store: Store, *, full: bool = False, weights: Weights = WEIGHTS,
         clock.bar.close()
 
 
-def _cpu_seconds() -> float:
-    """CPU seconds of this process and of its finished worker processes (:mod:`tracekit.resolve.workers`)."""
+def _cpu_seconds() -> tuple[float, float]:
+    """CPU seconds of this process and of its finished worker processes (:mod:`tracekit.resolve.workers`),
+    and of this process alone."""
     t = os.times()
-    return t.user + t.system + t.children_user + t.children_system
+    return t.user + t.system + t.children_user + t.children_system, t.user + t.system
 
 
 def _peak_rss_mb() -> int:
@@ -153,13 +157,15 @@ class _Clock:
         self.bar = tqdm(total=5, desc=label, unit="step", disable=not progress, leave=False)
         self.wall: dict[str, float] = {}
         self.cpu: dict[str, float] = {}
+        self.own_cpu: dict[str, float] = {}
         self.peak_rss_mb: dict[str, int] = {}
         self._last = (time.perf_counter(), _cpu_seconds())
 
     def step(self, name: str, next_name: str | None = None) -> None:
         now = (time.perf_counter(), _cpu_seconds())
         self.wall[name] = round(now[0] - self._last[0], 3)
-        self.cpu[name] = round(now[1] - self._last[1], 3)
+        self.cpu[name] = round(now[1][0] - self._last[1][0], 3)
+        self.own_cpu[name] = round(now[1][1] - self._last[1][1], 3)
         self.peak_rss_mb[name] = _peak_rss_mb()
         self._last = now
         self.bar.update()
@@ -213,7 +219,7 @@ def _run(store: Store, engine: ResolutionEngine, full: bool, weights: Weights, c
     step("write")
     return ResolveReport(full, n_new, new_profiles, len(profiles), n_pairs, store.count("entities"),
                          time.perf_counter() - started, conflicts, model.pairs if estimated else 0, clock.wall,
-                         clock.cpu, clock.peak_rss_mb)
+                         clock.cpu, clock.own_cpu, clock.peak_rss_mb)
 
 
 def _drop_run_tables(store: Store) -> None:
