@@ -58,21 +58,22 @@ def pair_sets(draw):
     return n, a, b, score, seed, on_demand, constraints
 
 
-def _both(n, a, b, score, scorer, constraints, batch=None, monkeypatch=None):
+def _both(n, a, b, score, scorer, constraints, batch=None, monkeypatch=None, shares=None):
     if batch is not None:
         monkeypatch.setattr(current, "BATCH_COMPONENT", batch)
     kwargs = {"threshold": THRESHOLD, "margin": MARGIN, "pair_scorer": scorer}
-    new, new_conflicts = current.cluster(n, a, b, score, constraints=constraints, **kwargs)
+    new, new_conflicts = current.cluster(n, a, b, score, constraints=constraints, shares=shares, **kwargs)
     old, old_conflicts = reference_cluster.cluster(n, a, b, score, constraints=constraints, **kwargs)
     return new, old, new_conflicts, old_conflicts
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(case=pair_sets(), batch=st.sampled_from([2, 4, 256]))
-def test_same_clusters_and_conflicts_as_the_reference(case, batch, monkeypatch):
+@given(case=pair_sets(), batch=st.sampled_from([2, 4, 256]), shares=st.sampled_from([1, 2, 5]))
+def test_same_clusters_and_conflicts_as_the_reference(case, batch, shares, monkeypatch):
+    # ``shares``: the components linked in that many independent parts (one per worker process in a run).
     n, a, b, score, seed, on_demand, constraints = case
     scorer = _scorer(n, seed) if on_demand else None
-    new, old, new_conflicts, old_conflicts = _both(n, a, b, score, scorer, constraints, batch, monkeypatch)
+    new, old, new_conflicts, old_conflicts = _both(n, a, b, score, scorer, constraints, batch, monkeypatch, shares)
     assert np.array_equal(new, old)  # same labels, not only the same partition
     assert new_conflicts == old_conflicts
 
@@ -94,6 +95,37 @@ def test_chains_of_look_alikes_and_duplicates_match_the_reference():
     new, old, new_conflicts, old_conflicts = _both(n, a, b, score, scorer, constraints)
     assert np.array_equal(new, old) and new_conflicts == old_conflicts
     assert 1 < len(set(new.tolist())) < n  # the case is not trivial: some merged, not everything
+    for shares in (2, 3, 8):
+        split, _, split_conflicts, _ = _both(n, a, b, score, scorer, constraints, shares=shares)
+        assert np.array_equal(split, old) and split_conflicts == old_conflicts, f"{shares} shares"
+
+
+def test_shares_linked_by_worker_processes_give_the_same_clusters(monkeypatch):
+    """Inside a resolve run the shares go to forked workers, whose pair_scorer is the parent's (by the fork)."""
+    from tracekit.resolve import workers
+
+    rng = np.random.default_rng(8)
+    n = 600
+    group = rng.integers(0, 90, n)
+    a, b = rng.integers(0, n, 8000), rng.integers(0, n, 8000)
+    keep = a != b
+    a, b = a[keep], b[keep]
+    score = np.where(group[a] == group[b], rng.uniform(0.7, 1.0, len(a)), rng.uniform(0.0, 0.9, len(a)))
+    scorer = _scorer(n, 2)
+    constraints = Constraints(cannot_link=[(int(a[0]), int(b[0]), "c")], must_link=[(1, 2, "m1")])
+    monkeypatch.setenv("TRACEKIT_WORKERS", "2")
+    forked = []
+    real = workers._forked_pool
+    monkeypatch.setattr(workers, "_forked_pool", lambda *args: forked.append(1) or real(*args))
+    with workers.pooled():
+        new, new_conflicts = current.cluster(n, a, b, score.astype(np.float32), threshold=THRESHOLD, margin=MARGIN,
+                                             pair_scorer=scorer, constraints=constraints)
+    old, old_conflicts = reference_cluster.cluster(n, a, b, score.astype(np.float32), threshold=THRESHOLD,
+                                                   margin=MARGIN, pair_scorer=scorer, constraints=constraints)
+    if workers._can_fork():
+        assert forked, "the shares never left this process"
+    assert np.array_equal(new, old) and new_conflicts == old_conflicts
+    assert 1 < len(set(new.tolist())) < n
 
 
 def test_pair_scorer_is_called_in_batches_not_per_merge():

@@ -94,9 +94,11 @@ def test_ctrl_c_during_map_forked_ends_the_workers_at_once(two_workers):
         if k == 1:
             raise KeyboardInterrupt
 
+    before = set(multiprocessing.active_children())  # other tests' processes are not this test's business
     started = time.perf_counter()
     with workers.pooled(), pytest.raises(KeyboardInterrupt):
         workers.map_forked(_sleepy, list(range(8)), None, receive)
-    assert time.perf_counter() - started < 10, "the interrupt waited for the tasks in progress"
-    assert not multiprocessing.active_children()
+    elapsed = time.perf_counter() - started
+    assert elapsed < 15, f"the interrupt waited for the tasks in progress ({elapsed:.1f} s)"
+    assert not set(multiprocessing.active_children()) - before, "worker processes left running"
     assert workers._CONTEXT is None

@@ -13,6 +13,12 @@ small components every pair blocking never scored is scored in one vectorised ba
 one call per merge attempt. The decisions, and the order they are taken in, are exactly those of the
 plain loop; tests/resolve/test_cluster_equivalence.py checks that against the previous clusterer.
 
+Components never interact, so they are linked in independent *shares* (about equal numbers of pairs):
+inside a resolve run one forked worker process per share (:func:`tracekit.resolve.workers.map_forked`;
+the pairs, scores and the pair scorer reach the workers by the fork), each meeting its pairs in the same
+relative order as one pass would; only each share's profiles and their cluster roots come back. The
+analysts' must-links are applied afterwards, on the clusters the shares found.
+
 Analyst constraints are hard: cannot-link pairs never end up together, isolated profiles only join
 others through an explicit must-link, and must-links that would break a cannot-link are reported as
 conflicts instead of being applied.
@@ -25,6 +31,8 @@ from dataclasses import dataclass, field
 
 import igraph
 import numpy as np
+
+from tracekit.resolve.workers import can_fork_workers, map_forked, worker_count
 
 __all__ = ["Constraints", "cluster"]
 
@@ -92,6 +100,18 @@ class _Clusters:
                     entry[0] += s
                     entry[1] += 1
 
+    @classmethod
+    def from_labels(cls, labels: np.ndarray, cannot: dict[int, set[int]]) -> _Clusters:
+        """The clusters (members and never-merge sets, not pair sums) that ``labels`` (roots) describe."""
+        state = cls(len(labels), {k: set(v) for k, v in cannot.items()})
+        joined = np.flatnonzero(labels != np.arange(len(labels)))
+        for i, root in zip(joined.tolist(), labels[joined].tolist(), strict=True):
+            state.parent[i] = root
+            state.members.setdefault(root, [root]).append(i)
+            if i in state.cannot:
+                state.cannot.setdefault(root, set()).update(state.cannot.pop(i))
+        return state
+
     def union(self, x: int, y: int) -> int:
         if len(self.members_of(x)) < len(self.members_of(y)):
             x, y = y, x
@@ -123,6 +143,7 @@ def cluster(
     margin: float,
     pair_scorer: Callable[[np.ndarray, np.ndarray], np.ndarray] | None = None,
     constraints: Constraints | None = None,
+    shares: int | None = None,
 ) -> tuple[np.ndarray, list[tuple[object, object]]]:
     """Average-linkage clustering of ``n`` profiles over scored pairs.
 
@@ -142,6 +163,9 @@ def cluster(
         each pair on its own (the same score whatever else is in the batch).
     constraints : Constraints, optional
         Analyst decisions.
+    shares : int, optional
+        Link the components in this many independent shares (by default one per core and two per
+        worker inside a resolve run, else one); the result does not depend on it.
 
     Returns
     -------
@@ -164,7 +188,6 @@ def cluster(
     for i, j, _ in constraints.cannot_link:
         cannot.setdefault(i, set()).add(j)
         cannot.setdefault(j, set()).add(i)
-    state = _Clusters(n, cannot)
     a = np.asarray(a, dtype=np.int64)
     b = np.asarray(b, dtype=np.int64)
     score = np.asarray(score, dtype=np.float64)
@@ -175,19 +198,81 @@ def cluster(
         gone = np.fromiter(isolated, dtype=np.int64, count=len(isolated))
         strong &= ~(np.isin(a, gone) | np.isin(b, gone))
     component = _components(n, a[strong], b[strong])
-    big = np.bincount(component, minlength=1)[component] >= 2
-    inside = (component[a] == component[b]) & big[a]
+    sizes = np.bincount(component, minlength=1)
+    big = sizes[component] >= 2
     # Only pairs inside a component are ever weighed; they go in in their given order, as before.
-    state.add_edges(a[inside].tolist(), b[inside].tolist(), score[inside].tolist())
-    unknown = _UnknownPairs(n, a[inside], b[inside], component, pair_scorer)
-    link_bar = threshold - margin
+    inside = (component[a] == component[b]) & big[a]
     order = np.argsort(-score, kind="stable")
+    count = shares or (2 * worker_count() if can_fork_workers() else 1)
+    run = _Run(n, a, b, score, strong, inside, component, _shares(component, sizes, a[inside], count), cannot,
+               order[strong[order]], threshold - margin, pair_scorer)
+    labels = np.arange(n, dtype=np.int64)
+
+    def receive(_: int, result: tuple[np.ndarray, np.ndarray]) -> None:
+        nodes, roots = result
+        labels[nodes] = roots
+
+    map_forked(_link_share, list(range(count)), run, receive)
+    state = _Clusters.from_labels(labels, cannot)
+    conflicts = _apply_must_links(state, constraints.must_link, constraints.cannot_link)
+    labels = np.fromiter((state.find(i) for i in range(n)), dtype=np.int64, count=n)
+    return labels, conflicts
+
+
+@dataclass
+class _Run:
+    """What linking every share of the components reads (in a worker process: by the fork, not pickled)."""
+
+    n: int
+    a: np.ndarray
+    b: np.ndarray
+    score: np.ndarray
+    strong: np.ndarray
+    inside: np.ndarray
+    component: np.ndarray
+    share: np.ndarray  # per component: the share it is linked in
+    cannot: dict[int, set[int]]
+    strong_order: np.ndarray  # the strong pairs, highest score first (ties in input order)
+    link_bar: float
+    pair_scorer: Callable[[np.ndarray, np.ndarray], np.ndarray] | None
+
+
+def _shares(component: np.ndarray, sizes: np.ndarray, inside_a: np.ndarray, count: int) -> np.ndarray:
+    """A share per component, so that each share holds about as many pairs to weigh."""
+    if count <= 1:
+        return np.zeros(len(sizes), dtype=np.int64)
+    load = np.bincount(component[inside_a], minlength=len(sizes)) + sizes
+    out = np.empty(len(sizes), dtype=np.int64)
+    ranked = np.argsort(-load, kind="stable")
+    # Dealt in the order 0 1 … k-1 k-1 … 1 0: the heaviest components spread evenly over the shares.
+    deal = np.r_[np.arange(count), np.arange(count)[::-1]]
+    out[ranked] = deal[np.arange(len(ranked)) % (2 * count)]
+    return out
+
+
+def _link_share(run: _Run, share: int) -> tuple[np.ndarray, np.ndarray]:
+    """Average-linkage inside the components of one share; its profiles and their cluster roots.
+
+    Components never interact (a merge joins two clusters of one component, constraints are applied
+    after), and the share's pairs are met in the same relative order as in one pass over all of them,
+    so every share takes exactly the decisions one pass would.
+    """
+    mine = run.share[run.component]  # per profile: its component's share
+    mine = (mine == share) & (np.bincount(run.component, minlength=1)[run.component] >= 2)
+    pairs = run.inside & mine[run.a]
+    a, b = run.a, run.b
+    state = _Clusters(run.n, {k: set(v) for k, v in run.cannot.items()})
+    state.add_edges(a[pairs].tolist(), b[pairs].tolist(), run.score[pairs].tolist())
+    unknown = _UnknownPairs(run.n, a[pairs], b[pairs], run.component, run.pair_scorer, only=mine)
+    scorer = run.pair_scorer
+    link_bar = run.link_bar
     # A rejected merge stays rejected until one of the two clusters changes: its decision depends only
     # on their members, their summed pair scores and their never-merge sets. Many strong pairs join the
     # same two clusters, so this skips the repeats (the decision would be the same, not just similar).
     version: dict[int, int] = {}
     rejected: set[tuple[int, int, int, int]] = set()
-    for k in order[strong[order]].tolist():
+    order = run.strong_order[mine[a[run.strong_order]]]
+    for k in order.tolist():
         x, y = state.find(int(a[k])), state.find(int(b[k]))
         if x == y:
             continue
@@ -201,16 +286,15 @@ def cluster(
         total, count = state.adj[x].get(y, (0.0, 0))
         mx, my = state.members_of(x), state.members_of(y)
         size = len(mx) * len(my)
-        if count < size and pair_scorer is not None and size <= ON_DEMAND_LIMIT:
+        if count < size and scorer is not None and size <= ON_DEMAND_LIMIT:
             total += unknown.total(mx, my)
         if total / size >= link_bar:
             root = state.union(x, y)
             version[root] = version.get(root, 0) + 1
         else:
             rejected.add(attempt)
-    conflicts = _apply_must_links(state, constraints.must_link, constraints.cannot_link)
-    labels = np.fromiter((state.find(i) for i in range(n)), dtype=np.int64, count=n)
-    return labels, conflicts
+    nodes = np.flatnonzero(mine)
+    return nodes, np.fromiter((state.find(i) for i in nodes.tolist()), dtype=np.int64, count=len(nodes))
 
 
 def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -231,7 +315,7 @@ class _UnknownPairs:
     """
 
     def __init__(self, n: int, a: np.ndarray, b: np.ndarray, component: np.ndarray,
-                 pair_scorer: Callable[[np.ndarray, np.ndarray], np.ndarray] | None):
+                 pair_scorer: Callable[[np.ndarray, np.ndarray], np.ndarray] | None, only: np.ndarray | None = None):
         self.n = n
         self.scorer = pair_scorer
         self.known = np.sort(np.minimum(a, b) * n + np.maximum(a, b))  # duplicates are harmless here
@@ -242,6 +326,8 @@ class _UnknownPairs:
         self.memo_dtype = np.dtype(np.float64)
         sizes = np.bincount(component, minlength=1)
         self.batched = (sizes >= 3) & (sizes <= BATCH_COMPONENT)
+        if only is not None:  # per profile: the components of one share
+            self.batched &= np.bincount(component, weights=only, minlength=len(sizes)) > 0
         if pair_scorer is not None and self.batched.any():
             self._score_small_components(sizes)
 

@@ -43,7 +43,7 @@ from typing import Any, TypeVar
 
 from tqdm.auto import tqdm
 
-__all__ = ["map_chunks", "map_forked", "in_worker", "pooled", "worker_count", "PARALLEL_FROM"]
+__all__ = ["map_chunks", "map_forked", "can_fork_workers", "in_worker", "pooled", "worker_count", "PARALLEL_FROM"]
 
 T = TypeVar("T")
 C = TypeVar("C")
@@ -78,6 +78,11 @@ def _enter_worker() -> None:
     global _IN_WORKER
     _IN_WORKER = True
     _POOLED.set(False)  # no pool inside a worker
+
+
+def can_fork_workers() -> bool:
+    """Whether :func:`map_forked` here would use worker processes (given more than one task)."""
+    return worker_count() >= 2 and _POOLED.get() and not _IN_WORKER and _can_fork()
 
 
 def worker_count() -> int:
