@@ -12,6 +12,9 @@ from tracekit.resolve.normalize import normalize_name
 
 
 def _pids(values: list[int]) -> list[tuple[int, int]]:
+    import time
+
+    time.sleep(0.02)  # a chunk takes a moment: on a busy machine one worker must not do them all before the other starts
     return [(v * 2, os.getpid()) for v in values]
 
 
