@@ -35,12 +35,31 @@ def big_csv(tmp_path_factory) -> Path:
 
 def _start_load(csv: Path, ws: Path) -> subprocess.Popen:
     env = dict(os.environ, PYTHONPATH=str(REPO) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    # An ignored SIGINT is inherited through exec, and a Python started with SIGINT ignored never raises
-    # KeyboardInterrupt (a shell's background job, or a test process after something set SIG_IGN: the
-    # full suite's load then ran on to exit 0). The analyst at a terminal has the default: give it that.
+    # An ignored SIGINT is inherited through exec, and a Python started with SIGINT ignored honours that:
+    # the load runs on and exits 0 (as `tracekit load ... &` from a script should). `make test` started in
+    # the background by a shell without job control (`bash -c 'make test &'`, as CI harnesses do) gives
+    # every process SIGINT ignored: that, not tracekit, made these two cases fail in full runs
+    # (2026-12-02; reproduced: rc 0 after 7.9 s with SIG_IGN, rc 130 within 0.2 s with the default).
+    # The analyst at a terminal has the default disposition, unblocked: give the child that.
     return subprocess.Popen([sys.executable, "-m", "tracekit", "load", str(csv), "-w", str(ws), "--no-progress"],
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=REPO,
-                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
+                            preexec_fn=_as_at_a_terminal)  # noqa: PLW1509
+
+
+def _as_at_a_terminal() -> None:
+    """In the child before exec: SIGINT at its default and not blocked."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+
+
+def _signal_state(pid: int) -> str:
+    """The child's SIGINT state as the kernel sees it (pending, blocked, ignored, caught), for messages."""
+    try:
+        lines = Path(f"/proc/{pid}/status").read_text().splitlines()
+    except OSError:
+        return "(no /proc)"
+    return " ".join(line.replace("\t", "") for line in lines if line.startswith(("SigPnd", "ShdPnd", "SigBlk",
+                                                                                 "SigIgn", "SigCgt")))
 
 
 def _wait_for_work_folder(process: subprocess.Popen, ws: Path, timeout: float = 60) -> Path:
@@ -56,12 +75,6 @@ def _wait_for_work_folder(process: subprocess.Popen, ws: Path, timeout: float = 
     raise AssertionError("the load did not start")
 
 
-# KNOWN DEFECT (2026-12-02, open): in a full `make test` run (after tests/concurrency, demo and graph) the
-# child load sometimes ignores the SIGINT entirely and exits 0 with every row loaded; alone, and with
-# tests/hardening as a whole, it passes every time. Not understood yet (the first cause found, DuckDB's
-# progress bar disabled, is fixed in store/sessions.py). Kept running, not skipped: xfail, not strict.
-@pytest.mark.xfail(reason="Ctrl-C sometimes unanswered after earlier suites in the same run: open defect",
-                   strict=False)
 @pytest.mark.parametrize("into_the_load", [0.2, 1.5])
 def test_ctrl_c_rolls_back_with_the_promised_line_exit_130_within_a_second(big_csv, tmp_path, into_the_load):
     ws = tmp_path / "ws"
@@ -70,11 +83,15 @@ def test_ctrl_c_rolls_back_with_the_promised_line_exit_130_within_a_second(big_c
     time.sleep(into_the_load)
     if process.poll() is not None:
         pytest.skip("the load finished before Ctrl-C (a much faster machine)")
+    before = _signal_state(process.pid)
     sent = time.monotonic()
     process.send_signal(signal.SIGINT)
+    time.sleep(0.05)
+    after = _signal_state(process.pid)
     out, err = process.communicate(timeout=30)
     elapsed = time.monotonic() - sent
-    assert process.returncode == 130, (out, err, "SIGINT here:", signal.getsignal(signal.SIGINT))
+    assert process.returncode == 130, (out, err, "child before Ctrl-C:", before, "50 ms after:", after,
+                                       "SIGINT in this process:", signal.getsignal(signal.SIGINT))
     assert err.strip() == "tracekit load: interrupted; work in progress was rolled back"
     assert elapsed < 1.0, f"took {elapsed:.2f} s after Ctrl-C"
     with tracekit.Workspace(ws) as opened:

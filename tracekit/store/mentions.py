@@ -28,7 +28,6 @@ from typing import TYPE_CHECKING
 from tqdm.auto import tqdm
 
 from tracekit.ingest.evidence import (
-    COUNTRY_SOURCES,
     Declaration,
     addresses_sql,
     base_mentions_sql,
@@ -40,6 +39,7 @@ from tracekit.ingest.evidence import (
     tail_countries_sql,
 )
 from tracekit.ingest.gazetteer import place_candidates_sql
+from tracekit.store.load_rows import evidence_to_report
 
 if TYPE_CHECKING:
     from tracekit.store.engine import Store
@@ -100,13 +100,8 @@ def write_mentions(store: Store, source_id: int, roles: list[str], given: dict[s
     store.execute("INSERT INTO party_mentions BY NAME "
                   + final_mentions_sql(base, "tk_mplace", "tk_mport", attributes=True))
     if report is not None:
-        counts = store.rows(evidence_counts_sql(f"({final_mentions_sql(base, 'tk_mplace', 'tk_mport')})"))[0]
-        n = len(COUNTRY_SOURCES)
-        report.country_sources = {s: int(c) for s, c in zip(COUNTRY_SOURCES, counts[:n], strict=True) if c}
-        report.localities = int(counts[n])
-        conflicts = dict(zip(COUNTRY_SOURCES[1:], (int(c) for c in counts[n + 1:2 * n]), strict=True))
-        conflicts["address"] += int(counts[2 * n])  # the address's country words against its city
-        report.country_conflicts = {s: c for s, c in conflicts.items() if c}
+        evidence_to_report(report, store.rows(
+            evidence_counts_sql(f"({final_mentions_sql(base, 'tk_mplace', 'tk_mport')})"))[0])
     store.execute("; ".join(f"DROP TABLE {t}" for t in _TEMPS))
 
 
