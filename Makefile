@@ -61,10 +61,13 @@ demo: $(STAMP)
 	@echo "  make lab        # JupyterLab; open notebooks/01-getting-started.ipynb"
 
 # --durations: the slowest tests and fixtures in every CI log, so the suite's time can be watched (budget:
-# 20 min from a fresh clone on 2 cores, venv included).
+# 20 min from a fresh clone on 2 cores, venv included). -n: pytest-xdist workers, one test folder per work
+# unit (tests/conftest.py); the suite waits on Spark's jobs, subprocesses, kernels and a browser for much of
+# its time, so two workers overlap those waits. TEST_WORKERS=0 runs it in this one process.
+TEST_WORKERS ?= 2
 test: $(STAMP) browser
 	$(VENV)/bin/ruff check tracekit tests
-	$(PY) -m pytest -q --durations=30
+	$(PY) -m pytest -q --durations=30 -n $(TEST_WORKERS)
 
 bench: $(STAMP)
 	$(PY) -m tests.benchmarks.run $(BENCH_ARGS)

@@ -10,6 +10,9 @@ collector (a test JVM lives minutes; C2 compilation and parallel GC threads comp
 two cores), and adaptive query execution off (it submits each shuffle stage of a query as a job of its
 own and re-plans between them: on a thousand rows that is all overhead). Measured on test_traverse
 under the same load in parallel runs: the JVM's CPU 94.7 s → 54.6 s. Results do not depend on either.
+Two shuffle partitions for those CLI subprocesses too: they build their session with ``spark_session(master)``,
+which leaves Spark's default of 200, and with adaptive execution off every shuffle then runs 200 tasks on
+``local[1]`` (the CLI trace of test_engine_switch: 45 s → 24 s, the same output).
 A ``PYSPARK_SUBMIT_ARGS`` of your own is kept as it is.
 """
 
@@ -21,7 +24,7 @@ import shutil
 import pytest
 
 TEST_SUBMIT_ARGS = ('--driver-java-options "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC" '
-                    "--conf spark.sql.adaptive.enabled=false pyspark-shell")
+                    "--conf spark.sql.adaptive.enabled=false --conf spark.sql.shuffle.partitions=2 pyspark-shell")
 
 
 def _spark_or_skip():
