@@ -78,16 +78,22 @@ def test_same_clusters_and_conflicts_as_the_reference(case, batch, shares, monke
     assert new_conflicts == old_conflicts
 
 
-def test_chains_of_look_alikes_and_duplicates_match_the_reference():
-    """A larger world: 400 profiles in groups of spelling variants, chained by noisy look-alikes."""
-    rng = np.random.default_rng(4)
-    n = 400
-    group = rng.integers(0, 60, n)
-    a, b = rng.integers(0, n, 6000), rng.integers(0, n, 6000)
+def _variant_groups(rng: np.random.Generator, n: int, groups: int, pairs: int) -> tuple:
+    """Random pairs among ``n`` profiles in ``groups`` groups of spelling variants: pairs within a group
+    score 0.7-1.0, noisy look-alikes across groups 0.0-0.9 (so they chain)."""
+    group = rng.integers(0, groups, n)
+    a, b = rng.integers(0, n, pairs), rng.integers(0, n, pairs)
     keep = a != b
     a, b = a[keep], b[keep]
     same = group[a] == group[b]
     score = np.where(same, rng.uniform(0.7, 1.0, len(a)), rng.uniform(0.0, 0.9, len(a))).astype(np.float32)
+    return a, b, score
+
+
+def test_chains_of_look_alikes_and_duplicates_match_the_reference():
+    """A larger world: 400 profiles in groups of spelling variants, chained by noisy look-alikes."""
+    n = 400
+    a, b, score = _variant_groups(np.random.default_rng(4), n, groups=60, pairs=6000)
     a, b, score = np.r_[a, a[:300]], np.r_[b, b[:300]], np.r_[score, score[:300]]  # duplicate pairs
     scorer = _scorer(n, 9)
     constraints = Constraints(cannot_link=[(int(a[0]), int(b[0]), "c")], isolated={int(a[5])},
@@ -104,13 +110,8 @@ def test_shares_linked_by_worker_processes_give_the_same_clusters(monkeypatch):
     """Inside a resolve run the shares go to forked workers, whose pair_scorer is the parent's (by the fork)."""
     from tracekit.resolve import workers
 
-    rng = np.random.default_rng(8)
     n = 600
-    group = rng.integers(0, 90, n)
-    a, b = rng.integers(0, n, 8000), rng.integers(0, n, 8000)
-    keep = a != b
-    a, b = a[keep], b[keep]
-    score = np.where(group[a] == group[b], rng.uniform(0.7, 1.0, len(a)), rng.uniform(0.0, 0.9, len(a)))
+    a, b, score = _variant_groups(np.random.default_rng(8), n, groups=90, pairs=8000)
     scorer = _scorer(n, 2)
     constraints = Constraints(cannot_link=[(int(a[0]), int(b[0]), "c")], must_link=[(1, 2, "m1")])
     monkeypatch.setenv("TRACEKIT_WORKERS", "2")
