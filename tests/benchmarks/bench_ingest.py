@@ -94,6 +94,7 @@ def _tracekit_run(csv: Path, workspace: Path, mentions: str, queue) -> None:
     import tracekit
     import tracekit.store.load  # noqa: F401 - imported before the clock, as the bare read imports duckdb
     import tracekit.store.verbs  # noqa: F401
+    import tracekit.workspace  # noqa: F401 - an analyst's session has it imported before any load
 
     started, cpu = time.perf_counter(), _cpu_s()
     with tracekit.Workspace(workspace) as ws:

@@ -18,6 +18,8 @@ import re
 import unicodedata
 from importlib import resources
 
+from tracekit.ingest.sqltrim import trim_sql
+
 __all__ = [
     "normalise_hs_code", "hs_code_sql", "country_key", "country_key_sql", "country_table",
     "normalise_country", "COUNTRY_TABLE",
@@ -55,7 +57,7 @@ def normalise_hs_code(text: str | None) -> str | None:
 
 def hs_code_sql(column: str) -> str:
     """SQL expression computing :func:`normalise_hs_code` of ``column``."""
-    t = f"trim({column})"
+    t = trim_sql(column)
     digits = (f"regexp_replace(regexp_replace({t}, {_q(_HS_REST_OF_LIST)}, ''), "
               f"{_q(_HS_JOINERS)}, '', 'g')")
     # Fast path for the usual forms, digits and dots only ("293339", "2933.39.90"): one cheap full match

@@ -22,6 +22,8 @@ import re
 from datetime import date, timedelta
 from typing import Literal
 
+from tracekit.ingest.sqltrim import trim_sql
+
 __all__ = [
     "DayOrder", "parse_date", "date_sql", "choose_day_order", "day_order_probe_sql", "date_forms_probe_sql",
     "describe_date_forms", "date_form_bits_sql", "DATE_FORM_CODES", "MONTHS",
@@ -142,7 +144,8 @@ def date_sql(column: str, order: DayOrder = "DMY", *, excel_serials: bool = Fals
     >>> "regexp_matches" in date_sql('"fecha"')
     True
     """
-    v = f"upper(trim({column}))"
+    t = trim_sql(column)
+    v = f"upper({t})"
     first, second = ("1", "2") if order == "DMY" else ("2", "1")
     branches = [
         (ISO, _ymd_sql(_group(v, ISO, 1), _group(v, ISO, 2), _group(v, ISO, 3))),
@@ -163,7 +166,6 @@ def date_sql(column: str, order: DayOrder = "DMY", *, excel_serials: bool = Fals
     # Fast path for the form most extracts use, YYYY-MM-DD exactly: one cheap full match and a plain cast,
     # no group extraction. Exactly the ISO branch's result (the cast rejects impossible days; the year
     # bound is checked on the text).
-    t = f"trim({column})"
     iso = _iso_fast_sql(t)
     fast = f"CASE WHEN substr({t}, 1, 4) BETWEEN '{_MIN_YEAR}' AND '{_MAX_YEAR}' THEN TRY_CAST({t} AS DATE) END"
     return f"(CASE WHEN {iso} THEN {fast} {whens} END)"
@@ -200,7 +202,7 @@ def date_forms_probe_sql(column: str, table: str) -> str:
     >>> duckdb.connect().sql(date_forms_probe_sql("d", "(SELECT unnest(['2024-01-12', '13/01/2024', '']) AS d)")).fetchall()
     [(1, 0, 1, 0, 1, 0)]
     """
-    t = f"trim({column})"
+    t = trim_sql(column)
     v = f"upper({t})"
     iso_fast = _iso_fast_sql(t)
     form = (f"CASE WHEN {t} IS NULL OR {t} = '' THEN NULL WHEN {iso_fast} THEN 'iso' "
@@ -240,7 +242,7 @@ def date_form_bits_sql(column: str) -> str:
     >>> duckdb.connect().sql(f"SELECT {date_form_bits_sql('d')} FROM (SELECT unnest(['2024-01-12', '13/01/2024', '', '20240112', NULL]) AS d)").fetchall()
     [(1,), (11,), (0,), (2,), (0,)]
     """
-    t = f"trim({column})"
+    t = trim_sql(column)
     v = f"upper({t})"
     numeric = _sql_str(NUMERIC)
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import re
 
+from tracekit.ingest.sqltrim import trim_sql
+
 __all__ = [
     "NUMBER", "WEIGHT", "UNIT_FACTORS", "parse_number", "number_sql", "parse_weight", "weight_sql",
     "weight_problem_sql", "weight_unit_assumed_sql",
@@ -134,7 +136,7 @@ def _plain_sql(text: str) -> str:
 
 def number_sql(column: str) -> str:
     """SQL expression computing :func:`parse_number` of ``column``."""
-    t = f"trim({column})"
+    t = trim_sql(column)
     v = f"upper({t})"
     sign = f"regexp_extract({v}, {_q(NUMBER)}, 1)"
     digits = f"regexp_extract({v}, {_q(NUMBER)}, 2)"
@@ -156,7 +158,7 @@ def _column_factor_sql(unit_column: str | None) -> str:
 
 
 def _column_unit_sql(unit_column: str | None) -> str:
-    return f"rtrim(upper(trim(coalesce({unit_column}, ''))), '.')" if unit_column else "''"
+    return f"rtrim(upper({trim_sql(f'coalesce({unit_column}, {_q(str())})')}), '.')" if unit_column else "''"
 
 
 def _unit_text_sql(v: str, unit_column: str | None) -> str:
@@ -178,7 +180,7 @@ def _factor_sql(unit_text: str) -> str:
 
 def weight_sql(column: str, unit_column: str | None = None) -> str:
     """SQL expression computing :func:`parse_weight` (kilograms) of ``column`` and ``unit_column``."""
-    t = f"trim({column})"
+    t = trim_sql(column)
     v = f"upper({t})"
     sign = f"regexp_extract({v}, {_q(WEIGHT)}, 1)"
     digits = f"regexp_extract({v}, {_q(WEIGHT)}, 2)"
@@ -188,17 +190,22 @@ def weight_sql(column: str, unit_column: str | None = None) -> str:
             f"WHEN regexp_matches({v}, {_q(WEIGHT)}) THEN {_digits_sql(sign, digits)} * {factor} END)")
 
 
+def _filled(column: str) -> str:
+    """SQL of ``trim(coalesce(column, '')) <> ''`` (false, never NULL, for NULL)."""
+    return f"({trim_sql(f'coalesce({column}, {_q(str())})')} <> '')"
+
+
 def weight_problem_sql(column: str, kg: str) -> str:
     """SQL giving ``'negative_weight'``, ``'bad_weight'`` or NULL, from the source text and the parsed kg."""
     return (f"(CASE WHEN {kg} < 0 THEN 'negative_weight' "
-            f"WHEN {kg} IS NULL AND trim(coalesce({column}, '')) <> '' THEN 'bad_weight' END)")
+            f"WHEN {kg} IS NULL AND {_filled(column)} THEN 'bad_weight' END)")
 
 
 def weight_unit_assumed_sql(column: str, unit_column: str | None) -> str:
     """SQL that is true when a weight was read with no unit anywhere (taken as kilograms)."""
-    t = f"trim({column})"
+    t = trim_sql(column)
     unit = f"(CASE WHEN {_plain_sql(t)} THEN {_column_unit_sql(unit_column)} ELSE {_unit_text_sql(f'upper({t})', unit_column)} END)"
-    assumed = f"({unit} = '' AND trim(coalesce({column}, '')) <> '')"
+    assumed = f"({unit} = '' AND {_filled(column)})"
     if not unit_column:
         return assumed
     # a unit column holding a common unit exactly: the weight has a unit whatever it reads

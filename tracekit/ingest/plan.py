@@ -17,6 +17,7 @@ from tracekit.ingest.fields import PARTY_ROLES, field_names
 from tracekit.ingest.mapping import Mapping
 from tracekit.ingest.numbers import number_sql, weight_problem_sql, weight_sql, weight_unit_assumed_sql
 from tracekit.ingest.parties import name_address_sql
+from tracekit.ingest.sqltrim import text_sql
 
 __all__ = [
     "StagePlan", "stage_sql", "raw_alias", "country_key_fields", "country_lookup_sql", "text_sql", "raw_text_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
@@ -61,23 +62,6 @@ def _ref(col: str) -> str:
 
 def _text(col: str) -> str:
     return text_sql(_ref(col))
-
-
-def text_sql(value: str) -> str:
-    """SQL of ``nullif(trim(value), '')``, trimming only values that may need it.
-
-    ``trim`` removes Unicode space separators (NBSP, ideographic space…) as well as ' '. Plain ASCII
-    text that neither starts nor ends with ' ' needs no trimming, and most values are such text:
-    skipping the string copy for them makes this ~3x faster than ``trim`` on every cell.
-
-    Examples
-    --------
-    >>> import duckdb
-    >>> duckdb.connect().sql(f"SELECT {text_sql('v')} FROM (SELECT unnest(['  a ', 'b', '', '   ', NULL, 'é\u00a0']) AS v)").fetchall()
-    [('a',), ('b',), (None,), (None,), (None,), ('é',)]
-    """
-    return (f"(CASE WHEN {value} = '' THEN NULL WHEN starts_with({value}, ' ') OR ends_with({value}, ' ') "
-            f"OR strlen({value}) <> length({value}) THEN nullif(trim({value}), '') ELSE {value} END)")
 
 
 def _is_country(target: str) -> bool:
@@ -256,7 +240,7 @@ def _problems(plan: StagePlan) -> list[tuple[str, str, str, str]]:
     alias = _raw_alias(plan)
 
     def _text(col: str) -> str:
-        return f"nullif(trim({alias[col]}), '')"
+        return text_sql(alias[col])
 
     out = []
     names = [c for t in ("shipper_name", "consignee_name", "shipper_name_address", "consignee_name_address")
@@ -285,7 +269,7 @@ def warning_exprs(plan: StagePlan) -> dict[str, str]:
     alias = _raw_alias(plan)
 
     def _text(col: str) -> str:
-        return f"nullif(trim({alias[col]}), '')"
+        return text_sql(alias[col])
 
     countries = [c for t, cols in m.columns.items()
                  if t.endswith("_country") or t == "country_of_origin" for c in cols]
@@ -295,9 +279,10 @@ def warning_exprs(plan: StagePlan) -> dict[str, str]:
             for t, cols in m.columns.items() if t.endswith("_country") or t == "country_of_origin"
             for c in cols
         ) if countries else "false",
-        "w_value": (f"({_text(m.column('value_usd'))} IS NOT NULL AND value_usd IS NULL)"
+        # the parsed value first: the source text is then trimmed only where the parse gave nothing
+        "w_value": (f"(value_usd IS NULL AND {_text(m.column('value_usd'))} IS NOT NULL)"
                     if m.column("value_usd") else "false"),
-        "w_quantity": (f"({_text(m.column('quantity'))} IS NOT NULL AND quantity IS NULL)"
+        "w_quantity": (f"(quantity IS NULL AND {_text(m.column('quantity'))} IS NOT NULL)"
                        if m.column("quantity") else "false"),
         "w_weight_unit": (weight_unit_assumed_sql(alias[m.column("weight")], _weight_unit(m, alias.get))
                           if m.column("weight") else "false"),

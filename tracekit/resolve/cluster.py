@@ -29,7 +29,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-import igraph
 import numpy as np
 
 from tracekit.resolve.workers import can_fork_workers, map_forked, worker_count
@@ -301,6 +300,9 @@ def _components(n: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Connected component of every profile over the pairs ``a``–``b``."""
     if n == 0:
         return np.zeros(0, dtype=np.int64)
+    import igraph  # here, not at the top: it takes ~0.6 s to import (matplotlib with it), and opening a
+    # workspace or loading a file must not pay that.
+
     # A list of tuples: igraph reads it several times faster than a two-column numpy array.
     graph = igraph.Graph(n=n, edges=list(zip(a.tolist(), b.tolist(), strict=True)), directed=False)
     return np.asarray(graph.connected_components().membership, dtype=np.int64)
