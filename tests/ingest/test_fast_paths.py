@@ -12,6 +12,7 @@ from tracekit.ingest.codes import country_table, hs_code_sql, normalise_hs_code
 from tracekit.ingest.dates import date_sql, parse_date
 from tracekit.ingest.numbers import number_sql, parse_number, parse_weight, weight_sql
 from tracekit.ingest.plan import text_sql
+from tracekit.ingest.sqltrim import trim_sql
 
 
 @pytest.fixture(scope="module")
@@ -52,6 +53,14 @@ def test_hs_fast_path_equals_reference(con, text):
 @given(text=st.one_of(st.none(), st.text(alphabet=" ab\t\u00a0\u3000\u2009é中", max_size=6), st.text(max_size=6)))
 def test_text_sql_is_nullif_trim(con, text):
     assert _sql(con, text_sql("v0"), text) == _sql(con, "nullif(trim(v0), '')", text)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.none(), st.text(alphabet=" ab\t\x01!\u00a0\u3000\u2009\u0085é中", max_size=6),
+                      st.text(max_size=6)))
+def test_trim_sql_is_trim(con, text):
+    # the normalisers' cheap trim must be the engine's trim exactly, whatever the first and last bytes are
+    assert _sql(con, trim_sql("v0"), text) == _sql(con, "trim(v0)", text)
 
 
 def test_no_country_key_holds_a_digit():
