@@ -141,6 +141,17 @@ def test_time_respecting_trace_follows_the_planted_chain(world, engine, truth, h
     assert len(result.shipment_ids) == sum(d["shipments"] for _a, _b, d in result.graph.edges(data=True))
 
 
+def _same_attributes(spark: dict, duck: dict) -> None:
+    """Same elements with the same attributes; sums of floats to 12 significant digits, not to the last bit:
+    each engine adds the same shipments' values in its own order (718364.52 against 718364.5200000001)."""
+    assert spark.keys() == duck.keys()
+    for key, attributes in duck.items():
+        floats = sorted(k for k, v in attributes.items() if isinstance(v, float))
+        assert {k: v for k, v in spark[key].items() if k not in floats} == \
+            {k: v for k, v in attributes.items() if k not in floats}, key
+        assert [spark[key][k] for k in floats] == pytest.approx([attributes[k] for k in floats], rel=1e-12), key
+
+
 @pytest.mark.parametrize("name", sorted(TRACES))
 def test_spark_trace_is_the_duckdb_result_object(spark_world, duck_world, truth, hub, name):
     spark = traced(spark_world, "spark", name, truth, hub)
@@ -148,9 +159,9 @@ def test_spark_trace_is_the_duckdb_result_object(spark_world, duck_world, truth,
     assert type(spark) is type(duck)
     assert (spark.title, spark.filters, spark.seed, spark.summary_lines()) == \
         (duck.title, duck.filters, duck.seed, duck.summary_lines())
-    assert dict(spark.graph.nodes(data=True)) == dict(duck.graph.nodes(data=True))
-    assert {(a, b): d for a, b, d in spark.graph.edges(data=True)} == \
-        {(a, b): d for a, b, d in duck.graph.edges(data=True)}
+    _same_attributes(dict(spark.graph.nodes(data=True)), dict(duck.graph.nodes(data=True)))
+    _same_attributes({(a, b): d for a, b, d in spark.graph.edges(data=True)},
+                     {(a, b): d for a, b, d in duck.graph.edges(data=True)})
     pd.testing.assert_frame_equal(spark.to_frame(), duck.to_frame())
     if duck.shipment_ids is not None:
         assert sorted(spark.shipment_ids.tolist()) == sorted(duck.shipment_ids.tolist())
