@@ -158,7 +158,10 @@ def _column_factor_sql(unit_column: str | None) -> str:
 
 
 def _column_unit_sql(unit_column: str | None) -> str:
-    return f"rtrim(upper({trim_sql(f'coalesce({unit_column}, {_q(str())})')}), '.')" if unit_column else "''"
+    if not unit_column:
+        return "''"
+    unit = f"coalesce({unit_column}, '')"
+    return f"rtrim(upper({trim_sql(unit)}), '.')"
 
 
 def _unit_text_sql(v: str, unit_column: str | None) -> str:
@@ -192,7 +195,8 @@ def weight_sql(column: str, unit_column: str | None = None) -> str:
 
 def _filled(column: str) -> str:
     """SQL of ``trim(coalesce(column, '')) <> ''`` (false, never NULL, for NULL)."""
-    return f"({trim_sql(f'coalesce({column}, {_q(str())})')} <> '')"
+    text = f"coalesce({column}, '')"
+    return f"({trim_sql(text)} <> '')"
 
 
 def weight_problem_sql(column: str, kg: str) -> str:
