@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import sys
 import warnings
 
 import pytest
@@ -197,3 +198,30 @@ def test_a_load_caps_the_engine_memory_and_puts_the_settings_back(tmp_path, monk
         ws.load(path, progress=False)
         assert ws.sql(settings_sql).iloc[0].tolist() == before
     assert seen == ["1.0 GiB"]
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="per-thread priority is a Linux feature")
+def test_the_file_is_hashed_and_indexed_at_a_lower_priority_than_the_scan(tmp_path, monkeypatch):
+    """The hashing thread yields to the engine's threads (at equal priority it stalled the ordered insert)."""
+    import os
+    import threading
+
+    import tracekit.store.direct as direct_module
+
+    seen = {}
+    original = direct_module.index_file
+
+    def spy(path, *args, **kwargs):
+        seen["index"] = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+        return original(path, *args, **kwargs)
+
+    monkeypatch.setattr(direct_module, "index_file", spy)
+    path = tmp_path / "bills.csv"
+    path.write_bytes(_csv([("B1", "2024-01-12", "ACME CHEM", "1 RD", "China", "BUYER SA", "Mexico", "2933.39",
+                            "10", "KG", "drums", "")]))
+    main_before = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    with tracekit.Workspace(tmp_path / "ws") as ws:
+        report = ws.load(path, progress=False)
+    assert report.rows_loaded == 1
+    assert seen["index"] == min(19, main_before + 10)
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main_before  # the caller's own is untouched

@@ -55,6 +55,7 @@ from tracekit.ingest.plan import (
 )
 from tracekit.ingest.sources import Source, TextLayout
 from tracekit.store.engine import Store, quote_literal
+from tracekit.store.scan import yield_to_the_engine
 
 __all__ = ["SOURCE_FILES", "UNRECORDED_MARK", "rows_unrecorded", "forget_unrecorded_rows", "ReadWithRawTable", "direct_eligible", "ensure_source_files", "scan_direct",
            "DirectScan", "guess_day_order"]
@@ -128,6 +129,7 @@ class _Indexer(threading.Thread):
         self.path, self.result, self.error = path, None, None
 
     def run(self) -> None:
+        yield_to_the_engine()
         try:
             self.result = index_file(self.path)
         except BaseException as exc:  # re-raised in the loading thread

@@ -13,8 +13,11 @@ analyst can open the file at the right place:
 
 from __future__ import annotations
 
+import contextlib
 import gzip
+import os
 import re
+import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -44,6 +47,21 @@ _REJECT_REASONS = {
 }
 
 
+def yield_to_the_engine() -> None:
+    """Lower the calling thread's priority (Linux: its own nice value, 10 more) for work beside an engine scan.
+
+    The engine's ordered insert runs one thread per core and each waits for the batch before its own:
+    a hashing thread at the same priority takes a core from one of them, and the other then waits too.
+    At 10M rows the file's hash and line index beside the scan lengthened it by 2.7-5.5 s at normal
+    priority (3 CPU s of work) and by nothing measurable at nice 10, where the thread runs in the gaps
+    the scan leaves and still finishes before it. Elsewhere (no per-thread priority) a no-op.
+    """
+    if sys.platform.startswith("linux"):
+        with contextlib.suppress(OSError, AttributeError):
+            thread = threading.get_native_id()
+            os.setpriority(os.PRIO_PROCESS, thread, min(19, os.getpriority(os.PRIO_PROCESS, thread) + 10))
+
+
 class Fingerprinter(threading.Thread):
     """Hash a file while the engine scans it (hashlib releases the GIL)."""
 
@@ -52,6 +70,7 @@ class Fingerprinter(threading.Thread):
         self.source, self.result, self.error = source, None, None
 
     def run(self) -> None:
+        yield_to_the_engine()
         try:
             self.result = fingerprint(self.source)
         except BaseException as exc:  # re-raised in the loading thread
