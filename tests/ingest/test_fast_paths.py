@@ -190,3 +190,56 @@ def test_many_rejected_lines_keep_every_physical_line(ws, write):
     assert report.quarantine_reasons == {"ragged_line": len(rejected)}
     assert dict(ws.store.rows("SELECT record_id, line FROM shipments")) == expected
     assert ws.quarantine()["line"].tolist() == rejected
+
+
+# Values shaped like the fast paths' forms (ISO dates, plain numbers, dotted HS codes), perturbed and padded:
+# the fast paths test the *untrimmed* value, so padding, tabs, Unicode spaces and stray characters at any
+# place must still give exactly the reference reading.
+_shaped = st.builds(
+    lambda core, left, right: left + core + right,
+    st.one_of(st.text(alphabet="0123456789-", min_size=8, max_size=12),
+              st.text(alphabet="0123456789-/.T :", min_size=6, max_size=14),
+              st.sampled_from(["1899-12-31", "1900-01-01", "2100-12-31", "2101-01-01", "2024-02-30", "2024-01-1T",
+                               "2024-01-12T08", "20240112", "2933.39", "12.5", "12.", "0.000"]),
+              st.text(alphabet="0123456789.", min_size=1, max_size=16)),
+    st.sampled_from(["", " ", "  ", "\t", "\u00a0", "\u3000"]),
+    st.sampled_from(["", " ", "\t", "\u00a0", "x", "\u3000"]))
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=_shaped, order=st.sampled_from(["DMY", "MDY"]))
+def test_fast_paths_on_untrimmed_values_equal_the_references(con, text, order):
+    assert _sql(con, date_sql("v0", order), text) == parse_date(text, order)
+    assert _sql(con, hs_code_sql("v0"), text) == normalise_hs_code(text)
+    number, py = _sql(con, number_sql("v0"), text), parse_number(text)
+    assert (number is None) if py is None else number == pytest.approx(py)
+    weight, py = _sql(con, weight_sql("v0", "v1"), text, "LB"), parse_weight(text, "LB")
+    assert (weight is None) if py is None else weight == pytest.approx(py)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(text=st.one_of(st.none(), _shaped, st.sampled_from(["13/01/2024", "01/13/2024", "5 MAR 2024", "JAN 5, 2024",
+                                                           " 12-ENE-2024 ", "soon", ""])))
+def test_date_form_bits_follow_the_forms(con, text):
+    import re
+
+    from tracekit.ingest.dates import (
+        COMPACT,
+        DAY_MONTH_NAME,
+        ISO,
+        MONTH_NAME_DAY,
+        NUMERIC,
+        date_form_bits_sql,
+    )
+
+    value = _sql(con, "upper(trim(v0))", text)
+    expected = 0
+    if value and re.fullmatch(ISO, value, re.ASCII):
+        expected = 1
+    elif value and re.fullmatch(COMPACT, value, re.ASCII):
+        expected = 2
+    elif value and (m := re.fullmatch(NUMERIC, value, re.ASCII)):
+        expected = 3 + (8 if int(m[1]) > 12 else 0) + (16 if int(m[2]) > 12 else 0)
+    elif value and (re.fullmatch(DAY_MONTH_NAME, value, re.ASCII) or re.fullmatch(MONTH_NAME_DAY, value, re.ASCII)):
+        expected = 4
+    assert _sql(con, date_form_bits_sql("v0"), text) == expected

@@ -18,7 +18,7 @@ import re
 import unicodedata
 from importlib import resources
 
-from tracekit.ingest.sqltrim import trim_sql
+from tracekit.ingest.sqltrim import trim_sql, trim_text
 
 __all__ = [
     "normalise_hs_code", "hs_code_sql", "country_key", "country_key_sql", "country_table",
@@ -50,7 +50,7 @@ def normalise_hs_code(text: str | None) -> str | None:
     """
     if text is None:
         return None
-    first = re.sub(_HS_REST_OF_LIST, "", text.strip(" "), flags=re.ASCII)
+    first = re.sub(_HS_REST_OF_LIST, "", trim_text(text), flags=re.ASCII)
     digits = re.sub(_HS_JOINERS, "", first, flags=re.ASCII)
     return digits if re.fullmatch(_HS_VALID[1:-1], digits, re.ASCII) else None
 
@@ -61,9 +61,10 @@ def hs_code_sql(column: str) -> str:
     digits = (f"regexp_replace(regexp_replace({t}, {_q(_HS_REST_OF_LIST)}, ''), "
               f"{_q(_HS_JOINERS)}, '', 'g')")
     # Fast path for the usual forms, digits and dots only ("293339", "2933.39.90"): one cheap full match
-    # instead of two replacements and a match.
-    dotted = f"regexp_full_match({t}, '[0-9.]+')"
-    plain = f"replace({t}, '.', '')"
+    # instead of two replacements and a match. It tests the untrimmed value (such text holds no space, and
+    # a padded code takes the full reading, which gives the same digits).
+    dotted = f"regexp_full_match({column}, '[0-9.]+')"
+    plain = f"replace({column}, '.', '')"
     return (f"(CASE WHEN {dotted} THEN (CASE WHEN strlen({plain}) BETWEEN 2 AND 14 THEN {plain} END) "
             f"WHEN regexp_matches({digits}, {_q(_HS_VALID)}) THEN {digits} END)")
 

@@ -22,7 +22,7 @@ import re
 from datetime import date, timedelta
 from typing import Literal
 
-from tracekit.ingest.sqltrim import trim_sql
+from tracekit.ingest.sqltrim import trim_sql, trim_text
 
 __all__ = [
     "DayOrder", "parse_date", "date_sql", "choose_day_order", "day_order_probe_sql", "date_forms_probe_sql",
@@ -88,7 +88,7 @@ def parse_date(text: str | None, order: DayOrder = "DMY", *, excel_serials: bool
     """
     if text is None:
         return None
-    value = text.strip(" ").upper()
+    value = trim_text(text).upper()
     if not value:
         return None
     if m := _full(ISO, value):
@@ -165,9 +165,14 @@ def date_sql(column: str, order: DayOrder = "DMY", *, excel_serials: bool = Fals
     whens = " ".join(f"WHEN regexp_matches({v}, {_sql_str(p)}) THEN {expr}" for p, expr in branches)
     # Fast path for the form most extracts use, YYYY-MM-DD exactly: one cheap full match and a plain cast,
     # no group extraction. Exactly the ISO branch's result (the cast rejects impossible days; the year
-    # bound is checked on the text).
-    iso = _iso_fast_sql(t)
-    fast = f"CASE WHEN substr({t}, 1, 4) BETWEEN '{_MIN_YEAR}' AND '{_MAX_YEAR}' THEN TRY_CAST({t} AS DATE) END"
+    # bound is checked on the text). It tests the untrimmed value: text of that shape holds no space, so
+    # trimming could not change it, and the common row skips the trim test (a padded value takes the ISO
+    # branch, which reads it alike).
+    iso = _iso_fast_sql(column)
+    # the year bound compares the whole text (digits and dashes at fixed places: the same order as the
+    # year's), which spares a Unicode-aware substring per row
+    fast = (f"CASE WHEN {column} BETWEEN '{_MIN_YEAR}-00-00' AND '{_MAX_YEAR}-99-99' "
+            f"THEN TRY_CAST({column} AS DATE) END")
     return f"(CASE WHEN {iso} THEN {fast} {whens} END)"
 
 
@@ -204,8 +209,8 @@ def date_forms_probe_sql(column: str, table: str) -> str:
     """
     t = trim_sql(column)
     v = f"upper({t})"
-    iso_fast = _iso_fast_sql(t)
-    form = (f"CASE WHEN {t} IS NULL OR {t} = '' THEN NULL WHEN {iso_fast} THEN 'iso' "
+    iso_fast = _iso_fast_sql(column)  # untrimmed, as in date_sql
+    form = (f"CASE WHEN {iso_fast} THEN 'iso' WHEN {t} IS NULL OR {t} = '' THEN NULL "
             f"WHEN regexp_matches({v}, {_sql_str(ISO)}) THEN 'iso' "
             f"WHEN regexp_matches({v}, {_sql_str(COMPACT)}) THEN 'compact' "
             f"WHEN regexp_matches({v}, {_sql_str(NUMERIC)}) THEN 'numeric' "
@@ -249,7 +254,9 @@ def date_form_bits_sql(column: str) -> str:
     def part(n: int) -> str:
         return f"TRY_CAST(regexp_extract({v}, {numeric}, {n}) AS INTEGER)"
 
-    return (f"(CASE WHEN {t} IS NULL OR {t} = '' THEN 0 WHEN {_iso_fast_sql(t)} THEN 1 "
+    # the fast test first and on the untrimmed value, exactly as date_sql's: computed in the same
+    # projection as the date, the engine evaluates it once for both
+    return (f"(CASE WHEN {_iso_fast_sql(column)} THEN 1 WHEN {t} IS NULL OR {t} = '' THEN 0 "
             f"WHEN regexp_matches({v}, {_sql_str(ISO)}) THEN 1 "
             f"WHEN regexp_matches({v}, {_sql_str(COMPACT)}) THEN 2 "
             f"WHEN regexp_matches({v}, {numeric}) THEN 3 + (CASE WHEN {part(1)} > 12 THEN 8 ELSE 0 END) "

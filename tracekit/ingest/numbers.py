@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 
-from tracekit.ingest.sqltrim import trim_sql
+from tracekit.ingest.sqltrim import trim_sql, trim_text
 
 __all__ = [
     "NUMBER", "WEIGHT", "UNIT_FACTORS", "parse_number", "number_sql", "parse_weight", "weight_sql",
@@ -70,7 +70,7 @@ def parse_number(text: str | None) -> float | None:
     """
     if text is None:
         return None
-    value = text.strip(" ").upper()
+    value = trim_text(text).upper()
     m = _full(NUMBER, value)
     return _digits_to_float(m[1], m[2]) if m else None
 
@@ -90,14 +90,14 @@ def parse_weight(text: str | None, unit: str | None = None) -> float | None:
     """
     if text is None:
         return None
-    value = text.strip(" ").upper()
+    value = trim_text(text).upper()
     if not value:
         return None
     m = _full(WEIGHT, value)
     if not m:
         return None
     number = _digits_to_float(m[1], m[2])
-    unit_text = m[3] or (unit or "").strip(" ").upper().rstrip(".")
+    unit_text = m[3] or trim_text(unit or "").upper().rstrip(".")
     factor = UNIT_FACTORS.get(unit_text, 1.0 if unit_text == "" else None)
     if number is None or factor is None:
         return None
@@ -140,7 +140,9 @@ def number_sql(column: str) -> str:
     v = f"upper({t})"
     sign = f"regexp_extract({v}, {_q(NUMBER)}, 1)"
     digits = f"regexp_extract({v}, {_q(NUMBER)}, 2)"
-    return (f"(CASE WHEN {_plain_sql(t)} THEN TRY_CAST({t} AS DOUBLE) "
+    # the fast path tests the untrimmed value: plain digits hold no space, so trimming could not change
+    # them; a padded plain number takes the full reading, which gives the same (see _plain_sql)
+    return (f"(CASE WHEN {_plain_sql(column)} THEN TRY_CAST({column} AS DOUBLE) "
             f"WHEN regexp_matches({v}, {_q(NUMBER)}) THEN {_digits_sql(sign, digits)} END)")
 
 
@@ -189,7 +191,7 @@ def weight_sql(column: str, unit_column: str | None = None) -> str:
     digits = f"regexp_extract({v}, {_q(WEIGHT)}, 2)"
     factor = _factor_sql(_unit_text_sql(v, unit_column))
     plain_factor = _column_factor_sql(unit_column)  # a plain number carries no unit of its own
-    return (f"(CASE WHEN {_plain_sql(t)} THEN TRY_CAST({t} AS DOUBLE) * {plain_factor} "
+    return (f"(CASE WHEN {_plain_sql(column)} THEN TRY_CAST({column} AS DOUBLE) * {plain_factor} "  # as number_sql
             f"WHEN regexp_matches({v}, {_q(WEIGHT)}) THEN {_digits_sql(sign, digits)} * {factor} END)")
 
 
@@ -208,7 +210,8 @@ def weight_problem_sql(column: str, kg: str) -> str:
 def weight_unit_assumed_sql(column: str, unit_column: str | None) -> str:
     """SQL that is true when a weight was read with no unit anywhere (taken as kilograms)."""
     t = trim_sql(column)
-    unit = f"(CASE WHEN {_plain_sql(t)} THEN {_column_unit_sql(unit_column)} ELSE {_unit_text_sql(f'upper({t})', unit_column)} END)"
+    unit = (f"(CASE WHEN {_plain_sql(column)} THEN {_column_unit_sql(unit_column)} "
+            f"ELSE {_unit_text_sql(f'upper({t})', unit_column)} END)")
     assumed = f"({unit} = '' AND {_filled(column)})"
     if not unit_column:
         return assumed

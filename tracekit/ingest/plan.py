@@ -20,7 +20,7 @@ from tracekit.ingest.parties import name_address_sql
 from tracekit.ingest.sqltrim import text_sql
 
 __all__ = [
-    "StagePlan", "stage_sql", "raw_alias", "country_key_fields", "country_lookup_sql", "text_sql", "raw_text_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
+    "StagePlan", "stage_sql", "source_ref", "raw_alias", "country_key_fields", "country_lookup_sql", "text_sql", "raw_text_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
     "warning_counts_sql",
     "WARNING_FLAGS",
 ]
@@ -290,15 +290,24 @@ def warning_exprs(plan: StagePlan) -> dict[str, str]:
     return flags
 
 
-def stage_sql(plan: StagePlan, extra: dict[str, str] | None = None) -> str:
+def source_ref(col: str) -> str:
+    """SQL of source column ``col`` inside :func:`stage_sql`'s inner query (for its ``inner_extra``)."""
+    return _ref(col)
+
+
+def stage_sql(plan: StagePlan, extra: dict[str, str] | None = None,
+              inner_extra: dict[str, str] | None = None) -> str:
     """One SELECT: ``line``, the canonical fields, ``reason``, ``problem_column``, ``detail``, warnings.
 
     ``extra`` adds named expressions over the inner columns (fields, and each source column under its
-    :func:`raw_alias`), computed in the same pass.
+    :func:`raw_alias`), computed in the same pass. ``inner_extra`` adds named inner columns, over the
+    source columns (:func:`source_ref`), that ``extra`` may use: computed beside the fields, they share
+    their sub-expressions (the engine evaluates an expression repeated within one projection once).
     """
     exprs = _field_exprs(plan)
     inner = ",\n  ".join([f"{e} AS {quote_ident(n)}" for n, e in exprs.items()]
-                         + [f"{_ref(c)} AS {a}" for c, a in _raw_alias(plan).items()])
+                         + [f"{_ref(c)} AS {a}" for c, a in _raw_alias(plan).items()]
+                         + [f"{e} AS {quote_ident(n)}" for n, e in (inner_extra or {}).items()])
     problems = _problems(plan)
     reason = " ".join(f"WHEN {cond} THEN {_lit(r)}" for r, _, cond, _ in problems)
     column = " ".join(f"WHEN {cond} THEN {_lit(c)}" for _, c, cond, _ in problems)
@@ -310,7 +319,8 @@ def stage_sql(plan: StagePlan, extra: dict[str, str] | None = None) -> str:
         f"SELECT line, {fields},\n"
         f"  CASE {reason} END AS reason,\n"
         f"  CASE {column} END AS problem_column,\n"
-        f"  nullif(concat_ws('; ', {detail}), '') AS detail,\n"
+        # a row with no problem (nearly every row) skips joining five NULLs: CSE shares the reason's tests
+        f"  CASE WHEN (CASE {reason} END) IS NOT NULL THEN nullif(concat_ws('; ', {detail}), '') END AS detail,\n"
         f"  {warnings}{more}\n"
         f"FROM (SELECT r.line,\n  {inner}\nFROM {_from_clause(plan)})"
     )

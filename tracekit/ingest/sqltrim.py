@@ -14,7 +14,21 @@ any non-ASCII byte, which a Unicode space needs.
 
 from __future__ import annotations
 
-__all__ = ["trim_sql", "text_sql", "may_need_trim_sql"]
+__all__ = ["trim_sql", "text_sql", "may_need_trim_sql", "SPACE_SEPARATORS", "trim_text"]
+
+SPACE_SEPARATORS = "".join(chr(c) for c in (0x20, 0xA0, 0x1680, *range(0x2000, 0x200B), 0x202F, 0x205F, 0x3000))
+"""Unicode category Zs: what the engine's ``trim`` removes (and nothing else: a tab stays)."""
+
+
+def trim_text(text: str) -> str:
+    """The engine's ``trim`` in Python, for the normalisers' reference implementations.
+
+    Examples
+    --------
+    >>> trim_text("\\u00a0 2024-01-12\\u3000"), trim_text("\\tA ")
+    ('2024-01-12', '\\tA')
+    """
+    return text.strip(SPACE_SEPARATORS)
 
 
 def may_need_trim_sql(value: str) -> str:
@@ -44,4 +58,5 @@ def text_sql(value: str) -> str:
     >>> duckdb.connect().sql(f"SELECT {text_sql('v')} FROM (SELECT unnest(['  a ', 'b', '', '   ', NULL, 'é\u00a0']) AS v)").fetchall()
     [('a',), ('b',), (None,), (None,), (None,), ('é',)]
     """
-    return f"(CASE WHEN {value} = '' THEN NULL WHEN {may_need_trim_sql(value)} THEN nullif(trim({value}), '') ELSE {value} END)"
+    # '' < '!' too: the empty string takes the trimming branch and becomes NULL there
+    return f"(CASE WHEN {may_need_trim_sql(value)} THEN nullif(trim({value}), '') ELSE {value} END)"

@@ -49,7 +49,7 @@ from tracekit.ingest.plan import (
     country_key_fields,
     country_lookup_sql,
     quote_ident,
-    raw_alias,
+    source_ref,
     stage_sql,
     warning_exprs,
 )
@@ -172,11 +172,17 @@ def _marked_flags(plan: StagePlan) -> list[str]:
     return [k for k in _WARNING_BITS if exprs[k] != "false"]
 
 
+def _date_form(plan: StagePlan) -> dict[str, str]:
+    """The date's form bits as an inner column of the pass (beside the date, sharing its fast test)."""
+    col = plan.mapping.column("date")
+    return {"tk_date_form": date_form_bits_sql(source_ref(col))} if col else {}
+
+
 def _marks(plan: StagePlan) -> str:
     """The per-row bits kept in ``shipment_id`` until the numbering: warnings, then the date's form."""
     terms = [f"(CASE WHEN {k} THEN {1 << _WARNING_BITS.index(k)} ELSE 0 END)" for k in _marked_flags(plan)]
-    if col := plan.mapping.column("date"):
-        terms.append(f"({date_form_bits_sql(raw_alias(plan)[col])} << {_DATE_SHIFT})")
+    if plan.mapping.column("date"):
+        terms.append(f"(tk_date_form << {_DATE_SHIFT})")
     return " + ".join(terms) or "0"
 
 
@@ -195,7 +201,8 @@ def scan_direct(store: Store, source: Source, layout: TextLayout, plan: StagePla
               f"escape = '\"', columns = {names}, compression = 'none', store_rejects = true, "
               f"rejects_table = 'tk_rejects', rejects_scan = 'tk_reject_scans'{longest}, auto_detect = false))")
     fields = ", ".join(quote_ident(n) for n in field_names())
-    stage = stage_sql(replace(plan, raw_table=reader, country_keys=True), extra={"tk_mark": _marks(plan)})
+    stage = stage_sql(replace(plan, raw_table=reader, country_keys=True), extra={"tk_mark": _marks(plan)},
+                      inner_extra=_date_form(plan))
     store.execute("DROP TABLE IF EXISTS tk_rejects; DROP TABLE IF EXISTS tk_reject_scans")
     store.execute("SET preserve_insertion_order = true")  # positions are record numbers
     # A long IN list becomes a join, and a join gives up the scan's order: keep IN lists as comparisons
