@@ -35,7 +35,9 @@ def test_iso_fast_path_equals_reference(con, text):
 
 
 @pytest.mark.parametrize("text", ["12", "12.", "0012", "1.200", "12.5", "1.200.000", "1,200", ".5", "1e5",
-                                  " 7 ", "٣", "12 KG", "-4", "+4", "1_000", "0.000"])
+                                  " 7 ", "٣", "12 KG", "-4", "+4", "1_000", "0.000", "-0", "00", "15570",
+                                  "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+                                  "123456789012345678901234567890", "0x10", "1e3"])
 @pytest.mark.parametrize("unit", [None, "", "LB", "mt.", "FURLONG"])
 def test_plain_number_fast_path_equals_reference(con, text, unit):
     assert _sql(con, number_sql("v0"), text) == pytest.approx(parse_number(text))

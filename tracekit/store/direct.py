@@ -284,9 +284,11 @@ def number_and_quarantine(store: Store, scan: DirectScan, *, source: Source, lay
         store.execute("CREATE TEMP TABLE tk_dups (line BIGINT, first_line BIGINT, rid BIGINT)")
     _find_countries(store, plan, sid)
     _count_marks(store, plan, sid, report)
-    _look_up_countries(store, plan, sid)
-    store.execute(f"UPDATE shipments SET line = {line}, shipment_id = (CAST({sid} AS BIGINT) << 32) | {line} "  # noqa: S608
-                  f"WHERE source_id IN ({sid}, {-sid})")
+    # One UPDATE numbers the rows and puts the countries' codes in place of their texts (three statements
+    # cost 0.1-0.2 s more at 10M rows: each scans and rewrites the rows again).
+    store.execute(f"UPDATE shipments SET line = {line}, shipment_id = (CAST({sid} AS BIGINT) << 32) | {line}"  # noqa: S608
+                  f"{_country_codes(plan)} WHERE source_id IN ({sid}, {-sid})")
+    store.execute("DROP TABLE tk_country_found")
     left = [r[0] for r in store.rows(
         f"SELECT line FROM shipments WHERE source_id = {-sid} UNION ALL SELECT line FROM tk_dups ORDER BY 1")]  # noqa: S608
     if left:
@@ -318,13 +320,12 @@ def _find_countries(store: Store, plan: StagePlan, sid: int) -> None:
                   + (" UNION ALL ".join(parts) or "SELECT 0 AS field, '' AS text, '' AS alpha2 WHERE false"))
 
 
-def _look_up_countries(store: Store, plan: StagePlan, sid: int) -> None:
-    """Country texts → ISO alpha-2 codes (NULL when none), from ``tk_country_found``."""
-    for i, f in enumerate(country_key_fields(plan)):  # every non-NULL text is in tk_country_found
-        f = quote_ident(f)
-        store.execute(f"UPDATE shipments SET {f} = c.alpha2 FROM tk_country_found c "  # noqa: S608
-                      f"WHERE shipments.source_id IN ({sid}, {-sid}) AND c.field = {i} AND shipments.{f} = c.text")
-    store.execute("DROP TABLE tk_country_found")
+def _country_codes(plan: StagePlan) -> str:
+    """SET clauses (each led by a comma) turning country texts into ISO alpha-2 codes (NULL when none),
+    from ``tk_country_found``, which holds every non-NULL text of each field once."""
+    return "".join(f", {quote_ident(f)} = (SELECT c.alpha2 FROM tk_country_found c "  # noqa: S608
+                   f"WHERE c.field = {i} AND c.text = shipments.{quote_ident(f)})"
+                   for i, f in enumerate(country_key_fields(plan)))
 
 
 class DayOrderWrong(Exception):
