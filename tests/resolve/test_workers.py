@@ -89,6 +89,19 @@ def _sleepy(context: None, k: int) -> int:
     return k
 
 
+def _running(pid: int) -> bool:
+    """The process exists and is not a zombie (a zombie has ended; it only waits to be reaped)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return not any(line.startswith("State:") and "Z" in line.split()[1] for line in status)
+    except OSError:
+        return True
+
+
 def test_ctrl_c_during_map_forked_ends_the_workers_at_once(two_workers):
     import multiprocessing
     import time
@@ -103,5 +116,9 @@ def test_ctrl_c_during_map_forked_ends_the_workers_at_once(two_workers):
         workers.map_forked(_sleepy, list(range(8)), None, receive)
     elapsed = time.perf_counter() - started
     assert elapsed < 15, f"the interrupt waited for the tasks in progress ({elapsed:.1f} s)"
-    assert not set(multiprocessing.active_children()) - before, "worker processes left running"
+    # Whether each worker still runs, asked of the system: multiprocessing's own list can keep a worker the
+    # pool's management thread reaped (its exit code then never reaches this thread's Process object: the
+    # process is gone, is_alive() stays True; seen in ~1 run of 8).
+    left = [p.pid for p in set(multiprocessing.active_children()) - before if _running(p.pid)]
+    assert not left, f"worker processes left running: {left}"
     assert workers._CONTEXT is None
