@@ -225,3 +225,38 @@ def test_the_file_is_hashed_and_indexed_at_a_lower_priority_than_the_scan(tmp_pa
     assert report.rows_loaded == 1
     assert seen["index"] == min(19, main_before + 10)
     assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == main_before  # the caller's own is untouched
+
+
+def test_a_failed_or_interrupted_scan_does_not_wait_for_the_rest_of_the_hash(tmp_path, monkeypatch):
+    """The hashing thread runs behind the scan (lower priority): an interrupt stops it at the next chunk."""
+    import threading
+    import time
+
+    import tracekit.store.direct as direct_module
+    from tracekit.ingest.lineindex import IndexCancelled, index_file
+
+    path = tmp_path / "bills.csv"
+    path.write_bytes(_csv([("B1", "2024-01-12", "ACME CHEM", "1 RD", "China", "BUYER SA", "Mexico", "2933.39",
+                            "10", "KG", "drums", "")]))
+    with pytest.raises(IndexCancelled):
+        index_file(path, cancelled=lambda: True)
+    chunks = threading.Event()
+
+    def slow_index(path, *args, cancelled=None, **kwargs):  # a file whose hash would take 60 s
+        for _ in range(600):
+            chunks.set()
+            if cancelled is not None and cancelled():
+                raise IndexCancelled(str(path))
+            time.sleep(0.1)
+        raise AssertionError("never cancelled")
+
+    def interrupted_scan(store, source, layout, sql):
+        chunks.wait(5)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(direct_module, "index_file", slow_index)
+    monkeypatch.setattr("tracekit.store.load._read_csv", interrupted_scan)
+    started = time.monotonic()
+    with tracekit.Workspace(tmp_path / "ws") as ws, pytest.raises(KeyboardInterrupt):
+        ws.load(path, progress=False)
+    assert time.monotonic() - started < 5

@@ -13,13 +13,13 @@ import csv
 import hashlib
 import io
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
-__all__ = ["LINE_STEP", "IndexedFingerprint", "index_file", "read_lines", "split_record", "file_unchanged"]
+__all__ = ["LINE_STEP", "IndexedFingerprint", "IndexCancelled", "index_file", "read_lines", "split_record", "file_unchanged"]
 
 LINE_STEP = 4096
 _CHUNK = 4 << 20
@@ -37,8 +37,15 @@ class IndexedFingerprint:
     offsets: list[int] = field(default_factory=list)  # byte offset of lines 1, 1 + STEP, 1 + 2 STEP, …
 
 
-def index_file(path: Path, step: int = LINE_STEP) -> IndexedFingerprint:
+class IndexCancelled(Exception):
+    """:func:`index_file` was told to stop before the end of the file."""
+
+
+def index_file(path: Path, step: int = LINE_STEP, cancelled: Callable[[], bool] | None = None) -> IndexedFingerprint:
     """Hash ``path``, count its newlines and record where every ``step``-th line starts.
+
+    ``cancelled`` is asked before each 4 MB chunk: when it says so, :class:`IndexCancelled` is raised
+    (an interrupted load must not wait for the rest of a large file's hash).
 
     Examples
     --------
@@ -56,6 +63,8 @@ def index_file(path: Path, step: int = LINE_STEP) -> IndexedFingerprint:
     position = 0
     with open(path, "rb") as handle:
         while chunk := handle.read(_CHUNK):
+            if cancelled is not None and cancelled():
+                raise IndexCancelled(str(path))
             digest.update(chunk)
             breaks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)
             # newline number k (1-based, whole file) starts line k + 1; keep k = m * step

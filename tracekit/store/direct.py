@@ -128,13 +128,20 @@ class _Indexer(threading.Thread):
     def __init__(self, path: Path):
         super().__init__(daemon=True)
         self.path, self.result, self.error = path, None, None
+        self._cancel = threading.Event()
 
     def run(self) -> None:
         yield_to_the_engine()
         try:
-            self.result = index_file(self.path)
+            self.result = index_file(self.path, cancelled=self._cancel.is_set)
         except BaseException as exc:  # re-raised in the loading thread
             self.error = exc
+
+    def cancel(self) -> None:
+        """Stop at the next chunk and wait for that (milliseconds): the scan failed or was interrupted, and
+        at a lower priority than the scan the hash may be far behind it."""
+        self._cancel.set()
+        self.join(timeout=2)
 
     def get(self, name: str) -> IndexedFingerprint:
         self.join()
@@ -190,8 +197,6 @@ def _marks(plan: StagePlan) -> str:
 def scan_direct(store: Store, source: Source, layout: TextLayout, plan: StagePlan, source_id: int,
                 read_csv: Any, long_lines: bool = False) -> DirectScan:
     """Read, normalise and insert every row of the file into ``shipments`` (marked; numbered later)."""
-    indexer = _Indexer(source.path)
-    indexer.start()
     names = "{" + ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in layout.names) + "}"
     columns = ", ".join(quote_ident(n) for n in layout.names)
     # The reader's own buffer size (32 MB): 64 MB saved CPU at 3M rows but at 10M left the two threads
@@ -213,14 +218,18 @@ def scan_direct(store: Store, source: Source, layout: TextLayout, plan: StagePla
     insert = (f"INSERT INTO shipments (shipment_id, source_id, line, {fields}) "  # noqa: S608
               f"SELECT tk_mark, CASE WHEN reason IS NULL THEN {source_id} ELSE {-source_id} END, 0, {fields} "
               f"FROM ({stage})")
+    indexer = _Indexer(source.path)
+    indexer.start()
     try:
         # Only an order-keeping insert numbers rows by position; anything else (an engine change) goes
         # through the raw table rather than risk a wrong line.
         if "Batch Insert" not in store.rows(f"EXPLAIN {insert}")[0][1]:
             raise ReadWithRawTable("the engine would not keep the file's row order")
         read_csv(insert)
-    finally:
-        fp = indexer.get(source.name)
+    except BaseException:
+        indexer.cancel()  # an interrupt must not wait for the rest of the file's hash
+        raise
+    fp = indexer.get(source.name)
     # Every later statement may write in any order (an ordered insert buffers: the party mentions'
     # insert peaked at 5 GB at 10M rows with it on); load_settings puts the session's own value back.
     store.execute("SET preserve_insertion_order = false")
