@@ -48,7 +48,7 @@ def main(action: str, path: str, arg: str = "") -> None:
                 store.execute("CREATE TABLE tk_committed AS SELECT range AS a FROM range(1000)")
             with store.transaction():
                 store.execute("INSERT INTO tk_committed SELECT range FROM range(2000000)")
-                store.execute("DELETE FROM shipments")
+                store.execute("DELETE FROM shipments_base")
                 say("WRITING")
                 time.sleep(60)
     elif action == "graph":  # a query that finds the graph tables stale and brings them up to date

@@ -64,7 +64,7 @@ def build_world(ws, shipments: list[dict], companies: dict[str, dict] | None = N
         store.execute("INSERT INTO sources (source_id, path, name) VALUES (?, 'world.csv', 'world.csv')",
                       [SOURCE_ID])
         with store.registered("w_ship", pd.DataFrame(ship_rows)):
-            store.execute("INSERT INTO shipments BY NAME SELECT * FROM w_ship")
+            store.execute("INSERT INTO shipments_base BY NAME SELECT * FROM w_ship")
         with store.registered("w_ment", pd.DataFrame(mention_rows)):
             store.execute("INSERT INTO party_mentions BY NAME SELECT * FROM w_ment")
         with store.registered("w_ent", entities):

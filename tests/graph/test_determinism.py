@@ -28,7 +28,11 @@ def _built(files, shuffle: int | None) -> dict[str, pd.DataFrame]:
     with tracekit.Workspace() as ws:
         ws.load(str(files / "shipments-*.csv"), progress=False)
         if shuffle is not None:  # the same rows, stored in another order
-            for table, key in (("shipments", "shipment_id"), ("party_mentions", "mention_id")):
+            from tracekit.store.shipment_tables import physical_tables
+
+            # shipments: the tables behind the view, each source's own
+            stored = [(t, "shipment_id") for t in physical_tables(ws.store)] + [("party_mentions", "mention_id")]
+            for table, key in stored:
                 ws.store.execute(f"CREATE OR REPLACE TEMP TABLE tk_test_rows AS SELECT * FROM {table}")  # noqa: S608
                 ws.store.execute(f"DELETE FROM {table}")  # noqa: S608
                 ws.store.execute("SET preserve_insertion_order = true")

@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import tracekit
+import tracekit.store.shipment_tables as shipment_tables
 from tracekit.ingest.codes import country_table
 from tracekit.store.provenance import SourceFileChanged
 
@@ -74,6 +75,14 @@ def test_one_pass_equals_raw_table_path(tmp_path_factory, records):
         lines = list(range(2, len(records) + 2))
         assert (one.source_rows(source=1, lines=lines).drop(columns="source").to_csv()
                 == two.source_rows(source=1, lines=lines).drop(columns="source").to_csv())
+        # a large file's way (a table of its own behind the shipments view) gives the same, on both paths
+        with pytest.MonkeyPatch.context() as patch, tracekit.Workspace() as three, tracekit.Workspace() as four:
+            patch.setattr(shipment_tables, "OWN_TABLE_MIN_BYTES", 0)
+            patch.setattr(shipment_tables, "OWN_TABLE_MIN_ROWS", 0)
+            for ws, path, report in ((three, plain, direct), (four, packed, raw)):
+                alone = ws.load(path, progress=False)
+                assert ws.store.table_exists("shipments_00001")
+                assert _state(ws, alone) == _state(one, report)
 
 
 def _ams(*lines: str) -> str:
@@ -153,8 +162,8 @@ def test_a_failure_after_the_rows_are_committed_leaves_the_workspace_as_it_was(t
 
 
 def test_rows_of_a_load_killed_between_its_transactions_go_at_the_next_write(tmp_path):
-    """A process killed after the first commit leaves rows of no source and a mark: the next read-write
-    open deletes those rows."""
+    """A process killed after the first commit leaves a table of rows of no source (outside the shipments
+    view) and a mark: the next read-write open drops that table."""
     import duckdb
 
     from tracekit.store.direct import UNRECORDED_MARK
@@ -166,14 +175,17 @@ def test_rows_of_a_load_killed_between_its_transactions_go_at_the_next_write(tmp
     with tracekit.Workspace(tmp_path / "ws") as ws:
         ws.load(first, progress=False)
     con = duckdb.connect(str(tmp_path / "ws" / "tracekit.duckdb"))  # what the killed load left behind
-    con.execute("INSERT INTO shipments BY NAME SELECT * REPLACE (7 AS source_id) FROM shipments")
-    con.execute("INSERT INTO shipments BY NAME SELECT * REPLACE (-7 AS source_id) FROM shipments WHERE source_id = 1")
+    # a small file's rows in the base table, a large one's in a table of its own (store/shipment_tables.py)
+    con.execute("INSERT INTO shipments_base BY NAME SELECT * REPLACE (7 AS source_id) FROM shipments")
+    con.execute("CREATE TABLE shipments_00002 AS SELECT shipment_id, line, record_id FROM shipments")
     con.close()
     (tmp_path / "ws" / UNRECORDED_MARK).touch()
     with tracekit.Workspace(tmp_path / "ws") as ws:
         ws.load(second, progress=False)
         assert ws.sql("SELECT source_id, count(*) AS n FROM shipments GROUP BY 1 ORDER BY 1").values.tolist() == [
             [1, 1], [2, 2]]
+        tables = set(ws.sql("SELECT table_name FROM duckdb_tables() WHERE table_name LIKE 'shipments%'").table_name)
+    assert tables == {"shipments_base"}
     assert not (tmp_path / "ws" / UNRECORDED_MARK).exists()
 
 

@@ -16,6 +16,7 @@ import pytest
 import tracekit
 from tracekit.errors import SourceError
 from tracekit.ingest.fields import MENTION_COLUMNS, field_names
+from tracekit.store.schema import SCHEMA_VERSION
 
 LAYOUTS = Path(__file__).resolve().parents[1] / "ingest" / "layouts"
 
@@ -76,7 +77,7 @@ def test_demo_world_loads_on_spark_with_the_local_answers(demo_on_spark):
     _same(duck, on_spark, "SELECT source_id, name, content_hash, format, encoding, delimiter, mapping_json, "
                           "rows_read, rows_loaded, rows_quarantined FROM sources")
     _same(duck, on_spark, "SELECT * FROM raw_00002")  # ws.source_rows reads it: the file's text, exactly
-    assert on_spark.store.scalar("SELECT value FROM tk_meta WHERE key = 'schema_version'") == "2"
+    assert on_spark.store.scalar("SELECT value FROM tk_meta WHERE key = 'schema_version'") == str(SCHEMA_VERSION)
 
 
 def test_tables_are_partitioned_and_a_second_load_adds_nothing(demo_on_spark, duck_world):

@@ -20,7 +20,7 @@ from tracekit.ingest.parties import name_address_sql
 from tracekit.ingest.sqltrim import text_sql
 
 __all__ = [
-    "StagePlan", "stage_sql", "source_ref", "raw_alias", "country_key_fields", "country_lookup_sql", "text_sql", "raw_text_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
+    "StagePlan", "stage_sql", "filled_fields", "source_ref", "raw_alias", "country_key_fields", "country_lookup_sql", "text_sql", "raw_text_sql", "country_sources", "quote_ident", "derived_countries", "warning_exprs",
     "warning_counts_sql",
     "WARNING_FLAGS",
 ]
@@ -180,6 +180,18 @@ def _field_exprs(plan: StagePlan, wanted: frozenset[str] | None = None) -> dict[
         else:
             exprs[name] = f"coalesce({_text(cols[0])}, {contact})" if contact else _text(cols[0])
     return exprs
+
+
+def filled_fields(plan: StagePlan) -> list[str]:
+    """The canonical fields the mapping can fill (the others are NULL on every row), in schema order.
+
+    Examples
+    --------
+    >>> from tracekit.ingest.mapping import resolve_mapping
+    >>> filled_fields(StagePlan("raw", resolve_mapping("auto", ["Shipper", "Consignee", "Qty"])))
+    ['shipper_name', 'consignee_name', 'quantity']
+    """
+    return [name for name, expr in _field_exprs(plan).items() if expr != "NULL"]
 
 
 def _country_key_expr(plan: StagePlan, name: str, text: str) -> str:

@@ -3,11 +3,13 @@
 The raw-table path (:mod:`tracekit.store.scan` then :mod:`tracekit.store.write`) reads the file into
 ``raw_NNNNN`` and normalises from there: the file is written once as raw text and once normalised,
 and read twice. Here the engine's CSV scan feeds the normalising SELECT directly and every row,
-good or bad, goes into ``shipments`` in file order (insertion order kept), so a row's position gives
-its record number, as in the raw table. Rows with a problem are marked by a negative ``source_id``;
-``shipment_id`` holds, until the numbering, a few bits per row: its warnings and the form of its date
-(so the warning counts and the day-order evidence need no second pass). Then, in the same
-transaction:
+good or bad, goes in file order (insertion order kept) into the table behind the ``shipments`` view
+that :func:`tracekit.store.shipment_tables.rows_for` chooses: a large file's own ``shipments_NNNNN``
+(only the fields its mapping fills; it joins the view once numbered), else ``shipments_base``. So a
+row's position gives its record number, as in the raw table. Rows with a problem are marked by a
+negative ``line``; ``shipment_id`` holds, until the numbering, a few bits per row: its warnings and the
+form of its date (so the warning counts and the day-order evidence need no second pass). Then, in a
+second transaction:
 
 1. rows get their physical line from their position (shifted past the lines the reader rejected) and
    their ``shipment_id``;
@@ -49,6 +51,7 @@ from tracekit.ingest.plan import (
     StagePlan,
     country_key_fields,
     country_lookup_sql,
+    filled_fields,
     quote_ident,
     source_ref,
     stage_sql,
@@ -57,6 +60,7 @@ from tracekit.ingest.plan import (
 from tracekit.ingest.sources import Source, TextLayout
 from tracekit.store.engine import Store, quote_literal
 from tracekit.store.scan import yield_to_the_engine
+from tracekit.store.shipment_tables import BASE_TABLE, SourceRows, create_source_table, rebuild_view, rows_for
 
 __all__ = ["SOURCE_FILES", "UNRECORDED_MARK", "rows_unrecorded", "forget_unrecorded_rows", "ReadWithRawTable", "direct_eligible", "ensure_source_files", "scan_direct",
            "DirectScan", "guess_day_order"]
@@ -96,13 +100,20 @@ def rows_unrecorded(store: Store) -> Iterator[Callable[[], None]]:
 
 
 def forget_unrecorded_rows(folder: Path, con: Any) -> None:
-    """At a read-write open: delete the shipments a killed one-pass load committed without recording them."""
+    """At a read-write open: drop the table of shipments a killed one-pass load committed without recording
+    them (it never joined the ``shipments`` view)."""
     mark = folder / UNRECORDED_MARK
     if not mark.exists():
         return
-    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name IN ('shipments', 'sources') "
-                   "AND NOT temporary").fetchone()[0] == 2:
-        con.execute("DELETE FROM shipments WHERE source_id NOT IN (SELECT source_id FROM sources)")
+    if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = 'sources' AND NOT temporary").fetchone()[0]:
+        if con.execute("SELECT count(*) FROM duckdb_tables() WHERE table_name = ? AND NOT temporary",
+                       [BASE_TABLE]).fetchone()[0]:
+            con.execute(f"DELETE FROM {BASE_TABLE} WHERE source_id NOT IN (SELECT source_id FROM sources)")  # noqa: S608
+        known = {r[0] for r in con.execute("SELECT source_id FROM sources").fetchall()}
+        for (name,) in con.execute("SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND "
+                                   "regexp_full_match(table_name, 'shipments_[0-9]{5,}')").fetchall():
+            if int(name.rsplit("_", 1)[1]) not in known:
+                con.execute(f"DROP TABLE {name}")
     mark.unlink(missing_ok=True)
 
 
@@ -172,6 +183,7 @@ class DirectScan:
     rejects: list[tuple]
     accepted: int
     first_rowid: int
+    rows_at: SourceRows
 
 
 def _marked_flags(plan: StagePlan) -> list[str]:
@@ -196,7 +208,7 @@ def _marks(plan: StagePlan) -> str:
 
 def scan_direct(store: Store, source: Source, layout: TextLayout, plan: StagePlan, source_id: int,
                 read_csv: Any, long_lines: bool = False) -> DirectScan:
-    """Read, normalise and insert every row of the file into ``shipments`` (marked; numbered later)."""
+    """Read, normalise and insert every row of the file into its own table (marked; numbered later)."""
     names = "{" + ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in layout.names) + "}"
     columns = ", ".join(quote_ident(n) for n in layout.names)
     # The reader's own buffer size (32 MB): 64 MB saved CPU at 3M rows but at 10M left the two threads
@@ -206,7 +218,11 @@ def scan_direct(store: Store, source: Source, layout: TextLayout, plan: StagePla
               f"header = true, all_varchar = true, delim = {quote_literal(layout.delimiter)}, quote = '\"', "
               f"escape = '\"', columns = {names}, compression = 'none', store_rejects = true, "
               f"rejects_table = 'tk_rejects', rejects_scan = 'tk_reject_scans'{longest}, auto_detect = false))")
-    fields = ", ".join(quote_ident(n) for n in field_names())
+    at = rows_for(store, source_id, size=Path(source.path).stat().st_size)
+    filled = filled_fields(plan) if at.own else list(field_names())
+    if at.own:
+        create_source_table(store, source_id, filled)
+    fields = ", ".join(quote_ident(n) for n in filled)
     stage = stage_sql(replace(plan, raw_table=reader, country_keys=True), extra={"tk_mark": _marks(plan)},
                       inner_extra=_date_form(plan))
     store.execute("DROP TABLE IF EXISTS tk_rejects; DROP TABLE IF EXISTS tk_reject_scans")
@@ -215,9 +231,9 @@ def scan_direct(store: Store, source: Source, layout: TextLayout, plan: StagePla
     # (put back by load_settings).
     disabled = store.scalar("SELECT current_setting('disabled_optimizers')")
     store.execute(f"SET disabled_optimizers = {quote_literal(','.join(filter(None, [disabled, 'in_clause'])))}")
-    insert = (f"INSERT INTO shipments (shipment_id, source_id, line, {fields}) "  # noqa: S608
-              f"SELECT tk_mark, CASE WHEN reason IS NULL THEN {source_id} ELSE {-source_id} END, 0, {fields} "
-              f"FROM ({stage})")
+    ids = ("shipment_id, line", "tk_mark") if at.own else ("shipment_id, source_id, line", f"tk_mark, {int(source_id)}")
+    insert = (f"INSERT INTO {at.table} ({ids[0]}, {fields}) "  # noqa: S608
+              f"SELECT {ids[1]}, CASE WHEN reason IS NULL THEN 0 ELSE -1 END, {fields} FROM ({stage})")
     indexer = _Indexer(source.path)
     indexer.start()
     try:
@@ -240,14 +256,13 @@ def scan_direct(store: Store, source: Source, layout: TextLayout, plan: StagePla
         from tracekit.store.scan import LongLines
 
         raise LongLines("a line is longer than the reader's default buffer")
-    rows = store.scalar(f"SELECT count(*) FROM shipments WHERE source_id IN ({source_id}, {-source_id})")  # noqa: S608
-    return DirectScan(fp, rejects, int(rows), 0)
+    rows = store.scalar(f"SELECT count(*) FROM {at.table} WHERE {at.where}")  # noqa: S608
+    return DirectScan(fp, rejects, int(rows), 0, at)
 
 
-def _first_position(store: Store, source_id: int, rows: int) -> int:
+def _first_position(store: Store, at: SourceRows, rows: int) -> int:
     """Row position of the source's first row, once committed (rows of an open transaction have others)."""
-    first, last, count = store.rows(
-        f"SELECT min(rowid), max(rowid), count(*) FROM shipments WHERE source_id IN ({source_id}, {-source_id})")[0]  # noqa: S608
+    first, last, count = store.rows(f"SELECT min(rowid), max(rowid), count(*) FROM {at.table} WHERE {at.where}")[0]  # noqa: S608
     if count != rows or (rows and last - first + 1 != rows):  # an engine change, never the user's data
         raise RuntimeError(f"shipments: row positions {first}..{last} are not consecutive for {rows} rows")
     return int(first or 0)
@@ -275,79 +290,84 @@ def number_and_quarantine(store: Store, scan: DirectScan, *, source: Source, lay
         raise ReadWithRawTable("records span lines or the file has blank lines")
     if len(reject_lines) > _MAX_SHIFTS:
         raise ReadWithRawTable("many rejected lines")
-    scan.first_rowid = _first_position(store, source_id, accepted)
+    sid = int(source_id)
+    at = scan.rows_at
+    table, where = at.table, at.where
+    scan.first_rowid = _first_position(store, at, accepted)
     gaps = [r - j for j, r in enumerate(sorted(reject_lines))]
     line = _line_sql("rowid", scan.first_rowid, gaps)
-    sid = int(source_id)
     store.execute("DROP TABLE IF EXISTS tk_dups")
-    repeated = _repeated_id_hashes(store, sid) if plan.mapping.column("record_id") else []
+    repeated = _repeated_id_hashes(store, at) if plan.mapping.column("record_id") else []
     if len(repeated):
         # the window compares the ids themselves: a hash collision only adds a candidate that is no repeat
         rid = quote_ident("record_id")
-        at, first_at = _line_sql("rid", scan.first_rowid, gaps), _line_sql("first_rid", scan.first_rowid, gaps)
+        dup_at, first_at = _line_sql("rid", scan.first_rowid, gaps), _line_sql("first_rid", scan.first_rowid, gaps)
         with store.registered("tk_dup_hashes", pa.table({"h": pa.array(repeated, pa.uint64())})):
             store.execute(
-                f"CREATE TEMP TABLE tk_dups AS SELECT {at} AS line, {first_at} AS first_line, rid FROM ("  # noqa: S608
-                f"SELECT rowid AS rid, min(rowid) OVER (PARTITION BY {rid}) AS first_rid FROM shipments "
-                f"WHERE source_id = {sid} AND hash({rid}) IN (SELECT h FROM tk_dup_hashes)) WHERE rid > first_rid")
+                f"CREATE TEMP TABLE tk_dups AS SELECT {dup_at} AS line, {first_at} AS first_line, rid FROM ("  # noqa: S608
+                f"SELECT rowid AS rid, min(rowid) OVER (PARTITION BY {rid}) AS first_rid FROM {table} "
+                f"WHERE {where} AND line = 0 AND hash({rid}) IN (SELECT h FROM tk_dup_hashes)) WHERE rid > first_rid")
     else:
         store.execute("CREATE TEMP TABLE tk_dups (line BIGINT, first_line BIGINT, rid BIGINT)")
-    _find_countries(store, plan, sid)
-    _count_marks(store, plan, sid, report)
+    _find_countries(store, plan, at)
+    _count_marks(store, plan, at, report)
     # One UPDATE numbers the rows and puts the countries' codes in place of their texts (three statements
-    # cost 0.1-0.2 s more at 10M rows: each scans and rewrites the rows again).
-    store.execute(f"UPDATE shipments SET line = {line}, shipment_id = (CAST({sid} AS BIGINT) << 32) | {line}"  # noqa: S608
-                  f"{_country_codes(plan)} WHERE source_id IN ({sid}, {-sid})")
+    # cost 0.1-0.2 s more at 10M rows: each scans and rewrites the rows again). A marked row keeps its
+    # line negative until it is read back and deleted.
+    store.execute(f"UPDATE {table} SET line = CASE WHEN line < 0 THEN -{line} ELSE {line} END, "  # noqa: S608
+                  f"shipment_id = (CAST({sid} AS BIGINT) << 32) | {line}{_country_codes(plan, table)} WHERE {where}")
     store.execute("DROP TABLE tk_country_found")
     left = [r[0] for r in store.rows(
-        f"SELECT line FROM shipments WHERE source_id = {-sid} UNION ALL SELECT line FROM tk_dups ORDER BY 1")]  # noqa: S608
+        f"SELECT -line FROM {table} WHERE {where} AND line < 0 UNION ALL SELECT line FROM tk_dups ORDER BY 1")]  # noqa: S608
     if left:
         texts = read_lines(source.path, left, fp.offsets, LINE_STEP)
         width = len(layout.names)
         rows = [split_record(texts.get(n, b"").decode("utf-8", "replace"), layout.delimiter, width) for n in left]
-        table = pa.table({"line": pa.array(left, pa.int64()),
-                          **{name: pa.array([r[i] for r in rows], pa.string()) for i, name in enumerate(layout.names)}})
-        with store.registered("tk_left_out_rows", table):
+        texts_table = pa.table({"line": pa.array(left, pa.int64()),
+                                **{name: pa.array([r[i] for r in rows], pa.string())
+                                   for i, name in enumerate(layout.names)}})
+        with store.registered("tk_left_out_rows", texts_table):
             store.execute("DROP TABLE IF EXISTS tk_left_out")
             store.execute("CREATE TEMP TABLE tk_left_out AS SELECT * FROM tk_left_out_rows")
         quarantine_left_out(list(layout.names))
         store.execute("DROP TABLE tk_left_out")
-        store.execute(f"DELETE FROM shipments WHERE source_id = {-sid}")  # noqa: S608
-        store.execute(f"DELETE FROM shipments WHERE source_id = {sid} AND line IN (SELECT line FROM tk_dups)")  # noqa: S608
+        store.execute(f"DELETE FROM {table} WHERE {where} AND (line < 0 OR line IN (SELECT line FROM tk_dups))")  # noqa: S608
     store.execute("DROP TABLE tk_dups")
-    report.rows_loaded = int(store.scalar(f"SELECT count(*) FROM shipments WHERE source_id = {sid}"))  # noqa: S608
+    report.rows_loaded = int(store.scalar(f"SELECT count(*) FROM {table} WHERE {where}"))  # noqa: S608
+    if at.own:
+        rebuild_view(store)  # the source's rows join the shipments every reader sees
     return [(r[0] + 0, *r[1:5]) for r in rejects]
 
 
-def _repeated_id_hashes(store: Store, sid: int) -> np.ndarray:
+def _repeated_id_hashes(store: Store, at: SourceRows) -> np.ndarray:
     """Hashes of the record ids that occur more than once in the source's rows (a collision may add one).
 
     Sorting the ids' 64-bit hashes and comparing neighbours finds them: 0.25 s for 10M rows (numpy's
     vectorised sort), against 1.0 s for the engine's GROUP BY ... HAVING count(*) > 1, whose hash table
     holds one entry per (nearly always distinct) id.
     """
-    hashes = store.arrow(f"SELECT hash({quote_ident('record_id')}) AS h FROM shipments "  # noqa: S608
-                         f"WHERE source_id = {int(sid)} AND {quote_ident('record_id')} IS NOT NULL").column(0)
+    hashes = store.arrow(f"SELECT hash({quote_ident('record_id')}) AS h FROM {at.table} "  # noqa: S608
+                         f"WHERE {at.where} AND line = 0 AND {quote_ident('record_id')} IS NOT NULL").column(0)
     ordered = np.sort(hashes.to_numpy())
     return np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
 
 
-def _find_countries(store: Store, plan: StagePlan, sid: int) -> None:
+def _find_countries(store: Store, plan: StagePlan, at: SourceRows) -> None:
     """``tk_country_found`` (field, text, alpha2): each distinct country text of the new rows looked up once."""
     store.execute("DROP TABLE IF EXISTS tk_country_found")
     fields = list(country_key_fields(plan))
     parts = [f"SELECT {i} AS field, text, {country_lookup_sql(plan, f, 'text')} AS alpha2 FROM "  # noqa: S608
-             f"(SELECT DISTINCT {quote_ident(f)} AS text FROM shipments WHERE source_id IN ({sid}, {-sid}) "
-             f"AND {quote_ident(f)} IS NOT NULL)" for i, f in enumerate(fields)]
+             f"(SELECT DISTINCT {quote_ident(f)} AS text FROM {at.table} "
+             f"WHERE {at.where} AND {quote_ident(f)} IS NOT NULL)" for i, f in enumerate(fields)]
     store.execute("CREATE TEMP TABLE tk_country_found AS "
                   + (" UNION ALL ".join(parts) or "SELECT 0 AS field, '' AS text, '' AS alpha2 WHERE false"))
 
 
-def _country_codes(plan: StagePlan) -> str:
+def _country_codes(plan: StagePlan, table: str) -> str:
     """SET clauses (each led by a comma) turning country texts into ISO alpha-2 codes (NULL when none),
     from ``tk_country_found``, which holds every non-NULL text of each field once."""
     return "".join(f", {quote_ident(f)} = (SELECT c.alpha2 FROM tk_country_found c "  # noqa: S608
-                   f"WHERE c.field = {i} AND c.text = shipments.{quote_ident(f)})"
+                   f"WHERE c.field = {i} AND c.text = {table}.{quote_ident(f)})"
                    for i, f in enumerate(country_key_fields(plan)))
 
 
@@ -359,10 +379,10 @@ class DayOrderWrong(Exception):
         self.orders = orders
 
 
-def _count_marks(store: Store, plan: StagePlan, sid: int, report: Any) -> None:
+def _count_marks(store: Store, plan: StagePlan, at: SourceRows, report: Any) -> None:
     """Warning counts (loaded rows, repeats excluded) and date forms (every row) from the marks."""
     flags = _marked_flags(plan)
-    loaded = f"s.source_id = {sid} AND d.rid IS NULL"
+    loaded = "s.line = 0 AND d.rid IS NULL"
     warn = [f"count(*) FILTER (WHERE {loaded} AND (s.shipment_id & {1 << _WARNING_BITS.index(k)}) <> 0)"
             for k in flags]
     checked = [(i, f) for i, (f, warns) in enumerate(country_key_fields(plan).items()) if warns]
@@ -376,8 +396,8 @@ def _count_marks(store: Store, plan: StagePlan, sid: int, report: Any) -> None:
     dates = [f"count(*) FILTER (WHERE {form} = {c})" for c in (1, 2, 3, 4)] + [
         f"count(*) FILTER (WHERE (s.shipment_id & {8 << _DATE_SHIFT}) <> 0)",
         f"count(*) FILTER (WHERE (s.shipment_id & {16 << _DATE_SHIFT}) <> 0)"]
-    row = store.rows(f"SELECT {', '.join(warn + dates)} FROM shipments s LEFT JOIN tk_dups d ON d.rid = s.rowid{joins} "  # noqa: S608
-                     f"WHERE s.source_id IN ({sid}, {-sid})")[0]
+    row = store.rows(f"SELECT {', '.join(warn + dates)} FROM {at.table} s "  # noqa: S608
+                     f"LEFT JOIN tk_dups d ON d.rid = s.rowid{joins} WHERE {at.where}")[0]  # (source_id: only s has one)
     report.warnings = {WARNING_FLAGS[k]: int(n) for k, n in zip(flags, row[:len(flags)], strict=True) if n}
     if col := plan.mapping.column("date"):
         iso, compact, numeric, named, first, second = row[len(flags):]

@@ -62,6 +62,7 @@ from tracekit.store.scan import (
     reconcile_lines,
     scan_text,
 )
+from tracekit.store.shipment_tables import drop_source_table, rows_target
 from tracekit.store.versions import (
     SourceChanged,
     changed_message,
@@ -175,8 +176,9 @@ def delete_source(store: Store, source_id: int) -> None:
             if store.table_exists(table):
                 store.execute(f"DELETE FROM {table} WHERE mention_id IN "  # noqa: S608
                               "(SELECT mention_id FROM party_mentions WHERE source_id = ?)", [source_id])
-        for table in ("shipments", "party_mentions", "quarantine", "sources"):
+        for table in (rows_target(store), "party_mentions", "quarantine", "sources"):
             store.execute(f"DELETE FROM {table} WHERE source_id = ?", [source_id])  # noqa: S608
+        drop_source_table(store, source_id)
     if store.table_exists(SOURCE_FILES):
         store.execute(f"DELETE FROM {SOURCE_FILES} WHERE source_id = ?", [source_id])  # noqa: S608
     store.execute(f"DROP TABLE IF EXISTS {raw_table_name(source_id)}")
@@ -330,9 +332,10 @@ def _finish_source(store: Store, prepared: _Prepared, state: _Read, source_id: i
 
 
 def _forget_rows(store: Store, source_id: int) -> None:
-    """Delete the committed first-pass rows of a source whose load then failed (its own transaction)."""
+    """Drop the committed first-pass rows of a source whose load then failed (its own transaction)."""
     with store.transaction():
-        store.execute("DELETE FROM shipments WHERE source_id IN (?, ?)", [source_id, -source_id])
+        store.execute(f"DELETE FROM {rows_target(store)} WHERE source_id = ?", [source_id])  # noqa: S608
+        drop_source_table(store, source_id)
 
 
 

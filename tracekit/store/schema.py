@@ -6,6 +6,11 @@ newer layout would give wrong answers, which is worse than none.
 
 Later stages (resolution, graph) own their tables and create them with :func:`ensure_table`; they stay
 under the same version number, which bumps whenever any stored layout changes.
+
+Version 3 (DuckDB): ``shipments`` is a view over ``shipments_base`` and one narrow table per one-pass
+source (:mod:`tracekit.store.shipment_tables`). A version-2 workspace reads as it is, and becomes version 3
+at its first read-write open (its table renamed ``shipments_base``, nothing copied). Spark workspaces keep
+``shipments`` a dataset; their stamp moves to 3 the same way, with nothing else to change.
 """
 
 from __future__ import annotations
@@ -13,10 +18,12 @@ from __future__ import annotations
 from tracekit.errors import SchemaVersionError, WorkspaceError
 from tracekit.ingest.fields import MENTION_COLUMNS, SHIPMENT_FIELDS
 from tracekit.store.engine import Store
+from tracekit.store.shipment_tables import create_base, migrate_to_view
 
 __all__ = ["SCHEMA_VERSION", "CORE_TABLES", "ensure_schema", "ensure_table", "schema_version"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+_READABLE = (2, 3)  # version 2 differs only in where shipments are kept: see the module docstring
 
 _SHIPMENT_COLUMNS = ",\n    ".join(f"{f.name} {f.sql_type}" for f in SHIPMENT_FIELDS)
 _MENTION_COLUMNS = ",\n    ".join(f"{f.name} {f.sql_type}" for f in MENTION_COLUMNS)
@@ -114,7 +121,7 @@ def ensure_schema(store: Store) -> int:
     --------
     >>> from tracekit.store import Store
     >>> ensure_schema(Store(None))
-    2
+    3
     """
     found = schema_version(store)
     if found is None:
@@ -122,11 +129,22 @@ def ensure_schema(store: Store) -> int:
             raise SchemaVersionError("the workspace is empty and was opened read-only")
         with store.transaction():
             for name, columns in CORE_TABLES.items():
-                ensure_table(store, name, columns)
+                if name == "shipments" and getattr(store, "engine", "duckdb") == "duckdb":
+                    create_base(store, columns)
+                else:
+                    ensure_table(store, name, columns)
             store.execute(
                 "INSERT INTO tk_meta VALUES ('schema_version', ?) ON CONFLICT DO NOTHING",
                 [str(SCHEMA_VERSION)],
             )
+        return SCHEMA_VERSION
+    if found in _READABLE and found != SCHEMA_VERSION:
+        if store.read_only:
+            return found  # read as it is; the first read-write open moves it on
+        with store.transaction():
+            if getattr(store, "engine", "duckdb") == "duckdb":
+                migrate_to_view(store)  # stamps the version too
+            store.execute("UPDATE tk_meta SET value = ? WHERE key = 'schema_version'", [str(SCHEMA_VERSION)])
         return SCHEMA_VERSION
     if found != SCHEMA_VERSION:
         where = store.folder or "the in-memory database"

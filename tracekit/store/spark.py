@@ -43,6 +43,7 @@ from sqlglot import exp
 
 from tracekit.errors import TracekitError, WorkspaceError
 from tracekit.store.ids import check_id_columns
+from tracekit.store.shipment_tables import workspace_tables
 from tracekit.store.spark_rewrite import rewrite_for_spark
 from tracekit.store.spark_sql import CATALOG_VIEW, EngineUnsupported, _statements, _table_name, to_spark_sql
 from tracekit.store.spark_temp import execute_temp_twin
@@ -386,8 +387,7 @@ class SparkStore:
     def _copy_tables(self, store, names: Sequence[str] | None) -> list[str]:  # noqa: ANN001
         from tracekit.store.engine import quote_identifier
 
-        names = list(names) if names is not None else [
-            r[0] for r in store.rows("SELECT table_name FROM duckdb_tables() ORDER BY 1")]
+        names = list(names) if names is not None else workspace_tables(store)
         for name in names:
             version = self._tables_dir / name / f"v{time.time_ns():020d}"
             version.mkdir(parents=True)

@@ -205,18 +205,21 @@ class StoreVerbs:
         >>> import tracekit
         >>> print(tracekit.Workspace().info())  # doctest: +NORMALIZE_WHITESPACE
         workspace in memory
-        schema version 2
+        schema version 3
         sources 0
         shipments 0
         party mentions 0
         quarantined rows 0
         """
+        from tracekit.store.shipment_tables import physical_tables
+
         store = self.store
         core = {"sources", "shipments", "party_mentions", "quarantine", "tk_meta"}
         names = [r[0] for r in store.rows(
             "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' "
             "AND table_type = 'BASE TABLE' ORDER BY table_name")]
-        others = {n: store.count(n) for n in names if n not in core and not n.startswith("raw_")}
+        hidden = set(physical_tables(store))  # the tables behind the shipments view
+        others = {n: store.count(n) for n in names if n not in core and n not in hidden and not n.startswith("raw_")}
         evidence = store.rows("SELECT country_source, count(*), sum(count(locality)) OVER () FROM party_mentions "
                               "GROUP BY country_source")
         order = ("column", "declaration", "address", "route", "port")

@@ -19,7 +19,7 @@ from tracekit.ingest.codes import COUNTRY_TABLE, country_table
 from tracekit.ingest.evidence import Declaration
 from tracekit.ingest.gazetteer import GAZETTEER_KEYS, gazetteer_file, gazetteer_read_sql
 from tracekit.ingest.mapping import Mapping
-from tracekit.ingest.plan import StagePlan, country_sources
+from tracekit.ingest.plan import StagePlan, country_sources, filled_fields, quote_ident
 from tracekit.store.engine import Store, quote_literal
 from tracekit.store.load_rows import (  # one definition for both engines (the Spark load uses them too)
     day_orders as _day_orders,
@@ -40,6 +40,7 @@ from tracekit.store.load_rows import (
 )
 from tracekit.store.mentions import defer, mark_pending, write_mentions
 from tracekit.store.report import SourceReport
+from tracekit.store.shipment_tables import create_source_table, rebuild_view, rows_for
 
 __all__ = ["write_rows", "finish_rows", "quarantine_left_out", "ensure_country_table", "ensure_gazetteer_table", "load_settings"]
 
@@ -142,7 +143,8 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
                mentions: str = "auto") -> None:
     """Normalise, quarantine and write one source's rows (inside its transaction).
 
-    One pass normalises the raw rows straight into ``shipments`` (no staging copy); the rows it left
+    One pass normalises the raw rows straight into the table behind ``shipments`` that
+    :func:`~tracekit.store.shipment_tables.rows_for` chooses (no staging copy); the rows it left
     out (a problem, or a repeated record id) are found by an anti-join and normalised again, alone, to
     file them in ``quarantine`` with reason, column, detail and raw text. So every row lands in exactly
     one of the two by construction, and the count check below proves it.
@@ -153,8 +155,19 @@ def write_rows(store: Store, *, source_id: int, raw: str, mapping: Mapping, sour
     store.execute("SET preserve_insertion_order = false")
     step("normalising")
     _duplicates(store, plan)
-    report.rows_loaded = _insert_with_filter_above(
-        store, f"INSERT INTO shipments BY NAME {loaded_rows_sql(plan, source_id)}")
+    # a large source: a table of its own, of the fields its mapping fills, then the view; else the base
+    # table (store/shipment_tables.py)
+    at = rows_for(store, source_id, rows=int(store.count(raw)))
+    if at.own:
+        filled = filled_fields(plan)
+        create_source_table(store, source_id, filled)
+        columns = ", ".join(["shipment_id", "line", *(quote_ident(f) for f in filled)])
+        insert = f"INSERT INTO {at.table} ({columns}) SELECT {columns} FROM ({loaded_rows_sql(plan, source_id)})"  # noqa: S608
+    else:
+        insert = f"INSERT INTO {at.table} BY NAME {loaded_rows_sql(plan, source_id)}"
+    report.rows_loaded = _insert_with_filter_above(store, insert)
+    if at.own:
+        rebuild_view(store)
     step("quarantine")
     store.execute("DROP TABLE IF EXISTS tk_left_out")
     store.execute(f"CREATE TEMP TABLE tk_left_out AS {left_out_sql(raw, source_id)}")
