@@ -127,3 +127,33 @@ def test_small_sources_share_the_base_table_and_leave_the_view_alone(ws, write):
     assert _tables(ws) == {"shipments_base"}
     assert ws.store.rows("SELECT source_id, count(*) FROM shipments_base GROUP BY 1 ORDER BY 1") == [(1, 2), (2, 2)]
     assert ws.sql("SELECT count(*) AS n FROM shipments").n[0] == 4
+
+
+@pytest.mark.parametrize("own", [False, True], ids=["base table", "own table"])
+def test_rows_read_in_line_order_after_the_problem_rows_go(tmp_path, monkeypatch, own):
+    """400k rows (four of the engine's row groups), a bad weight every 10,007: the first and last lines by
+    ORDER BY ... LIMIT are the file's, read back as stored.
+
+    Marking those rows by a negative line made DuckDB 2.0.1 skip whole row groups in this query after the
+    numbering's UPDATE and the DELETE — on a 900k-row, 133 MB file (first line 611,534), and in the engine
+    alone from 400k rows; this narrower file does not bring it out, so it guards the order, not that bug."""
+    if own:
+        import tracekit.store.shipment_tables as tables
+
+        monkeypatch.setattr(tables, "OWN_TABLE_MIN_BYTES", 0)
+    rows = 400_000
+    path = tmp_path / "f.csv"
+    with open(path, "w", encoding="utf-8") as out:
+        out.write("identifier,actual_arrival_date,shipper_party_name,consignee_name,weight,weight_unit\n")
+        out.writelines(f"B{i},2024-01-12,ACME CHEM,BUYER SA,{-5 if i % 10_007 == 3 else 10},KG\n" for i in range(rows))
+    bad_lines = [i + 2 for i in range(rows) if i % 10_007 == 3]
+    with tracekit.Workspace(tmp_path / "ws") as ws:
+        report = ws.load(path, progress=False)
+    with tracekit.Workspace(tmp_path / "ws", read_only=True) as ws:  # as stored (checkpointed)
+        assert report.rows_loaded == rows - len(bad_lines) and ws.quarantine().line.tolist() == bad_lines
+        assert ws.store.table_exists("shipments_00001") is own
+        first = ws.sql("SELECT line FROM shipments ORDER BY line LIMIT 5").line.tolist()
+        last = ws.sql("SELECT line FROM shipments ORDER BY line DESC LIMIT 2").line.tolist()
+        by_id = ws.sql("SELECT shipment_id FROM shipments ORDER BY shipment_id LIMIT 2").shipment_id.tolist()
+    assert first == [2, 3, 4, 6, 7]  # line 5 (row 3) is the first bad one
+    assert last == [rows + 1, rows] and by_id == [(1 << 32) | 2, (1 << 32) | 3]

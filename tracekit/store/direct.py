@@ -6,10 +6,9 @@ and read twice. Here the engine's CSV scan feeds the normalising SELECT directly
 good or bad, goes in file order (insertion order kept) into the table behind the ``shipments`` view
 that :func:`tracekit.store.shipment_tables.rows_for` chooses: a large file's own ``shipments_NNNNN``
 (only the fields its mapping fills; it joins the view once numbered), else ``shipments_base``. So a
-row's position gives its record number, as in the raw table. Rows with a problem are marked by a
-negative ``line``; ``shipment_id`` holds, until the numbering, a few bits per row: its warnings and the
-form of its date (so the warning counts and the day-order evidence need no second pass). Then, in a
-second transaction:
+row's position gives its record number, as in the raw table. ``shipment_id`` holds, until the numbering, a few bits per row: its warnings and the
+form of its date (so the warning counts and the day-order evidence need no second pass), and one more bit marks a
+row with a problem. Then, in a second transaction:
 
 1. rows get their physical line from their position (shifted past the lines the reader rejected) and
    their ``shipment_id``;
@@ -69,6 +68,10 @@ SOURCE_FILES = "source_files"
 _MAX_SHIFTS = 64  # rejected lines numbered inline; more go through the raw table
 _WARNING_BITS = list(WARNING_FLAGS)  # bit i of the row's mark: warning i
 _DATE_SHIFT = 4  # the date's form bits (dates.date_form_bits_sql) above the warnings
+# A row with a problem, until it is read back and deleted. Not a negative line: DuckDB 2.0.1 then answered
+# ORDER BY line LIMIT n wrongly after those rows' UPDATE and DELETE (skipped whole row groups).
+_BAD = 1 << 40
+_GOOD = f"(shipment_id & {_BAD}) = 0"
 
 
 UNRECORDED_MARK = "tracekit-load-rows-unrecorded"
@@ -231,9 +234,10 @@ def scan_direct(store: Store, source: Source, layout: TextLayout, plan: StagePla
     # (put back by load_settings).
     disabled = store.scalar("SELECT current_setting('disabled_optimizers')")
     store.execute(f"SET disabled_optimizers = {quote_literal(','.join(filter(None, [disabled, 'in_clause'])))}")
-    ids = ("shipment_id, line", "tk_mark") if at.own else ("shipment_id, source_id, line", f"tk_mark, {int(source_id)}")
+    mark = f"tk_mark + CASE WHEN reason IS NULL THEN 0 ELSE {_BAD} END"
+    ids = ("shipment_id, line", mark) if at.own else ("shipment_id, source_id, line", f"{mark}, {int(source_id)}")
     insert = (f"INSERT INTO {at.table} ({ids[0]}, {fields}) "  # noqa: S608
-              f"SELECT {ids[1]}, CASE WHEN reason IS NULL THEN 0 ELSE -1 END, {fields} FROM ({stage})")
+              f"SELECT {ids[1]}, 0, {fields} FROM ({stage})")
     indexer = _Indexer(source.path)
     indexer.start()
     try:
@@ -306,19 +310,21 @@ def number_and_quarantine(store: Store, scan: DirectScan, *, source: Source, lay
             store.execute(
                 f"CREATE TEMP TABLE tk_dups AS SELECT {dup_at} AS line, {first_at} AS first_line, rid FROM ("  # noqa: S608
                 f"SELECT rowid AS rid, min(rowid) OVER (PARTITION BY {rid}) AS first_rid FROM {table} "
-                f"WHERE {where} AND line = 0 AND hash({rid}) IN (SELECT h FROM tk_dup_hashes)) WHERE rid > first_rid")
+                f"WHERE {where} AND {_GOOD} AND hash({rid}) IN (SELECT h FROM tk_dup_hashes)) WHERE rid > first_rid")
     else:
         store.execute("CREATE TEMP TABLE tk_dups (line BIGINT, first_line BIGINT, rid BIGINT)")
     _find_countries(store, plan, at)
     _count_marks(store, plan, at, report)
     # One UPDATE numbers the rows and puts the countries' codes in place of their texts (three statements
-    # cost 0.1-0.2 s more at 10M rows: each scans and rewrites the rows again). A marked row keeps its
-    # line negative until it is read back and deleted.
-    store.execute(f"UPDATE {table} SET line = CASE WHEN line < 0 THEN -{line} ELSE {line} END, "  # noqa: S608
+    # cost 0.1-0.2 s more at 10M rows: each scans and rewrites the rows again). The lines of the rows
+    # with a problem are kept first: the numbering overwrites their mark.
+    store.execute("DROP TABLE IF EXISTS tk_bad")
+    store.execute(f"CREATE TEMP TABLE tk_bad AS SELECT {line} AS line FROM {table} WHERE {where} AND NOT {_GOOD}")  # noqa: S608
+    store.execute(f"UPDATE {table} SET line = {line}, "  # noqa: S608
                   f"shipment_id = (CAST({sid} AS BIGINT) << 32) | {line}{_country_codes(plan, table)} WHERE {where}")
     store.execute("DROP TABLE tk_country_found")
     left = [r[0] for r in store.rows(
-        f"SELECT -line FROM {table} WHERE {where} AND line < 0 UNION ALL SELECT line FROM tk_dups ORDER BY 1")]  # noqa: S608
+        "SELECT line FROM tk_bad UNION ALL SELECT line FROM tk_dups ORDER BY 1")]
     if left:
         texts = read_lines(source.path, left, fp.offsets, LINE_STEP)
         width = len(layout.names)
@@ -331,8 +337,9 @@ def number_and_quarantine(store: Store, scan: DirectScan, *, source: Source, lay
             store.execute("CREATE TEMP TABLE tk_left_out AS SELECT * FROM tk_left_out_rows")
         quarantine_left_out(list(layout.names))
         store.execute("DROP TABLE tk_left_out")
-        store.execute(f"DELETE FROM {table} WHERE {where} AND (line < 0 OR line IN (SELECT line FROM tk_dups))")  # noqa: S608
-    store.execute("DROP TABLE tk_dups")
+        store.execute(f"DELETE FROM {table} WHERE {where} AND line IN "  # noqa: S608
+                      "(SELECT line FROM tk_bad UNION ALL SELECT line FROM tk_dups)")
+    store.execute("DROP TABLE tk_dups; DROP TABLE tk_bad")
     report.rows_loaded = int(store.scalar(f"SELECT count(*) FROM {table} WHERE {where}"))  # noqa: S608
     if at.own:
         rebuild_view(store)  # the source's rows join the shipments every reader sees
@@ -347,7 +354,7 @@ def _repeated_id_hashes(store: Store, at: SourceRows) -> np.ndarray:
     holds one entry per (nearly always distinct) id.
     """
     hashes = store.arrow(f"SELECT hash({quote_ident('record_id')}) AS h FROM {at.table} "  # noqa: S608
-                         f"WHERE {at.where} AND line = 0 AND {quote_ident('record_id')} IS NOT NULL").column(0)
+                         f"WHERE {at.where} AND {_GOOD} AND {quote_ident('record_id')} IS NOT NULL").column(0)
     ordered = np.sort(hashes.to_numpy())
     return np.unique(ordered[1:][ordered[1:] == ordered[:-1]])
 
@@ -382,7 +389,7 @@ class DayOrderWrong(Exception):
 def _count_marks(store: Store, plan: StagePlan, at: SourceRows, report: Any) -> None:
     """Warning counts (loaded rows, repeats excluded) and date forms (every row) from the marks."""
     flags = _marked_flags(plan)
-    loaded = "s.line = 0 AND d.rid IS NULL"
+    loaded = f"(s.shipment_id & {_BAD}) = 0 AND d.rid IS NULL"
     warn = [f"count(*) FILTER (WHERE {loaded} AND (s.shipment_id & {1 << _WARNING_BITS.index(k)}) <> 0)"
             for k in flags]
     checked = [(i, f) for i, (f, warns) in enumerate(country_key_fields(plan).items()) if warns]
