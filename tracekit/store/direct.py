@@ -6,9 +6,10 @@ and read twice. Here the engine's CSV scan feeds the normalising SELECT directly
 good or bad, goes in file order (insertion order kept) into the table behind the ``shipments`` view
 that :func:`tracekit.store.shipment_tables.rows_for` chooses: a large file's own ``shipments_NNNNN``
 (only the fields its mapping fills; it joins the view once numbered), else ``shipments_base``. So a
-row's position gives its record number, as in the raw table. ``shipment_id`` holds, until the numbering, a few bits per row: its warnings and the
-form of its date (so the warning counts and the day-order evidence need no second pass), and one more bit marks a
-row with a problem. Then, in a second transaction:
+row's position gives its record number, as in the raw table. ``shipment_id`` holds, until the
+numbering, a few bits per row: its warnings and the form of its date (so the warning counts and the
+day-order evidence need no second pass), and one more bit marks a row with a problem. Then, in a
+second transaction:
 
 1. rows get their physical line from their position (shifted past the lines the reader rejected) and
    their ``shipment_id``;
@@ -103,8 +104,8 @@ def rows_unrecorded(store: Store) -> Iterator[Callable[[], None]]:
 
 
 def forget_unrecorded_rows(folder: Path, con: Any) -> None:
-    """At a read-write open: drop the table of shipments a killed one-pass load committed without recording
-    them (it never joined the ``shipments`` view)."""
+    """At a read-write open: delete the shipments a killed one-pass load committed without recording them
+    (rows of no source in ``shipments_base``; a table of its own, which never joined the view, is dropped)."""
     mark = folder / UNRECORDED_MARK
     if not mark.exists():
         return
@@ -211,7 +212,8 @@ def _marks(plan: StagePlan) -> str:
 
 def scan_direct(store: Store, source: Source, layout: TextLayout, plan: StagePlan, source_id: int,
                 read_csv: Any, long_lines: bool = False) -> DirectScan:
-    """Read, normalise and insert every row of the file into its own table (marked; numbered later)."""
+    """Read, normalise and insert every row of the file into the table ``rows_for`` chooses (marked;
+    numbered later)."""
     names = "{" + ", ".join(f"{quote_literal(n)}: 'VARCHAR'" for n in layout.names) + "}"
     columns = ", ".join(quote_ident(n) for n in layout.names)
     # The reader's own buffer size (32 MB): 64 MB saved CPU at 3M rows but at 10M left the two threads

@@ -7,7 +7,7 @@ newer layout would give wrong answers, which is worse than none.
 Later stages (resolution, graph) own their tables and create them with :func:`ensure_table`; they stay
 under the same version number, which bumps whenever any stored layout changes.
 
-Version 3 (DuckDB): ``shipments`` is a view over ``shipments_base`` and one narrow table per one-pass
+Version 3 (DuckDB): ``shipments`` is a view over ``shipments_base`` and one narrow table per large
 source (:mod:`tracekit.store.shipment_tables`). A version-2 workspace reads as it is, and becomes version 3
 at its first read-write open (its table renamed ``shipments_base``, nothing copied). Spark workspaces keep
 ``shipments`` a dataset; their stamp moves to 3 the same way, with nothing else to change.
